@@ -1,0 +1,57 @@
+"""The counting-process table that every estimator and test reads.
+
+One row per distinct time (event or censoring), ascending. At each time: the
+number at risk just before it (subjects with time >= t, so those censored at t
+still count: events come before censorings at a tied time) and the number of
+subjects leaving with each status code, optionally split by group. Tied times
+are kept together; nothing is jittered.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class RiskSets:
+    """Counts at each distinct time.
+
+    Attributes
+    ----------
+    time : (m,) float array, the distinct times, ascending.
+    n_risk : (m, K) int array, at risk just before each time, per group.
+    counts : (m, K, C) int array, subjects leaving at each time per group and status code.
+    """
+
+    time: np.ndarray
+    n_risk: np.ndarray
+    counts: np.ndarray
+
+    def rows(self, keep: np.ndarray) -> "RiskSets":
+        """The table restricted to the rows where ``keep`` is true (risk sets unchanged)."""
+        return RiskSets(self.time[keep], self.n_risk[keep], self.counts[keep])
+
+
+def tabulate(time: np.ndarray, codes: np.ndarray, n_codes: int,
+             group: np.ndarray | None = None, n_groups: int = 1) -> RiskSets:
+    """Count subjects by distinct time, group and status code in O(n log n).
+
+    ``codes`` must lie in 0..n_codes-1 and ``group`` in 0..n_groups-1.
+    """
+    times, position = np.unique(time, return_inverse=True)
+    position = position.reshape(-1)
+    key = position * n_codes + codes if group is None else (position * n_groups + group) * n_codes + codes
+    counts = np.bincount(key, minlength=len(times) * n_groups * n_codes)
+    counts = counts.reshape(len(times), n_groups, n_codes)
+    leaving = counts.sum(axis=2)
+    n_risk = np.cumsum(leaving[::-1], axis=0)[::-1]
+    return RiskSets(times, n_risk, counts)
+
+
+def left_continuous(values: np.ndarray, start: float) -> np.ndarray:
+    """The value just before each row: ``start``, then the previous row's value."""
+    shifted = np.empty_like(values, dtype=float)
+    shifted[0] = start
+    shifted[1:] = values[:-1]
+    return shifted
