@@ -126,11 +126,11 @@ def as_groups(group, name: str = "group") -> tuple[np.ndarray, list]:
             )
         codes, labels = categorical.codes.astype(np.int64), list(categorical.categories)
     else:
-        try:
-            labels_array, codes = np.unique(series.to_numpy(), return_inverse=True)
-        except TypeError:  # mixed types that cannot be ordered: order by text
-            labels_array, codes = np.unique(series.astype(str).to_numpy(), return_inverse=True)
-        labels = labels_array.tolist()
+        try:  # hash the labels, then sort only the distinct ones (as R orders factor levels)
+            codes, uniques = pd.factorize(series, sort=True)
+        except TypeError:  # mixed types that cannot be ordered: order by their text
+            codes, uniques = pd.factorize(series.astype(str), sort=True)
+        labels = list(uniques)
         codes = codes.astype(np.int64)
     if len(labels) < 2:
         raise ValueError(

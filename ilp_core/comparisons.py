@@ -131,9 +131,16 @@ def _gray_variance(rows: dict, k: int) -> np.ndarray:
         later = later + increments.sum(axis=0)
         own = a + rows["t4_own"][part, None, :] * after
         other = rows["t4_other"][part, None, :] * after
-        variance += np.einsum("tik,tjk,tk->ij", own, own, rows["t3_own"][part])
-        variance += np.einsum("tik,tjk,tk->ij", other, other, rows["t3_other"][part])
+        variance += _weighted_gram(own, rows["t3_own"][part])
+        variance += _weighted_gram(other, rows["t3_other"][part])
     return variance[:-1, :-1]
+
+
+def _weighted_gram(u: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """sum over t and k of weight[t, k] u[t, :, k] u[t, :, k]' as one matrix product."""
+    k = u.shape[1]
+    columns = u.transpose(1, 0, 2).reshape(k, -1)
+    return (columns * weight.reshape(-1)) @ columns.T
 
 
 def _gray_terms(sets: RiskSets, rho: float) -> tuple[np.ndarray, dict]:

@@ -1,0 +1,89 @@
+"""Bad input gets a ValueError that says what is wrong and where."""
+import numpy as np
+import pandas as pd
+import pytest
+
+import ilp_core as core
+
+
+def raises(match, fn, *args, **kwargs):
+    with pytest.raises(ValueError, match=match):
+        fn(*args, **kwargs)
+
+
+def test_lengths_differ():
+    raises(r"lengths differ: time has 3, event has 2", core.kaplan_meier, [1, 2, 3], [1, 0])
+
+
+def test_nan_time_names_position():
+    time = [1.0] * 12 + [np.nan]
+    raises(r"time has NaN \(missing\) at position 12", core.kaplan_meier, time, [1] * 13)
+
+
+def test_nan_in_series_names_index_label():
+    time = pd.Series([1.0, np.nan], index=["P001", "P002"])
+    raises(r"position 1 \(index label 'P002'\)", core.kaplan_meier, time, [1, 0])
+
+
+def test_negative_and_infinite_time():
+    raises(r"time is negative \(-2.0\) at position 1", core.kaplan_meier, [1, -2], [1, 0])
+    raises(r"time has inf at position 0", core.kaplan_meier, [np.inf, 2], [1, 0])
+
+
+def test_text_time():
+    raises(r"time must be numbers; got 'twelve' at position 1", core.kaplan_meier, [3, "twelve"], [1, 0])
+
+
+def test_event_must_be_zero_or_one():
+    raises(r"event must be 0/1 or False/True .* got 2 at position 1", core.kaplan_meier, [1, 2], [0, 2])
+    raises(r"event is missing at position 0", core.kaplan_meier, [1, 2], [None, 1])
+
+
+def test_status_codes():
+    raises(r"status must be whole numbers >= 0 .* got -1.0 at position 0",
+           core.cumulative_incidence, [1, 2], [-1, 1])
+    raises(r"status must be whole numbers >= 0 .* got 1.5", core.cumulative_incidence, [1, 2], [1.5, 1])
+    raises(r"event must be the positive whole-number status code", core.cumulative_incidence, [1], [1], event=0)
+
+
+def test_unknown_conf_type_lists_choices():
+    raises(r"conf_type must be one of 'log-log', 'log', 'plain'; got 'loglog'",
+           core.kaplan_meier, [1], [1], conf_type="loglog")
+    raises(r"variance must be one of 'delta', 'gray'; got 'greenwood'",
+           core.cumulative_incidence, [1], [1], variance="greenwood")
+
+
+def test_conf_level_out_of_range():
+    raises(r"conf_level must be between 0 and 1 \(e.g. 0.95\); got 95", core.kaplan_meier, [1], [1], conf_level=95)
+
+
+def test_empty_input():
+    raises(r"no subjects", core.kaplan_meier, [], [])
+
+
+def test_group_errors():
+    raises(r"group has 1 distinct value \('a'\); a comparison needs at least two groups",
+           core.logrank_test, [1, 2], [1, 1], ["a", "a"])
+    empty_level = pd.Series(pd.Categorical(["a", "a", "b"], categories=["a", "b", "c"]))
+    raises(r"group level 'c' has no subjects", core.logrank_test, [1, 2, 3], [1, 1, 0], empty_level)
+    raises(r"group is missing at position 1", core.gray_test, [1, 2, 3], [1, 1, 0], ["a", None, "b"])
+
+
+def test_rho_must_be_non_negative():
+    raises(r"rho must be a number >= 0", core.logrank_test, [1, 2], [1, 1], ["a", "b"], rho=-1)
+
+
+def test_proportion_errors():
+    raises(r"k must be between 0 and n = 34; got k = 35", core.proportion_ci, 35, 34)
+    raises(r"n must be at least 1; got 0", core.proportion_ci, 0, 0)
+    raises(r"k must be a whole number; got 2.5", core.proportion_ci, 2.5, 10)
+    raises(r"method must be one of 'clopper-pearson', 'wilson'; got 'exact'", core.proportion_ci, 1, 3, method="exact")
+
+
+def test_accepts_lists_arrays_series_and_booleans_alike():
+    time, event = [1, 2, 2, 5], [True, False, True, True]
+    tables = [core.kaplan_meier(t, e).table for t, e in (
+        (time, event), (np.array(time), np.array(event)), (pd.Series(time), pd.Series(event, dtype="boolean")),
+        (pd.Series(time, dtype="Int64"), [1, 0, 1, 1]))]
+    for table in tables[1:]:
+        pd.testing.assert_frame_equal(table, tables[0])
