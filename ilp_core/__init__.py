@@ -3,14 +3,21 @@
 A pure library (no user interface). Every estimator reproduces R's survival
 and cmprsk packages; see METHODS.md beside the project.
 """
+from .cohort import Cohort, load_cohort
 from .comparisons import TestResult, gray_test, logrank_test
 from .competing import CumulativeIncidence, cumulative_incidence
+from .endpoints import ENDPOINTS, early_severe_complication, endpoint
 from .intervals import PRESETS, Convention
+from .mapping import suggest_mapping
 from .proportions import Proportion, proportion_ci
+from .reading import read_table, sheet_names
+from .schema import FIELDS, CohortError
 from .survival import KaplanMeier, Median, kaplan_meier, median_follow_up
+from .template import template_workbook
 
 __all__ = [
-    "Convention", "CumulativeIncidence", "KaplanMeier", "Median", "PRESETS", "Proportion",
-    "TestResult", "cumulative_incidence", "gray_test", "kaplan_meier", "logrank_test",
-    "median_follow_up", "proportion_ci",
+    "Cohort", "CohortError", "Convention", "CumulativeIncidence", "ENDPOINTS", "FIELDS", "KaplanMeier",
+    "Median", "PRESETS", "Proportion", "TestResult", "cumulative_incidence", "early_severe_complication",
+    "endpoint", "gray_test", "kaplan_meier", "load_cohort", "logrank_test", "median_follow_up",
+    "proportion_ci", "read_table", "sheet_names", "suggest_mapping", "template_workbook",
 ]

@@ -1,0 +1,74 @@
+"""The cohort fields: names, meaning, kind of value, and whether each is required.
+
+One row per patient; times are measured from the perfusion (``ilp_date``).
+Everything that reads, validates or describes a cohort takes its field list
+from here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class CohortError(ValueError):
+    """The file itself cannot be used (not a spreadsheet, encrypted, empty, too large,
+    a required field unmapped, no valid row). The message says what to do."""
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of the cohort schema.
+
+    ``kind`` is one of: text, id, sex, number, limb, presentation, grade, wieberdink,
+    date, flag, vital. ``required`` is "yes", "" (optional) or the condition,
+    e.g. "if surgery".
+    """
+
+    name: str
+    meaning: str
+    values: str
+    kind: str
+    required: str = ""
+    condition: str | None = None  # the flag field that makes this one required
+
+    @property
+    def always_required(self) -> bool:
+        return self.required == "yes"
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("patient_id", "de-identified patient code", "text, unique", "id", "yes"),
+    Field("sex", "sex", "F / M", "sex"),
+    Field("age_years", "age at perfusion, years", "0-120", "number"),
+    Field("limb", "treated limb", "upper / lower", "limb", "yes"),
+    Field("site", "anatomical site", "text (thigh, leg, foot, arm, forearm, hand, ...)", "text"),
+    Field("histology", "histological subtype", "text", "text"),
+    Field("presentation", "primary tumour or recurrence", "primary / recurrent", "presentation"),
+    Field("tumor_size_cm", "largest tumour diameter, cm", "> 0", "number"),
+    Field("grade", "FNCLCC grade", "1 / 2 / 3", "grade"),
+    Field("ilp_date", "date of the perfusion", "date", "date", "yes"),
+    Field("ilp_completed", "perfusion completed", "yes / no", "flag", "yes"),
+    Field("ilp_abort_reason", "why the perfusion was not completed",
+          "text (leak, arterial blockage, insufficient venous return, ...)", "text"),
+    Field("wieberdink_grade", "acute local toxicity (Wieberdink)", "I-V", "wieberdink"),
+    Field("surgery", "limb-sparing resection done", "yes / no", "flag", "yes"),
+    Field("surgery_date", "date of the resection", "date", "date", "if surgery", "surgery"),
+    Field("early_death", "death within 30 days of the perfusion", "yes / no", "flag"),
+    Field("compartment_syndrome", "compartment syndrome within 30 days", "yes / no", "flag"),
+    Field("reaction_amputation", "amputation for a treatment reaction within 30 days", "yes / no", "flag"),
+    Field("amputation", "any amputation of the treated limb", "yes / no", "flag", "yes"),
+    Field("amputation_date", "date of the amputation", "date", "date", "if amputation", "amputation"),
+    Field("local_recurrence", "local recurrence", "yes / no", "flag", "yes"),
+    Field("local_recurrence_date", "date of the local recurrence", "date", "date",
+          "if local recurrence", "local_recurrence"),
+    Field("vital_status", "vital status at last contact", "alive / dead", "vital", "yes"),
+    Field("death_date", "date of death", "date", "date", "if dead"),
+    Field("last_followup_date", "date of last contact", "date (for the dead: the date of death)", "date", "yes"),
+)
+
+FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
+REQUIRED: tuple[str, ...] = tuple(f.name for f in FIELDS if f.always_required)
+BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
+DATE_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.kind == "date")
+
+# Days in an average month (365.25 / 12): months = days / 30.4375.
+DAYS_PER_MONTH = 30.4375
