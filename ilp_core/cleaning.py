@@ -64,11 +64,11 @@ VITAL_WORDS = {
 LIMB_WORDS = {
     "upper": {"upper", "upper limb", "upper extremity", "ue", "ul", "u", "arm", "forearm", "hand", "superior",
               "sup", "miembro superior", "extremidad superior", "brazo", "arto superiore", "braccio",
-              "membro superior", "membre superieur", "bras", "obere extremitat", "obere", "bovenste",
+              "membro superior", "membre superieur", "superieur", "superiore", "bras", "oben", "obere extremitat", "obere", "bovenste",
               "bovenste extremiteit", "upper arm", "elbow", "shoulder", "wrist"},
     "lower": {"lower", "lower limb", "lower extremity", "le", "ll", "l", "leg", "thigh", "foot", "knee",
               "calf", "ankle", "inferior", "inf", "miembro inferior", "extremidad inferior", "pierna",
-              "arto inferiore", "gamba", "membro inferior", "membre inferieur", "jambe", "untere extremitat",
+              "arto inferiore", "gamba", "membro inferior", "membre inferieur", "inferieur", "inferiore", "jambe", "unten", "untere extremitat",
               "untere", "bein", "onderste", "onderste extremiteit", "lower leg"},
 }
 PRESENTATION_WORDS = {

@@ -13,6 +13,9 @@ class CohortError(ValueError):
     """The file itself cannot be used (not a spreadsheet, encrypted, empty, too large,
     a required field unmapped, no valid row). The message says what to do."""
 
+    def __init__(self, message: str):
+        super().__init__(message[:1].upper() + message[1:])
+
 
 @dataclass(frozen=True)
 class Field:

@@ -1,0 +1,240 @@
+"""load_cohort on workbooks as clinicians build them: exact .data and .problems."""
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import ilp_core as core
+from workbooks import ENGLISH, patient, workbook
+
+TODAY = dt.date(2024, 6, 1)
+
+
+def load(data, **kwargs):
+    return core.load_cohort(data, today=TODAY, **kwargs)
+
+
+def test_title_rows_are_skipped_and_rows_numbered_as_excel_shows_them():
+    data = workbook([ENGLISH, patient("P01"), [], patient("P02")],
+                    title_rows=[["ILP series, Sarcoma Unit"], [], ["exported 2024-05-01"]])
+    cohort = load(data)
+    assert cohort.data.source_row.tolist() == [5, 7]  # header on row 4, a blank row 6 skipped silently
+    assert cohort.problems.empty and cohort.n_rows == 2 and cohort.sheet == "cohort"
+    assert cohort.summary() == "2 patients loaded, 0 rows excluded."
+
+
+def test_every_flag_spelling_is_read():
+    yes = ["Yes", "Y", 1, True, "x", "Sí", "Si", "Sim", "Ja", "Oui", "TRUE", " yes "]
+    no = ["No", "N", 0, False, "Não", "Nein", "Non", "FALSE", "nee"]
+    rows = [ENGLISH]
+    for i, value in enumerate(yes + no):
+        rows.append(patient(f"P{i:02d}", completed=value))
+    cohort = load(workbook(rows))
+    assert cohort.problems.empty
+    assert cohort.data.ilp_completed.tolist() == [True] * len(yes) + [False] * len(no)
+    assert str(cohort.data.ilp_completed.dtype) == "boolean"
+
+
+def test_mixed_dates_are_read_and_day_first_is_decided_from_the_column():
+    rows = [ENGLISH,
+            patient("P1", ilp=dt.date(2018, 1, 10)),            # a real Excel date
+            patient("P2", ilp="25/02/2018"),                     # day > 12: settles day/month/year
+            patient("P3", ilp="03/04/2018"),                     # ambiguous, read as 3 April
+            patient("P4", ilp=43200),                            # an Excel serial number (2018-04-10)
+            patient("P5", ilp="2018-05-06"),                     # ISO
+            patient("P6", ilp="7 Jun 2018")]                     # month name
+    rows = rows[:1] + [row[:7] + ["no", None] + row[9:] for row in rows[1:]]  # no surgery date to order
+    cohort = load(workbook(rows))
+    assert cohort.problems.empty
+    assert cohort.date_orders["Date of ILP"] == "DMY"
+    assert cohort.data.ilp_date.dt.strftime("%Y-%m-%d").tolist() == [
+        "2018-01-10", "2018-02-25", "2018-04-03", "2018-04-10", "2018-05-06", "2018-06-07"]
+
+
+def test_month_first_column_and_forced_order():
+    rows = [ENGLISH, patient("P1", ilp="02/25/2018"), patient("P2", ilp="03/04/2018")]
+    assert load(workbook(rows)).data.ilp_date.dt.day.tolist() == [25, 4]
+    assert load(workbook(rows[:1] + rows[2:]), date_order="MDY").data.ilp_date.dt.month.tolist() == [3]
+    with pytest.raises(ValueError, match="date_order must be one of"):
+        load(workbook(rows), date_order="DD/MM")
+
+
+def test_undecidable_date_order_is_reported_once_per_column():
+    rows = [ENGLISH, patient("P1", ilp="03/04/2018", surgery_date=dt.date(2018, 6, 1)), patient("P2")]
+    cohort = load(workbook(rows))
+    warning = cohort.problems.iloc[0]
+    assert (warning.row, warning.column, warning.value, warning.severity) == (2, "Date of ILP", "03/04/2018", "warning")
+    assert "day/month or month/day" in warning.message
+    assert len(cohort.data) == 2
+
+
+def test_non_english_headers_and_values_are_recognised():
+    headers = ["Paciente", "Sexo", "Edad", "Extremidad", "Histología", "Fecha ILP", "ILP completada", "Cirugía",
+               "Fecha cirugía", "Amputación", "Fecha amputación", "Recidiva local", "Fecha recidiva",
+               "Estado vital", "Fecha fallecimiento", "Fecha último seguimiento"]
+    row = ["E01", "Mujer", "63,5", "Miembro inferior", "liposarcoma mixoide", "12/03/2019", "Sí", "Sí",
+           "20/05/2019", "No", None, "Sí", "01/02/2020", "Fallecido", "15/09/2020", "15/09/2020"]
+    cohort = load(workbook([headers, row]))
+    assert cohort.problems.empty
+    got = cohort.data.iloc[0]
+    assert (got.patient_id, got.sex, got.age_years, got.limb, got.vital_status) == ("E01", "F", 63.5, "lower", "dead")
+    assert got.local_recurrence_date == pd.Timestamp("2020-02-01")
+    assert cohort.mapping["ilp_date"] == "Fecha ILP"
+
+
+def test_bad_rows_are_excluded_with_row_column_value_and_fix():
+    rows = [ENGLISH,
+            patient("P1"),
+            patient("P2", sex="X"),                                               # unknown code
+            patient("P3", ilp=None),                                              # required value missing
+            patient("P4", amputation="yes"),                                      # flagged without date
+            patient("P5", vital="dead"),                                          # dead without death date
+            patient("P6", lr="yes", lr_date=dt.date(2017, 5, 1)),                 # before the perfusion
+            patient("P7", vital="dead", death=dt.date(2020, 1, 1), last=dt.date(2021, 1, 1)),  # FU after death
+            patient("P1", age=130),                                               # duplicate code (+ age warning)
+            patient("P9", last=dt.date(2025, 1, 1)),                              # future: warning only
+            ["Note: locked on 2024-05-01"]]                                       # a notes row
+    cohort = load(workbook(rows))
+    assert cohort.data.patient_id.tolist() == ["P9"]
+    assert cohort.n_rows == 10 and cohort.n_excluded == 9
+    expected = [
+        (2, "Patient ID", "P1", "patient code 'P1' is on rows 2, 9; each patient needs their own code", "error"),
+        (3, "Sex", "X", "unknown code 'X'; use F / M", "error"),
+        (4, "Date of ILP", "", "required value missing: date of the perfusion (date)", "error"),
+        (5, "Amputation date", "", "amputation is 'yes' but the date of the amputation is empty; fill in the date",
+         "error"),
+        (6, "Date of death", "", "vital status is 'dead' but the date of death is empty; fill in the date of death",
+         "error"),
+        (7, "LR date", "2017-05-01", "date of the local recurrence is before the perfusion (2018-01-10); "
+         "times run from the perfusion", "error"),
+        (8, "Date last FU", "2021-01-01", "date of last contact is after the date of death (2020-01-01); "
+         "correct one of them", "error"),
+        (9, "Patient ID", "P1", "patient code 'P1' is on rows 2, 9; each patient needs their own code", "error"),
+        (9, "Age", "130", "age outside 0-120; check it", "warning"),
+        (10, "Date last FU", "2025-01-01", "date is in the future; check it", "warning"),
+        (11, "Patient ID", "Note: locked on 2024-05-01", "the only filled cell in this row; not read as a "
+         "patient. Fill in the patient's other columns, or delete the row if it is a note", "error"),
+    ]
+    got = [tuple(r) for r in cohort.problems.itertuples(index=False)]
+    assert [(r[0], r[1], r[2], r[4]) for r in got] == [(r[0], r[1], r[2], r[4]) for r in expected]
+    assert [r[3] for r in got] == [r[3] for r in expected]
+    assert cohort.summary() == "1 patient loaded, 9 rows excluded (9 errors), 2 warnings."
+
+
+def test_every_input_row_is_analysed_or_reported():
+    rows = [ENGLISH] + [patient(f"P{i}", sex=["F", "M", "?"][i % 3]) for i in range(12)]
+    cohort = load(workbook(rows))
+    reported = set(cohort.problems.row[cohort.problems.severity == "error"])
+    assert set(cohort.data.source_row) | reported == set(range(2, 14))
+    assert not set(cohort.data.source_row) & reported
+
+
+def test_exact_data_types_and_extra_columns_kept():
+    rows = [ENGLISH + ["Hospital", "Grade"], patient("P1") + ["North", "G3"]]
+    cohort = load(workbook(rows))
+    d = cohort.data
+    assert list(d.columns[:2]) == ["source_row", "patient_id"]
+    assert d.columns[-1] == "Hospital" and d.Hospital.tolist() == ["North"]
+    assert d.grade.tolist() == [3] and str(d.grade.dtype) == "Int64"
+    assert str(d.ilp_date.dtype) == "datetime64[ns]" and d.age_years.dtype == float
+    assert d.site.isna().all()  # unmapped optional field: present, empty
+
+
+def test_decimal_commas_and_categories_normalised():
+    headers = ENGLISH + ["Tumour size (cm)", "Presentation"]
+    rows = [headers, patient("P1", sex="female", limb="Upper limb") + ["5,5", "Recurrent"],
+            patient("P2", sex="M", limb="LE", histology="ups ") + ["12", "primary"]]
+    d = load(workbook(rows)).data
+    assert d.tumor_size_cm.tolist() == [5.5, 12.0] and d.presentation.tolist() == ["recurrent", "primary"]
+    assert d.sex.tolist() == ["F", "M"] and d.limb.tolist() == ["upper", "lower"]
+    assert d.histology.tolist() == ["UPS", "UPS"]  # case variants unified to the most frequent
+
+
+def test_dead_without_last_follow_up_uses_the_death_date():
+    rows = [ENGLISH, patient("P1", vital="dead", death=dt.date(2020, 2, 2), last=None)]
+    cohort = load(workbook(rows))
+    assert cohort.problems.empty and cohort.data.last_followup_date[0] == pd.Timestamp("2020-02-02")
+
+
+def test_explicit_mapping_and_its_errors():
+    rows = [ENGLISH + ["Other date"], patient("P1") + [dt.date(2019, 1, 1)]]
+    data = workbook(rows)
+    mapping = core.suggest_mapping(ENGLISH)
+    cohort = load(data, mapping={**mapping, "surgery_date": "Other date"})
+    assert cohort.data.surgery_date[0] == pd.Timestamp("2019-01-01")
+    with pytest.raises(core.CohortError, match=r"No column is chosen for 1 required field: limb \(treated limb"):
+        load(data, mapping={k: v for k, v in mapping.items() if k != "limb"})
+    with pytest.raises(core.CohortError, match="The column 'Nope' chosen for sex is not in the sheet"):
+        load(data, mapping={**mapping, "sex": "Nope"})
+    with pytest.raises(core.CohortError, match="is chosen for both"):
+        load(data, mapping={**mapping, "sex": "Limb"})
+
+
+def test_sheet_is_chosen_by_its_headers_and_can_be_named():
+    data = workbook([ENGLISH, patient()], other_sheets={"About": [["Read me first"], ["version 3"]]})
+    assert core.sheet_names(data) == ["About", "cohort"]
+    assert load(data).sheet == "cohort"
+    with pytest.raises(core.CohortError, match="There is no sheet 'Data'"):
+        load(data, sheet="Data")
+
+
+def test_header_row_can_be_given():
+    data = workbook([["Two header-like", "rows"], ENGLISH, patient()])
+    assert load(data, header_row=2).data.source_row.tolist() == [3]
+
+
+def test_csv_with_semicolons_and_latin1():
+    text = ";".join(ENGLISH) + "\n" + ";".join(
+        ["P1", "F", "50", "inférieur", "UPS", "10/01/2018", "oui", "oui", "20/03/2018", "non", "", "non", "",
+         "vivant", "", "05/01/2023"]) + "\n"
+    cohort = load(text.encode("latin-1"))
+    assert cohort.problems.empty and cohort.sheet is None
+    assert cohort.data.limb.tolist() == ["lower"] and cohort.data.ilp_date[0] == pd.Timestamp("2018-01-10")
+
+
+def test_endpoints_follow_the_dates():
+    rows = [ENGLISH,
+            patient("A", amputation="yes", amputation_date=dt.date(2018, 7, 10), vital="dead",
+                    death=dt.date(2019, 1, 10), last=dt.date(2019, 1, 10)),
+            patient("B", vital="dead", death=dt.date(2018, 4, 10), last=dt.date(2018, 4, 10),
+                    lr="yes", lr_date=dt.date(2018, 3, 30)),
+            patient("C", last=dt.date(2019, 1, 10))]
+    d = load(workbook(rows)).data
+    days = lambda a, b: (pd.Timestamp(a) - pd.Timestamp(b)).days / 30.4375  # noqa: E731
+    amp = core.endpoint(d, "amputation")
+    assert amp.status.tolist() == [1, 2, 0]
+    np.testing.assert_allclose(amp.time, [days("2018-07-10", "2018-01-10"), days("2018-04-10", "2018-01-10"),
+                                          days("2019-01-10", "2018-01-10")])
+    assert core.endpoint(d, "overall_survival").status.tolist() == [1, 1, 0]
+    assert core.endpoint(d, "local_recurrence").status.tolist() == [2, 1, 0]
+    lrfs = core.endpoint(d, "local_recurrence_free_survival")
+    assert lrfs.status.tolist() == [1, 1, 0] and lrfs.time[1] == days("2018-03-30", "2018-01-10")
+    assert core.endpoint(d, "amputation_free_survival").status.tolist() == [1, 1, 0]
+    with pytest.raises(ValueError, match="endpoint must be one of"):
+        core.endpoint(d, "survival")
+
+
+def test_early_severe_complication_components_and_unknowns():
+    headers = ENGLISH + ["Early death", "Compartment syndrome", "Reaction amputation"]
+    rows = [headers,
+            patient("A") + ["no", "no", "no"],
+            patient("B") + ["no", "yes", None],
+            patient("C") + [None, "no", "no"],                       # alive: early death derived as no
+            patient("D", surgery="no", surgery_date=None, vital="dead", death=dt.date(2018, 1, 20),
+                    last=dt.date(2018, 1, 20)) + [None, None, None],    # died on day 10: early death
+            patient("E") + ["no", None, "no"]]
+    result = core.early_severe_complication(load(workbook(rows)).data)
+    assert result.iloc[:4].tolist() == [False, True, False, True] and result.isna().tolist()[4]
+
+
+def test_template_has_schema_columns_and_dictionary():
+    from openpyxl import load_workbook
+    import io
+    book = load_workbook(io.BytesIO(core.template_workbook()))
+    assert book.sheetnames == ["cohort", "data dictionary"]
+    assert [c.value for c in book["cohort"][1]] == [f.name for f in core.FIELDS]
+    rows = list(book["data dictionary"].values)
+    assert rows[0] == ("field", "meaning", "values", "required")
+    assert ("limb", "treated limb", "upper / lower", "yes") in rows
+    assert any(r[0] == "amputation_date" and r[3] == "if amputation" for r in rows)

@@ -1,0 +1,123 @@
+"""Files that cannot be used get a CohortError with a useful message, quickly."""
+import io
+import time
+import tracemalloc
+import zipfile
+
+import pytest
+
+import ilp_core as core
+from workbooks import ENGLISH, patient, workbook
+
+
+def refused(data, match):
+    start = time.perf_counter()
+    with pytest.raises(core.CohortError, match=match):
+        core.load_cohort(data)
+    return time.perf_counter() - start
+
+
+def test_empty_file():
+    refused(b"", "is empty")
+    refused(b"   \n\n", "is empty")
+
+
+def test_pdf_renamed_xlsx(tmp_path):
+    path = tmp_path / "cohort.xlsx"
+    path.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF")
+    refused(path, r"Cohort.xlsx is a PDF, not a spreadsheet\. Upload the Excel workbook")
+
+
+def test_encrypted_workbook():
+    from msoffcrypto.format.ooxml import OOXMLFile
+    encrypted = io.BytesIO()
+    OOXMLFile(io.BytesIO(workbook([ENGLISH, patient()]))).encrypt("secret", encrypted)
+    refused(encrypted.getvalue(), "password-protected. Save an unprotected copy")
+
+
+def _zip_bomb(member_mb: int) -> bytes:
+    """A workbook-shaped zip whose sheet XML inflates to member_mb MB of zeros."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
+            chunk = b"0" * 2**20
+            for _ in range(member_mb):
+                member.write(chunk)
+    return buffer.getvalue()
+
+
+def test_zip_bomb_is_refused_quickly_without_inflating_it():
+    bomb = _zip_bomb(700)
+    assert len(bomb) < 2 * 2**20
+    tracemalloc.start()
+    seconds = refused(bomb, r"would unpack to 700 MB .* refused unopened")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert seconds < 1 and peak < 20 * 2**20
+
+
+def test_highly_compressed_archive_is_refused_by_ratio():
+    refused(_zip_bomb(50), r"times its size\); the limits are")
+
+
+def test_zip_that_is_not_a_spreadsheet():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("photo.jpg", b"\xff\xd8" + b"x" * 100)
+    refused(buffer.getvalue(), "is a zip archive, not a spreadsheet")
+
+
+def test_damaged_workbook():
+    data = workbook([ENGLISH, patient()])
+    refused(data[: len(data) // 2], "damaged|could not be read")
+
+
+def test_binary_that_is_not_a_table():
+    refused(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200), "not a spreadsheet or text table")
+
+
+def test_only_headers():
+    refused(workbook([ENGLISH]), r"has a header row \(row 1\) but no patients below it")
+
+
+def test_duplicate_headers():
+    refused(workbook([ENGLISH + ["Sex"], patient() + ["F"]]),
+            r"The header 'Sex' appears twice, in columns B and Q\. Rename one")
+
+
+def test_no_header_row():
+    refused(workbook([[1, 2, 3], [4, 5, 6]]), "No header row found")
+
+
+def test_required_field_unmapped_is_named():
+    headers = [h for h in ENGLISH if h != "Vital status"]
+    row = patient()
+    del row[ENGLISH.index("Vital status")]
+    refused(workbook([headers, row]), r"required field: vital_status \(vital status at last contact: alive / dead\)")
+
+
+def test_no_valid_row():
+    refused(workbook([ENGLISH, patient(sex="?"), patient("P2", sex="?")]),
+            r"No patient row could be used: all 2 rows have errors\. Most common: unknown code '\?'")
+
+
+def test_read_table_returns_raw_cells_with_excel_row_numbers():
+    table = core.read_table(workbook([ENGLISH, patient()], title_rows=[["My series"]]))
+    assert table.index.name == "source_row" and table.index.tolist() == [3]
+    assert table.columns.tolist() == ENGLISH and table.attrs["sheet"] == "cohort"
+
+
+def test_unnamed_column_with_data_gets_its_letter():
+    table = core.read_table(workbook([ENGLISH + [None, None], patient() + [None, "note"]]))
+    assert table.columns[-1] == "Column R"
+
+
+def test_reads_paths_file_objects_and_bytes_alike(tmp_path):
+    data = workbook([ENGLISH, patient()])
+    path = tmp_path / "c.xlsx"
+    path.write_bytes(data)
+    frames = [core.read_table(source) for source in (data, path, str(path), io.BytesIO(data))]
+    for frame in frames[1:]:
+        assert frame.equals(frames[0])
