@@ -31,6 +31,7 @@ test: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(BIN)/python benchmarks/bench_statistics.py
+	$(BIN)/python benchmarks/bench_load_cohort.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

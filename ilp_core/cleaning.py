@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import unicodedata
 
+import numpy as np
 import pandas as pd
 
 
@@ -226,15 +227,17 @@ def convert(raw: pd.Series, parse, *args) -> tuple[pd.Series, dict]:
     Returns the converted Series (None where missing or unreadable) and
     ``{raw value: message}`` for the values that could not be read.
     """
-    present = raw.dropna()
-    results, failures = {}, {}
-    for value in pd.unique(present.to_numpy(dtype=object)):
+    codes, uniques = pd.factorize(raw.to_numpy(dtype=object), use_na_sentinel=True)
+    results = np.empty(len(uniques) + 1, dtype=object)
+    results[-1] = None  # code -1: missing
+    failures = {}
+    for position, value in enumerate(uniques):
         try:
-            results[value] = parse(value, *args)
+            results[position] = parse(value, *args)
         except BadValue as exc:
+            results[position] = None
             failures[value] = str(exc)
-    converted = present.map(lambda v: results.get(v)) if len(present) else present
-    return converted.reindex(raw.index), failures
+    return pd.Series(results[codes], index=raw.index, dtype=object), failures
 
 
 def unify_spelling(values: pd.Series) -> pd.Series:
@@ -254,20 +257,24 @@ def unify_spelling(values: pd.Series) -> pd.Series:
 
 def date_order_evidence(raw: pd.Series) -> tuple[int, int, object]:
     """(texts that must be day-first, texts that must be month-first, first ambiguous row)."""
+    codes, uniques = pd.factorize(raw.to_numpy(dtype=object), use_na_sentinel=True)
+    counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
     day_first = month_first = 0
-    ambiguous_row = None
-    for row, value in raw.dropna().items():
+    ambiguous = []
+    for position, value in enumerate(uniques):
         parts = numeric_date_parts(value)
         if parts is None:
             continue
         first, second = parts
         if first > 12 >= second:
-            day_first += 1
+            day_first += counts[position]
         elif second > 12 >= first:
-            month_first += 1
-        elif first != second and ambiguous_row is None:
-            ambiguous_row = row
-    return day_first, month_first, ambiguous_row
+            month_first += counts[position]
+        elif first != second:
+            ambiguous.append(position)
+    hits = np.flatnonzero(np.isin(codes, ambiguous)) if ambiguous else []
+    ambiguous_row = raw.index[hits[0]] if len(hits) else None
+    return int(day_first), int(month_first), ambiguous_row
 
 
 def decide_date_orders(columns: dict[str, pd.Series], requested: str) -> tuple[dict[str, str], list[tuple]]:

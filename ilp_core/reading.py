@@ -13,6 +13,7 @@ import io
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import python_calamine
 
@@ -185,14 +186,17 @@ def sheet_names(source) -> list[str]:
     return visible + [s for s in workbook.sheet_names if s not in visible]
 
 
-def _choose_sheet(workbook) -> str:
-    """The visible sheet whose header names the most cohort fields (the first on a tie)."""
-    sheets = _visible_sheets(workbook)
-    def score(sheet):
-        rows = _workbook_rows(workbook, sheet, _HEADER_SCAN_ROWS)
-        return max((_header_score(r)[0] for r in rows), default=0)
-    scores = [score(s) for s in sheets]
-    return sheets[max(range(len(sheets)), key=lambda i: (scores[i], -i))]
+def _choose_sheet(workbook) -> tuple[str, list[list]]:
+    """The visible sheet whose header names the most cohort fields (the first on a tie), and
+    its rows. calamine parses a whole sheet to read any of it, so the rows read to score
+    the winning sheet are kept rather than read twice."""
+    best = None
+    for position, sheet in enumerate(_visible_sheets(workbook)):
+        rows = _workbook_rows(workbook, sheet)
+        score = max((_header_score(r)[0] for r in rows[:_HEADER_SCAN_ROWS]), default=0)
+        if best is None or score > best[0]:
+            best = (score, sheet, rows)
+    return best[1], best[2]
 
 
 def _column_letter(index: int) -> str:
@@ -236,6 +240,15 @@ def _clean_cell(value):
     return None if _blank(value) else value
 
 
+def _clean_column(values: np.ndarray) -> np.ndarray:
+    """Strip text and turn blanks into None, once per distinct value."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    cleaned = np.empty(len(uniques) + 1, dtype=object)
+    cleaned[:-1] = [_clean_cell(v) for v in uniques]
+    cleaned[-1] = None  # code -1: missing
+    return cleaned[codes]
+
+
 def read_table(source, *, sheet: str | None = None, header_row: int | None = None) -> pd.DataFrame:
     """Read one sheet (or a .csv) into a DataFrame of raw cell values.
 
@@ -264,11 +277,12 @@ def read_table(source, *, sheet: str | None = None, header_row: int | None = Non
     else:
         workbook = _open_workbook(data, name)
         if sheet is None:
-            sheet = _choose_sheet(workbook)
+            sheet, rows = _choose_sheet(workbook)
         elif sheet not in workbook.sheet_names:
             raise CohortError(f"There is no sheet {sheet!r}; the sheets are "
                               f"{', '.join(map(repr, workbook.sheet_names))}.")
-        rows = _workbook_rows(workbook, sheet)
+        else:
+            rows = _workbook_rows(workbook, sheet)
     where = f"sheet {sheet!r}" if sheet else name
     if not any(not _blank(c) for row in rows for c in row):
         raise CohortError(f"{where} is empty: there is nothing to read.")
@@ -289,15 +303,13 @@ def read_table(source, *, sheet: str | None = None, header_row: int | None = Non
     kept = [j for j, h in enumerate(headers) if h is not None]
     if len(kept) > MAX_COLUMNS:
         raise CohortError(f"{where} has {len(kept):,} named columns; the limit is {MAX_COLUMNS:,}.")
-    records, row_numbers = [], []
-    for offset, row in enumerate(body):
-        cells = [_clean_cell(row[j]) if j < len(row) else None for j in kept]
-        if any(c is not None for c in cells):
-            records.append(cells)
-            row_numbers.append(index + 2 + offset)
-    if not records:
+    body_frame = pd.DataFrame(body, dtype=object)
+    if body_frame.shape[1] < width:
+        body_frame = body_frame.reindex(columns=range(width))
+    table = pd.DataFrame({headers[j]: _clean_column(body_frame[j].to_numpy()) for j in kept})
+    table.index = pd.RangeIndex(index + 2, index + 2 + len(body), name="source_row")
+    table = table[table.notna().any(axis=1)]
+    if table.empty:
         raise CohortError(f"{where} has a header row (row {index + 1}) but no patients below it.")
-    table = pd.DataFrame(records, columns=[headers[j] for j in kept],
-                         index=pd.Index(row_numbers, name="source_row"), dtype=object)
     table.attrs["sheet"] = sheet  # None for .csv
     return table
