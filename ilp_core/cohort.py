@@ -168,6 +168,6 @@ def load_cohort(source, *, sheet: str | None = None, header_row: int | None = No
     problems = log.frame()
     if valid.empty:
         common = problems[problems.severity == "error"].message.value_counts().head(3)
-        reasons = "; ".join(f"{m} ({n} rows)" for m, n in common.items())
+        reasons = "; ".join(f"{m} ({n} row{'s' if n != 1 else ''})" for m, n in common.items())
         raise CohortError(f"No patient row could be used: all {len(table)} rows have errors. Most common: {reasons}.")
     return Cohort(valid, problems, mapping, table.attrs.get("sheet"), len(table), orders)

@@ -91,7 +91,7 @@ def check_consistency(data: pd.DataFrame, log: ProblemLog) -> None:
         extra = (data[flag] == False) & data[date_field].notna()  # noqa: E712
         extra = extra.fillna(False)
         log.add_many(data.index[extra], date_field, data.loc[extra, date_field],
-                     f"{BY_NAME[flag].meaning} is 'no' but this date is given; correct one of them")
+                     f"{log.header(flag)!r} is 'no' but this date is given; correct one of them")
     alive = (data["vital_status"] == "alive") & data["death_date"].notna()
     log.add_many(data.index[alive], "death_date", data.loc[alive, "death_date"],
                  "vital status is 'alive' but a date of death is given; correct one of them")

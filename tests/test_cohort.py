@@ -238,3 +238,26 @@ def test_template_has_schema_columns_and_dictionary():
     assert rows[0] == ("field", "meaning", "values", "required")
     assert ("limb", "treated limb", "upper / lower", "yes") in rows
     assert any(r[0] == "amputation_date" and r[3] == "if amputation" for r in rows)
+
+
+def test_date_far_from_the_others_is_a_warning():
+    rows = [ENGLISH] + [patient(f"P{i}") for i in range(4)] + [patient("P9", ilp=dt.date(1918, 1, 10),
+                                                                      surgery="no", surgery_date=None)]
+    cohort = load(workbook(rows))
+    problem = cohort.problems.iloc[0]
+    assert (problem.row, problem.column, problem.value, problem.severity) == (6, "Date of ILP", "1918-01-10", "warning")
+    assert "more than 20 years from the others" in problem.message and len(cohort.data) == 5
+
+
+def test_contradictions_between_flags_and_dates_are_errors():
+    rows = [ENGLISH,
+            patient("P1", amputation="no", amputation_date=dt.date(2019, 1, 1)),
+            patient("P2", vital="alive", death=dt.date(2024, 1, 1), last=dt.date(2024, 1, 1)),
+            patient("P3", lr="yes", lr_date=dt.date(2023, 6, 1)),        # after the last follow-up
+            patient("P4")]
+    cohort = load(workbook(rows))
+    assert cohort.problems.message.tolist() == [
+        "'Amputation' is 'no' but this date is given; correct one of them",
+        "vital status is 'alive' but a date of death is given; correct one of them",
+        "date of the local recurrence is after the last follow-up (2023-01-05); the last follow-up must be the latest date"]
+    assert cohort.problems.row.tolist() == [2, 3, 4] and cohort.data.patient_id.tolist() == ["P4"]

@@ -121,3 +121,34 @@ def test_reads_paths_file_objects_and_bytes_alike(tmp_path):
     frames = [core.read_table(source) for source in (data, path, str(path), io.BytesIO(data))]
     for frame in frames[1:]:
         assert frame.equals(frames[0])
+
+
+def _same_patients(cohort, expected_ids):
+    assert cohort.problems.empty, cohort.problems.to_dict("records")
+    assert cohort.data.patient_id.tolist() == expected_ids
+    assert str(cohort.data.ilp_date[0].date()) == "2018-01-10"
+
+
+def test_reads_ods_and_legacy_xls():
+    from workbooks import ods, xls
+    rows = [ENGLISH, patient("P1"), patient("P2", sex="M")]
+    _same_patients(core.load_cohort(ods(rows)), ["P1", "P2"])
+    _same_patients(core.load_cohort(xls(rows)), ["P1", "P2"])
+    assert core.sheet_names(xls(rows)) == ["cohort"]
+
+
+def test_reads_xlsm_by_content_not_name(tmp_path):
+    path = tmp_path / "macro cohort.xlsm"
+    path.write_bytes(workbook([ENGLISH, patient("P1")]))
+    _same_patients(core.load_cohort(path), ["P1"])
+
+
+def test_too_many_columns():
+    headers = ENGLISH + [f"extra {i}" for i in range(1000)]
+    refused(workbook([headers, patient() + ["x"] * 1000]), r"has 1,016 named columns; the limit is 1,000")
+
+
+def test_utf16_csv_with_tabs():
+    text = "\t".join(ENGLISH) + "\n" + "\t".join(str(v) if v is not None else "" for v in patient()) + "\n"
+    cohort = core.load_cohort(text.encode("utf-16"))
+    _same_patients(cohort, ["P01"])

@@ -45,3 +45,28 @@ def patient(pid="P01", sex="F", age=50, limb="lower", histology="UPS", ilp=dt.da
     """One valid row in ENGLISH column order; override any value."""
     return [pid, sex, age, limb, histology, ilp, completed, surgery, surgery_date, amputation, amputation_date,
             lr, lr_date, vital, death, last]
+
+
+def ods(rows: list[list]) -> bytes:
+    """OpenDocument spreadsheet bytes (odfpy through pandas)."""
+    import pandas as pd
+    buffer = io.BytesIO()
+    pd.DataFrame(rows[1:], columns=rows[0]).to_excel(buffer, engine="odf", index=False, sheet_name="cohort")
+    return buffer.getvalue()
+
+
+def xls(rows: list[list]) -> bytes:
+    """Legacy Excel 97-2003 bytes (xlwt), dates as real Excel dates."""
+    import xlwt
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("cohort")
+    date_style = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if isinstance(value, dt.date):
+                sheet.write(r, c, dt.datetime.combine(value, dt.time()), date_style)
+            elif value is not None:
+                sheet.write(r, c, value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
