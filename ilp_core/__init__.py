@@ -3,7 +3,7 @@
 A pure library (no user interface). Every estimator reproduces R's survival
 and cmprsk packages; see METHODS.md beside the project.
 """
-from .cohort import Cohort, load_cohort
+from .cohort import Cohort, cohort_from_table, load_cohort
 from .comparisons import TestResult, gray_test, logrank_test
 from .competing import CumulativeIncidence, cumulative_incidence
 from .endpoints import ENDPOINTS, early_severe_complication, endpoint
@@ -16,7 +16,7 @@ from .survival import KaplanMeier, Median, kaplan_meier, median_follow_up
 from .template import template_workbook
 
 __all__ = [
-    "Cohort", "CohortError", "Convention", "CumulativeIncidence", "ENDPOINTS", "FIELDS", "KaplanMeier",
+    "Cohort", "CohortError", "cohort_from_table", "Convention", "CumulativeIncidence", "ENDPOINTS", "FIELDS", "KaplanMeier",
     "Median", "PRESETS", "Proportion", "TestResult", "cumulative_incidence", "early_severe_complication",
     "endpoint", "gray_test", "kaplan_meier", "load_cohort", "logrank_test", "median_follow_up",
     "proportion_ci", "read_table", "sheet_names", "suggest_mapping", "template_workbook",

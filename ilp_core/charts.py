@@ -1,0 +1,128 @@
+"""Figures: survival and incidence curves with interval bands, censor marks and a number-at-risk
+table aligned under the time axis. Pure functions from results to Altair charts.
+
+Sizes are in CSS pixels (96 per inch), so a figure exported at 300 dpi has the
+stated size in inches. Colours: the Okabe-Ito palette, safe for colour-blind readers.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
+MAX_POINTS = 1500  # per curve on screen; a step curve at this resolution looks the same
+FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
+
+
+@dataclass(frozen=True)
+class FigureSize:
+    """Whole-figure width and target height in CSS pixels, with font sizes to match."""
+
+    label: str
+    width: int
+    height: int
+    font: int
+    title_font: int
+    label_width: int   # room for the y-axis and risk-table labels
+    risk_row: int      # height of one risk-table row
+
+    @property
+    def inches(self) -> str:
+        return f"{self.width / 96:.1f} x {self.height / 96:.1f} in"
+
+
+SIZES = {
+    "slide": FigureSize("Slide, 16:9 (10 x 5.6 in)", 960, 540, 15, 20, 150, 22),
+    "journal": FigureSize("Journal column (3.5 x 3.3 in)", 336, 320, 10, 11, 72, 14),
+}
+
+
+def _thin(table: pd.DataFrame, max_points: int = MAX_POINTS) -> pd.DataFrame:
+    """Rows enough to draw the step curve: where a value changes, the ends, and at most
+    ``max_points`` in all (the last row of each of ``max_points`` time bins)."""
+    values = table[["estimate", "ci_lower", "ci_upper"]].to_numpy()
+    changed = np.ones(len(table), dtype=bool)
+    changed[1:] = np.any(values[1:] != values[:-1], axis=1) & ~np.all(np.isnan(values[1:]) & np.isnan(values[:-1]), axis=1)
+    changed[-1] = True
+    kept = table[changed]
+    if len(kept) > max_points:
+        bins = np.floor(kept.time / kept.time.max() * (max_points - 1)).astype(int)
+        kept = kept[~bins.duplicated(keep="last").to_numpy()]
+    return kept
+
+
+def curve_points(curves: dict, *, incidence: bool) -> pd.DataFrame:
+    """One row per plotted step: ``stratum, time, estimate, ci_lower, ci_upper``, from time 0."""
+    start = 0.0 if incidence else 1.0
+    frames = []
+    for name, curve in curves.items():
+        steps = _thin(curve.table)[["time", "estimate", "ci_lower", "ci_upper"]]
+        origin = pd.DataFrame({"time": [0.0], "estimate": [start], "ci_lower": [start], "ci_upper": [start]})
+        frames.append(pd.concat([origin, steps], ignore_index=True).assign(stratum=name))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def censor_points(curves: dict) -> pd.DataFrame:
+    """Where patients were censored: ``stratum, time, estimate`` (at most MAX_POINTS per curve)."""
+    frames = []
+    for name, curve in curves.items():
+        table = curve.table
+        marks = table.loc[table.n_censor > 0, ["time", "estimate"]]
+        if len(marks) > MAX_POINTS:
+            marks = marks.iloc[np.linspace(0, len(marks) - 1, MAX_POINTS).astype(int)]
+        frames.append(marks.assign(stratum=name))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["time", "estimate", "stratum"])
+
+
+def curve_figure(curves: dict, risk: pd.DataFrame, *, incidence: bool, title: str, x_title: str,
+                 y_title: str, ticks, size: str = "slide", bands: bool = True,
+                 subtitle: str = "") -> alt.VConcatChart:
+    """Step curves per stratum with interval bands and censor marks, above a number-at-risk
+    table ("at risk (cumulative events)") that shares the time axis."""
+    spec = SIZES[size]
+    names = list(curves)
+    colour = alt.Color("stratum:N", scale=alt.Scale(domain=names, range=PALETTE[: max(len(names), 1)]),
+                       legend=alt.Legend(title=None, orient="top", labelFontSize=spec.font) if len(names) > 1 else None)
+    ticks = list(np.asarray(ticks, dtype=float))
+    x = alt.X("time:Q", title=x_title, scale=alt.Scale(domain=[0, ticks[-1]], nice=False),
+              axis=alt.Axis(values=ticks, grid=False))
+    top = max(0.2, float(np.ceil(curve_points(curves, incidence=True).ci_upper.max(skipna=True) * 10) / 10)) \
+        if incidence and curves else 1.0
+    y = alt.Y("estimate:Q", title=y_title, scale=alt.Scale(domain=[0, min(top, 1.0)]),
+              axis=alt.Axis(format=".0%", minExtent=spec.label_width, labelLimit=spec.label_width - 8))
+    points = curve_points(curves, incidence=incidence)
+    base = alt.Chart(points)
+    layers = []
+    if bands:
+        layers.append(base.mark_area(interpolate="step-after", opacity=0.15, clip=True).encode(
+            x=x, y=alt.Y("ci_lower:Q"), y2="ci_upper:Q", color=colour))
+    layers.append(base.mark_line(interpolate="step-after", clip=True,
+                                 strokeWidth=2 if size == "slide" else 1.2).encode(
+        x=x, y=y, color=colour,
+        tooltip=["stratum:N", alt.Tooltip("time:Q", format=".1f"), alt.Tooltip("estimate:Q", format=".1%"),
+                 alt.Tooltip("ci_lower:Q", format=".1%"), alt.Tooltip("ci_upper:Q", format=".1%")]))
+    layers.append(alt.Chart(censor_points(curves)).mark_point(
+        shape="stroke", angle=90, size=60 if size == "slide" else 20, strokeWidth=1.2, clip=True).encode(
+        x=x, y=y, color=colour))
+    rows = max(len(names), 1)
+    plot_height = spec.height - rows * spec.risk_row - (5.2 * spec.font + 2.2 * spec.title_font)
+    plot = alt.layer(*layers).properties(width=spec.width - spec.label_width - 20, height=max(plot_height, 80))
+    table = alt.Chart(risk.assign(label=risk.n_risk.astype(str) + " (" + risk.n_events.astype(str) + ")")).mark_text(
+        fontSize=spec.font).encode(
+        x=alt.X("time:Q", scale=alt.Scale(domain=[0, ticks[-1]], nice=False), axis=None),
+        y=alt.Y("stratum:N", sort=names, title=None,
+                axis=alt.Axis(domain=False, ticks=False, minExtent=spec.label_width, offset=2.2 * spec.font,
+                              labelLimit=spec.label_width - int(2.6 * spec.font), labelFontWeight="bold")),
+        text="label:N", color=alt.Color("stratum:N", scale=alt.Scale(domain=names, range=PALETTE[:rows]), legend=None),
+    ).properties(width=spec.width - spec.label_width - 20, height=rows * spec.risk_row,
+                 title=alt.TitleParams("Number at risk (cumulative events)", fontSize=spec.font,
+                                       fontWeight="normal", anchor="start"))
+    figure = alt.vconcat(plot, table, spacing=spec.font).properties(
+        title=alt.TitleParams(title, subtitle=subtitle or alt.Undefined, fontSize=spec.title_font,
+                              subtitleFontSize=spec.font, subtitleColor="#B00020", anchor="start"))
+    return figure.resolve_scale(x="shared", color="shared").configure(
+        font=FONT, background="white").configure_axis(labelFontSize=spec.font, titleFontSize=spec.font,
+                                                      labelFont=FONT, titleFont=FONT).configure_view(stroke=None)

@@ -1,0 +1,51 @@
+"""Bytes for downloads: figures (PNG at 300 dpi, SVG, PDF) and tables (CSV)."""
+from __future__ import annotations
+
+import io
+import struct
+
+import pandas as pd
+import vl_convert
+
+DPI = 300
+FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
+# Chart sizes are CSS pixels (96 per inch); these scales keep the size in inches.
+_PNG_SCALE = 72 / 96          # vl-convert multiplies by ppi / 72
+_PDF_SCALE = 72 / 96          # PDF points are 1/72 inch
+
+
+def figure_bytes(chart, fmt: str) -> bytes:
+    """The chart as PNG (300 dpi, with its size in inches kept), SVG or PDF bytes."""
+    spec = chart if isinstance(chart, dict) else chart.to_dict()
+    if fmt == "png":
+        return vl_convert.vegalite_to_png(spec, scale=_PNG_SCALE, ppi=DPI)
+    if fmt == "svg":
+        return vl_convert.vegalite_to_svg(spec).encode("utf-8")
+    if fmt == "pdf":
+        return vl_convert.vegalite_to_pdf(spec, scale=_PDF_SCALE)
+    raise ValueError(f"fmt must be one of {', '.join(map(repr, FORMATS))}; got {fmt!r}")
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """(width, height) in pixels of PNG bytes."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("not PNG data")
+    return struct.unpack(">II", png[16:24])
+
+
+def _neutral(value):
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """CSV (UTF-8 with a byte-order mark, so Excel reads accents) with formula-like text neutralised."""
+    safe = frame.copy()
+    for column in safe.columns[safe.dtypes == object]:
+        safe[column] = safe[column].map(_neutral)
+    safe.columns = [_neutral(str(c)) for c in safe.columns]
+    buffer = io.StringIO()
+    safe.to_csv(buffer, index=False)
+    return buffer.getvalue().encode("utf-8-sig")

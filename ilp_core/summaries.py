@@ -1,0 +1,158 @@
+"""Curves per stratum and what is read off them: landmark estimates, numbers at risk, medians, tests.
+
+Pages call these with the selected patients and the chosen conventions; the
+chart, the tables, the text and the downloads all read the same results.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .comparisons import TestResult, gray_test, logrank_test
+from .competing import CumulativeIncidence, cumulative_incidence
+from .endpoints import endpoint
+from .intervals import PRESETS
+from .selection import stratum_order
+from .survival import KaplanMeier, kaplan_meier, median_follow_up
+
+# Display units: how many of each unit make one month (months = days / 30.4375).
+TIME_UNITS = {"months": 1.0, "years": 1 / 12, "weeks": 30.4375 / 7, "days": 30.4375}
+FEW_AT_RISK = 10
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The conventions behind every number: interval level and transforms, variance, time unit."""
+
+    conf_level: float = 0.95
+    km_conf_type: str = "log-log"
+    cif_variance: str = "delta"
+    cif_conf_type: str = "log-log"
+    time_unit: str = "months"
+    preset: str = "Default (SAS / Stata)"
+
+    @classmethod
+    def from_preset(cls, preset: str, conf_level: float = 0.95, time_unit: str = "months") -> "Settings":
+        if preset not in PRESETS:
+            raise ValueError(f"preset must be one of {', '.join(map(repr, PRESETS))}; got {preset!r}")
+        if time_unit not in TIME_UNITS:
+            raise ValueError(f"time_unit must be one of {', '.join(map(repr, TIME_UNITS))}; got {time_unit!r}")
+        p = PRESETS[preset]
+        return cls(conf_level, p.km_conf_type, p.cif_variance, p.cif_conf_type, time_unit, preset)
+
+    def in_unit(self, months) -> np.ndarray:
+        return np.asarray(months, dtype=float) * TIME_UNITS[self.time_unit]
+
+
+def parse_landmarks(text: str) -> list[float]:
+    """'12, 24' -> [12.0, 24.0]; a ValueError naming the bad entry otherwise."""
+    values = []
+    for part in [p for p in re.split(r"[,;\s]+", str(text).strip()) if p]:
+        try:
+            value = float(part.replace(",", "."))
+        except ValueError:
+            raise ValueError(f"{part!r} is not a number; write landmark times like 12, 24") from None
+        if not np.isfinite(value) or value <= 0:
+            raise ValueError(f"landmark times must be positive; got {part!r}")
+        values.append(value)
+    if not values:
+        raise ValueError("give at least one landmark time, e.g. 12, 24")
+    return sorted(set(values))
+
+
+def _groups(data: pd.DataFrame, labels: pd.Series):
+    for name in stratum_order(labels.loc[data.index]):
+        yield name, data.index[(labels.loc[data.index] == name).to_numpy()]
+
+
+def survival_curves(data: pd.DataFrame, endpoint_name: str, labels: pd.Series, settings: Settings,
+                    *, event_codes=(1,)) -> dict[str, KaplanMeier]:
+    """Kaplan-Meier per stratum; ``event_codes`` are the endpoint statuses counted as the event
+    (others censored: e.g. deaths censored for local recurrence)."""
+    times = endpoint(data, endpoint_name)
+    curves = {}
+    for name, rows in _groups(data, labels):
+        part = times.loc[rows]
+        curves[name] = kaplan_meier(settings.in_unit(part.time), part.status.isin(event_codes),
+                                    conf_level=settings.conf_level, conf_type=settings.km_conf_type)
+    return curves
+
+
+def incidence_curves(data: pd.DataFrame, endpoint_name: str, labels: pd.Series, settings: Settings,
+                     *, event: int = 1) -> dict[str, CumulativeIncidence]:
+    """Aalen-Johansen cumulative incidence per stratum (status 2 competing)."""
+    times = endpoint(data, endpoint_name)
+    curves = {}
+    for name, rows in _groups(data, labels):
+        part = times.loc[rows]
+        curves[name] = cumulative_incidence(settings.in_unit(part.time), part.status, event=event,
+                                            conf_level=settings.conf_level, conf_type=settings.cif_conf_type,
+                                            variance=settings.cif_variance)
+    return curves
+
+
+def landmark_table(curves: dict, months: list[float], settings: Settings) -> pd.DataFrame:
+    """Estimate, named interval bounds and number at risk per stratum at each landmark.
+
+    Columns: ``stratum, time, estimate, ci_lower, ci_upper, n_risk, few_at_risk, method``;
+    ``time`` in the display unit. NaN estimate = no patient followed that long.
+    """
+    frames = []
+    for name, curve in curves.items():
+        values = curve.at(settings.in_unit(months))
+        values.insert(0, "stratum", name)
+        values["few_at_risk"] = values.n_risk.fillna(0) < FEW_AT_RISK
+        values["method"] = curve.method
+        frames.append(values)
+    columns = ["stratum", "time", "estimate", "ci_lower", "ci_upper", "n_risk", "few_at_risk", "method"]
+    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+
+
+def time_ticks(max_time: float, unit: str) -> np.ndarray:
+    """Round tick times for the axis and the number-at-risk table."""
+    steps = {"months": (3, 6, 12, 24, 36, 60), "years": (0.5, 1, 2, 5), "weeks": (4, 13, 26, 52, 104),
+             "days": (30, 90, 180, 365, 730)}[unit]
+    step = next((s for s in steps if max_time / s <= 8), steps[-1])
+    return np.arange(0, np.ceil(max(max_time, step) / step) * step + 1e-9, step)
+
+
+def risk_table(curves: dict, ticks) -> pd.DataFrame:
+    """Number at risk and cumulative events per stratum at each tick: ``stratum, time, n_risk, n_events``."""
+    rows = []
+    ticks = np.asarray(ticks, dtype=float)
+    for name, curve in curves.items():
+        table = curve.table
+        at_risk = curve.at(ticks).n_risk.fillna(0).astype(int).to_numpy()
+        events = np.concatenate(([0], np.cumsum(table.n_event.to_numpy())))
+        cumulative = events[np.searchsorted(table.time.to_numpy(), ticks, side="right")]
+        rows += [(name, t, n, e) for t, n, e in zip(ticks, at_risk, cumulative)]
+    return pd.DataFrame(rows, columns=["stratum", "time", "n_risk", "n_events"])
+
+
+def median_table(curves: dict[str, KaplanMeier]) -> pd.DataFrame:
+    """Median per stratum with its interval: ``stratum, n, events, median, ci_lower, ci_upper``."""
+    return pd.DataFrame([(name, c.n_subjects, c.n_events, c.median.estimate, c.median.ci_lower, c.median.ci_upper)
+                         for name, c in curves.items()],
+                        columns=["stratum", "n", "events", "median", "ci_lower", "ci_upper"])
+
+
+def follow_up(data: pd.DataFrame, settings: Settings):
+    """Median follow-up (reverse Kaplan-Meier on overall survival) in the display unit."""
+    times = endpoint(data, "overall_survival")
+    return median_follow_up(settings.in_unit(times.time), times.status, conf_level=settings.conf_level,
+                            conf_type=settings.km_conf_type)
+
+
+def compare_strata(data: pd.DataFrame, endpoint_name: str, labels: pd.Series, *, competing: bool,
+                   event_codes=(1,)) -> TestResult | None:
+    """Log-rank (survival) or Gray's test (incidence) across the strata; None for one stratum."""
+    groups = labels.loc[data.index]
+    if groups.nunique() < 2:
+        return None
+    times = endpoint(data, endpoint_name)
+    if competing:
+        return gray_test(times.time, times.status, groups)
+    return logrank_test(times.time, times.status.isin(event_codes), groups)

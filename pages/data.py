@@ -1,0 +1,71 @@
+"""Load a workbook: upload, sheet, header row, which column is which, date order; every problem listed."""
+import streamlit as st
+
+import ilp_core as core
+import ui
+from ilp_core import export
+
+NOT_MAPPED = "\u2014 not in my workbook \u2014"
+
+st.title("Data")
+src = ui.source()
+if src["synthetic"]:
+    st.info("The app is showing the **synthetic sample cohort** (34 invented patients). Upload your own "
+            "workbook to analyse it; it stays in this browser session and is never saved.",
+            icon=":material/science:")
+
+upload = st.file_uploader("Upload a cohort workbook", type=["xlsx", "xlsm", "xls", "ods", "csv"], key="upload",
+                          help="One row per patient. Title rows above the headers and your own column names are fine.")
+if upload is not None and upload.file_id != st.session_state.get("upload_id"):
+    ui.use_source(upload.name, upload.getvalue())
+    st.session_state["upload_id"] = upload.file_id
+if not src["synthetic"] and st.button("Back to the synthetic sample", icon=":material/undo:"):
+    ui.use_source("Synthetic sample cohort", ui.SAMPLE.read_bytes(), synthetic=True)
+    st.session_state.pop("upload_id", None)
+    st.rerun()
+
+src = ui.source()
+st.download_button("Empty template workbook (with data dictionary)", core.template_workbook,
+                   file_name="ilp_cohort_template.xlsx", on_click="ignore", icon=":material/download:",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="data:template")
+try:
+    sheets = core.sheet_names(src["data"])
+    token = src["digest"]
+    left, middle, right = st.columns(3)
+    first_table = ui.read()
+    sheet = left.selectbox("Sheet", sheets, index=sheets.index(first_table.attrs["sheet"])
+                           if first_table.attrs["sheet"] in sheets else 0, key=f"data:sheet:{token}")
+    header_choice = middle.selectbox("Header row", ["found automatically"] + list(range(1, 31)),
+                                     key=f"data:header:{token}")
+    header_row = None if header_choice == "found automatically" else int(header_choice)
+    table = ui.read(sheet if sheet != first_table.attrs["sheet"] else None, header_row)
+    date_order = right.selectbox("Dates typed as text", ["auto", "DMY", "MDY", "YMD"], key=f"data:dates:{token}",
+                                 format_func={"auto": "decide from the data", "DMY": "day/month/year",
+                                              "MDY": "month/day/year", "YMD": "year/month/day"}.get)
+    st.subheader("Which column is which")
+    st.caption("Pre-filled from your headers; fields marked * are required.")
+    guess = core.suggest_mapping(table.columns)
+    mapping = {}
+    grid = st.columns(3)
+    options = [NOT_MAPPED] + list(table.columns)
+    for i, spec in enumerate(core.FIELDS):
+        label = f"{spec.name}{' *' if spec.always_required else ''}"
+        chosen = grid[i % 3].selectbox(label, options, index=options.index(guess.get(spec.name, NOT_MAPPED)),
+                                       help=f"{spec.meaning}: {spec.values}", key=f"map:{spec.name}:{token}:{sheet}")
+        mapping[spec.name] = None if chosen == NOT_MAPPED else chosen
+    loaded = core.cohort_from_table(table, mapping=mapping, date_order=date_order)
+except core.CohortError as exc:
+    st.error(str(exc), icon=":material/error:")
+    st.stop()
+ui.set_cohort(loaded)
+
+st.success(loaded.summary(), icon=":material/check_circle:")
+problems = loaded.problems
+if len(problems):
+    st.subheader("Problems found")
+    st.caption("Errors leave the row out of every analysis; warnings keep it. Rows are numbered as in Excel.")
+    st.dataframe(problems.rename(columns={"row": "Row", "column": "Column", "value": "Value",
+                                          "message": "Problem", "severity": "Severity"}),
+                 hide_index=True, key="data:problems")
+    st.download_button("Problems CSV", lambda: export.csv_bytes(problems), file_name="problems.csv",
+                       mime="text/csv", on_click="ignore", icon=":material/download:", key="data:problems_csv")

@@ -1,0 +1,47 @@
+"""Overall survival and local recurrence, with medians, landmarks and tests between groups."""
+import streamlit as st
+
+import ui
+from ilp_core import formatting, summaries
+
+RECURRENCE = {
+    "censored": ("Local recurrence-free survival, deaths censored (as in the published series)",
+                 "local_recurrence", (1,), False),
+    "or_death": ("Local recurrence-free survival, recurrence or death as the event",
+                 "local_recurrence_free_survival", (1,), False),
+    "competing": ("Cumulative incidence of local recurrence, death competing", "local_recurrence", (1,), True),
+}
+
+view = ui.header("Survival")
+which = st.radio("Endpoint", ["Overall survival", "Local recurrence"], horizontal=True, key="survival:endpoint")
+if which == "Overall survival":
+    title, endpoint, events, competing, key = "Overall survival", "overall_survival", (1,), False, "overall_survival"
+else:
+    choice = st.radio("Analyse local recurrence as", list(RECURRENCE), format_func=lambda k: RECURRENCE[k][0],
+                      key="survival:recurrence")
+    title, endpoint, events, competing = RECURRENCE[choice]
+    key = f"local_recurrence_{choice}"
+
+if competing:
+    curves = summaries.incidence_curves(view.selected, endpoint, view.labels, view.settings)
+else:
+    curves = summaries.survival_curves(view.selected, endpoint, view.labels, view.settings, event_codes=events)
+ui.curve_section(curves, incidence=competing, key=key, title=title,
+                 y_title="Cumulative incidence" if competing else "Probability")
+
+unit = view.settings.time_unit
+if not competing:
+    medians = summaries.median_table(curves)
+    st.subheader("Median")
+    st.dataframe({"Group": medians.stratum, "Patients": medians.n, "Events": medians.events,
+                  f"Median ({unit})": medians["median"].map(lambda v: formatting.number(v) if v == v else "not reached"),
+                  f"{view.settings.conf_level:.0%} CI": [f"{formatting.number(lo)} to {formatting.number(hi)}"
+                                                         for lo, hi in zip(medians.ci_lower, medians.ci_upper)]},
+                 hide_index=True, key=f"{key}:medians")
+follow = summaries.follow_up(view.selected, view.settings)
+st.write(f"Median follow-up (reverse Kaplan-Meier): **{formatting.number(follow.estimate)} {unit}** "
+         f"({view.settings.conf_level:.0%} CI {formatting.number(follow.ci_lower)} to "
+         f"{formatting.number(follow.ci_upper)}).")
+st.subheader("At the landmark times")
+ui.landmark_section(curves, key=key, what="Incidence" if competing else "Estimate")
+ui.test_line(summaries.compare_strata(view.selected, endpoint, view.labels, competing=competing, event_codes=events))

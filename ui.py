@@ -1,0 +1,222 @@
+"""Streamlit widgets shared by the pages: the sidebar, curve figures with downloads, tables.
+
+Only user-interface code lives here; every number comes from ilp_core.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+import ilp_core as core
+from ilp_core import charts, export, formatting, selection, summaries
+from ilp_core.intervals import PRESETS
+
+SAMPLE = Path(__file__).with_name("sample_data") / "ilp_sample_cohort.xlsx"
+SYNTHETIC_NOTE = "Synthetic sample data: not real patients"
+DEFAULT_LANDMARKS = "12, 24"
+
+
+@dataclass(frozen=True)
+class View:
+    """What the sidebar chose: the patients, their strata and the conventions."""
+
+    cohort: core.Cohort
+    source_name: str
+    synthetic: bool
+    selected: pd.DataFrame
+    labels: pd.Series
+    compare_by: str | None
+    settings: summaries.Settings
+    landmarks: list[float]
+    filters: str
+
+
+# -- the loaded cohort (per session, in st.session_state; nothing on disk) -------------------
+
+def use_source(name: str, data: bytes, synthetic: bool = False) -> None:
+    """Make ``data`` the workbook every page analyses."""
+    st.session_state["source"] = {"name": name, "data": data, "synthetic": synthetic,
+                                  "digest": hashlib.sha256(data).hexdigest()[:16]}
+
+
+def source() -> dict:
+    if "source" not in st.session_state:
+        use_source("Synthetic sample cohort", SAMPLE.read_bytes(), synthetic=True)
+    return st.session_state["source"]
+
+
+def read(sheet=None, header_row=None) -> pd.DataFrame:
+    """The current workbook read as a table (kept for the session until its options change)."""
+    src = source()
+    key = ("table", src["digest"], sheet, header_row)
+    if st.session_state.get("table_key") != key:
+        st.session_state["table"] = core.read_table(src["data"], sheet=sheet, header_row=header_row)
+        st.session_state["table_key"] = key
+    return st.session_state["table"]
+
+
+def cohort() -> core.Cohort:
+    """The loaded cohort; the sample, automatically mapped, until the user loads another."""
+    src = source()
+    if st.session_state.get("cohort_digest") != src["digest"]:
+        st.session_state["cohort"] = core.cohort_from_table(read())
+        st.session_state["cohort_digest"] = src["digest"]
+    return st.session_state["cohort"]
+
+
+def set_cohort(loaded: core.Cohort) -> None:
+    st.session_state["cohort"] = loaded
+    st.session_state["cohort_digest"] = source()["digest"]
+
+
+# -- the sidebar ------------------------------------------------------------------------------
+
+def _filters(data: pd.DataFrame, token: str) -> selection.Filters:
+    columns = selection.category_columns(data)
+    schema = {c: l for c, l in columns.items() if c in selection.CATEGORY_FIELDS}
+    extra = {c: l for c, l in columns.items() if c not in selection.CATEGORY_FIELDS}
+    choices = {}
+    with st.sidebar.expander("Filters", icon=":material/filter_alt:", expanded=True):
+        for column, label in schema.items():
+            choices[column] = tuple(st.multiselect(label, selection.levels(data, column), placeholder="All",
+                                                   key=f"filter:{column}:{token}"))
+        age = data["age_years"].dropna()
+        age_range = None
+        if len(age) and age.min() < age.max():
+            low, high = float(age.min()), float(age.max())
+            chosen = st.slider("Age (years)", low, high, (low, high), step=1.0, key=f"filter:age:{token}")
+            age_range = None if chosen == (low, high) else chosen
+    if extra:
+        with st.sidebar.expander("Other columns", icon=":material/table_rows:"):
+            for column, label in extra.items():
+                choices[column] = tuple(st.multiselect(label, selection.levels(data, column), placeholder="All",
+                                                       key=f"filter:{column}:{token}"))
+    return selection.Filters({c: v for c, v in choices.items() if v}, age_range)
+
+
+def _conventions() -> tuple[summaries.Settings, list[float]]:
+    with st.sidebar.expander("Conventions", icon=":material/tune:"):
+        preset = st.selectbox("Match the output of", list(PRESETS), key="preset",
+                              help="Interval transforms and variance that reproduce each program's numbers.")
+        st.caption(PRESETS[preset].note)
+        level = st.selectbox("Confidence level", [0.90, 0.95, 0.99], index=1, key="conf_level",
+                             format_func=lambda v: f"{v:.0%}")
+        unit = st.selectbox("Time unit", list(summaries.TIME_UNITS), key="time_unit")
+        text = st.text_input("Landmark times (months)", DEFAULT_LANDMARKS, key="landmarks")
+        try:
+            landmarks = summaries.parse_landmarks(text)
+        except ValueError as exc:
+            st.error(f"Landmark times: {exc}. Using {DEFAULT_LANDMARKS}.")
+            landmarks = summaries.parse_landmarks(DEFAULT_LANDMARKS)
+    return summaries.Settings.from_preset(preset, level, unit), landmarks
+
+
+def sidebar() -> None:
+    """Draw the shared sidebar and keep the resulting View in the session."""
+    src, loaded = source(), cohort()
+    data = loaded.data
+    if src["synthetic"]:
+        st.sidebar.warning(SYNTHETIC_NOTE, icon=":material/science:")
+    else:
+        st.sidebar.caption(f"Data: **{src['name']}**")
+    filters = _filters(data, src["digest"])
+    selected = selection.apply_filters(data, filters)
+    columns = selection.category_columns(data)
+    options = {None: "No comparison", **columns, selection.AGE_GROUP: "Age group (<50, 50-69, \u226570)"}
+    compare_by = st.sidebar.selectbox("Compare by", list(options), format_func=options.get,
+                                      key=f"compare:{src['digest']}")
+    settings, landmarks = _conventions()
+    st.sidebar.metric("Patients selected", f"{len(selected)} of {len(data)}")
+    st.session_state["view"] = View(loaded, src["name"], src["synthetic"], selected,
+                                    selection.strata(selected, compare_by), compare_by and options[compare_by],
+                                    settings, landmarks, filters.describe(columns))
+
+
+def view() -> View:
+    return st.session_state["view"]
+
+
+def header(title: str, minimum: int = 1) -> View:
+    """Page title, what is selected, and a stop with a clear message when too few patients are."""
+    current = view()
+    st.title(title)
+    parts = [f"{len(current.selected)} of {len(current.cohort.data)} patients"]
+    if current.filters:
+        parts.append(current.filters)
+    if current.compare_by:
+        parts.append(f"compared by {current.compare_by.lower()}")
+    st.caption(" \u00b7 ".join(parts) + (f" \u00b7 **{SYNTHETIC_NOTE}**" if current.synthetic else ""))
+    if len(current.selected) < minimum:
+        st.info(f"{len(current.selected)} patient{'s' if len(current.selected) != 1 else ''} match the filters; "
+                f"this page needs at least {minimum}. Widen the filters in the sidebar.",
+                icon=":material/filter_alt_off:")
+        st.stop()
+    return current
+
+
+# -- figures and tables -----------------------------------------------------------------------
+
+def curve_section(curves: dict, *, incidence: bool, key: str, title: str, y_title: str) -> None:
+    """The figure (size, titles and bands editable) with PNG/SVG/PDF downloads and its risk table."""
+    current = view()
+    unit = current.settings.time_unit
+    last = max(float(c.table.time.max()) for c in curves.values())
+    ticks = summaries.time_ticks(last, unit)
+    risk = summaries.risk_table(curves, ticks)
+    left, middle, right, far = st.columns([1.2, 2, 2, 1])
+    size = left.selectbox("Figure size", list(charts.SIZES), format_func=lambda s: charts.SIZES[s].label,
+                          key=f"{key}:size")
+    title = middle.text_input("Title", title, key=f"{key}:title")
+    y_title = right.text_input("Vertical axis", y_title, key=f"{key}:y")
+    bands = far.toggle("Intervals", True, key=f"{key}:bands")
+    x_title = st.text_input("Time axis", f"{unit.capitalize()} since perfusion", key=f"{key}:x")
+    figure = charts.curve_figure(curves, risk, incidence=incidence, title=title, x_title=x_title, y_title=y_title,
+                                 ticks=ticks, size=size, bands=bands,
+                                 subtitle=SYNTHETIC_NOTE if current.synthetic else "")
+    st.altair_chart(figure, theme=None, width="content")
+    buttons = st.columns(4)
+    for column, fmt in zip(buttons, export.FORMATS):
+        column.download_button(f"{fmt.upper()}", lambda f=fmt: export.figure_bytes(figure, f),
+                               file_name=f"{key}.{fmt}", mime=export.FORMATS[fmt], on_click="ignore",
+                               icon=":material/download:", key=f"{key}:{fmt}")
+    buttons[3].download_button("Risk table CSV", lambda: export.csv_bytes(risk), file_name=f"{key}_at_risk.csv",
+                               mime="text/csv", on_click="ignore", icon=":material/download:", key=f"{key}:risk")
+    st.caption(f"PNG at {export.DPI} dpi, {charts.SIZES[size].inches}. Under the plot: patients at risk "
+               "(cumulative events) at each time.")
+
+
+def landmark_section(curves: dict, *, key: str, what: str) -> pd.DataFrame:
+    """Estimates with named interval bounds at the landmark times; the exact numbers download as CSV."""
+    current = view()
+    table = summaries.landmark_table(curves, current.landmarks, current.settings)
+    level = f"{current.settings.conf_level:.0%} CI"
+    unit = current.settings.time_unit
+    shown = pd.DataFrame({
+        "Group": table.stratum,
+        f"Time ({unit})": table.time.map(lambda t: formatting.number(t, 1 if unit != "days" else 0)),
+        what: table.estimate.map(lambda v: formatting.percent(v, 1)),
+        level: [formatting.interval(lo, hi, 1) for lo, hi in zip(table.ci_lower, table.ci_upper)],
+        "At risk": table.n_risk.map(lambda n: formatting.number(n, 0)),
+        "Note": table.few_at_risk.map(lambda few: "\u2020 fewer than 10 at risk" if few else ""),
+    })
+    st.dataframe(shown, hide_index=True, key=f"{key}:landmarks")
+    st.caption(f"{next(iter(curves.values())).method}. \u2013 = not estimable (no patient followed that long, "
+               "or the interval is undefined). \u2020 the estimate rests on fewer than 10 patients.")
+    st.download_button("Estimates CSV", lambda: export.csv_bytes(table), file_name=f"{key}_estimates.csv",
+                       mime="text/csv", on_click="ignore", icon=":material/download:", key=f"{key}:estimates")
+    return table
+
+
+def test_line(result) -> None:
+    """'Gray's test: chi-square 1.15 on 1 df, p = 0.284' (or why it could not be computed)."""
+    if result is None:
+        return
+    if result.note:
+        st.write(f"**{result.method[:1].upper() + result.method[1:]}**: {result.note}.")
+    else:
+        st.write(f"**{result.method[:1].upper() + result.method[1:]}** across groups: chi-square "
+                 f"{result.statistic:.2f} on {result.df} df, {formatting.p_value(result.p_value)}.")
