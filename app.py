@@ -7,11 +7,11 @@ import ui
 st.set_page_config(page_title="ILP outcomes", page_icon=":material/monitoring:", layout="wide")
 
 pages = st.navigation([
-    st.Page("pages/data.py", title="Data", icon=":material/upload_file:"),
-    st.Page("pages/cohort.py", title="Cohort", icon=":material/groups:", default=True),
-    st.Page("pages/amputation.py", title="Amputation", icon=":material/accessibility_new:"),
-    st.Page("pages/complications.py", title="Early complications", icon=":material/emergency:"),
-    st.Page("pages/survival.py", title="Survival", icon=":material/show_chart:"),
+    st.Page("app_pages/data.py", title="Data", icon=":material/upload_file:"),
+    st.Page("app_pages/cohort.py", title="Cohort", icon=":material/groups:", default=True),
+    st.Page("app_pages/amputation.py", title="Amputation", icon=":material/accessibility_new:"),
+    st.Page("app_pages/complications.py", title="Early complications", icon=":material/emergency:"),
+    st.Page("app_pages/survival.py", title="Survival", icon=":material/show_chart:"),
 ])
 ui.sidebar()
 pages.run()

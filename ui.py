@@ -59,18 +59,27 @@ def read(sheet=None, header_row=None) -> pd.DataFrame:
     return st.session_state["table"]
 
 
-def cohort() -> core.Cohort:
-    """The loaded cohort; the sample, automatically mapped, until the user loads another."""
+def cohort() -> core.Cohort | None:
+    """The loaded cohort: the current workbook read with the guessed mapping, until the Data
+    page loads it otherwise; None (with the reason kept) when the workbook can't be used."""
     src = source()
     if st.session_state.get("cohort_digest") != src["digest"]:
-        st.session_state["cohort"] = core.cohort_from_table(read())
-        st.session_state["cohort_digest"] = src["digest"]
+        try:
+            loaded, error = core.cohort_from_table(read()), ""
+        except core.CohortError as exc:
+            loaded, error = None, str(exc)
+        st.session_state.update(cohort=loaded, cohort_error=error, cohort_digest=src["digest"],
+                                cohort_key=("guessed", src["digest"]))
     return st.session_state["cohort"]
 
 
-def set_cohort(loaded: core.Cohort) -> None:
-    st.session_state["cohort"] = loaded
-    st.session_state["cohort_digest"] = source()["digest"]
+def set_cohort(key: tuple, make) -> core.Cohort:
+    """Load the cohort with the Data page's choices (``key``) unless already loaded with them;
+    rerun after a change so the sidebar and every page use the new one."""
+    if st.session_state.get("cohort_key") != key:
+        st.session_state.update(cohort=make(), cohort_error="", cohort_digest=source()["digest"], cohort_key=key)
+        st.rerun()
+    return st.session_state["cohort"]
 
 
 # -- the sidebar ------------------------------------------------------------------------------
@@ -118,11 +127,15 @@ def _conventions() -> tuple[summaries.Settings, list[float]]:
 def sidebar() -> None:
     """Draw the shared sidebar and keep the resulting View in the session."""
     src, loaded = source(), cohort()
-    data = loaded.data
     if src["synthetic"]:
         st.sidebar.warning(SYNTHETIC_NOTE, icon=":material/science:")
     else:
         st.sidebar.caption(f"Data: **{src['name']}**")
+    if loaded is None:
+        st.sidebar.error("This workbook can't be analysed yet; the Data page says why.", icon=":material/error:")
+        st.session_state["view"] = None
+        return
+    data = loaded.data
     filters = _filters(data, src["digest"])
     selected = selection.apply_filters(data, filters)
     columns = selection.category_columns(data)
@@ -136,14 +149,18 @@ def sidebar() -> None:
                                     settings, landmarks, filters.describe(columns))
 
 
-def view() -> View:
-    return st.session_state["view"]
+def view() -> View | None:
+    return st.session_state.get("view")
 
 
 def header(title: str, minimum: int = 1) -> View:
     """Page title, what is selected, and a stop with a clear message when too few patients are."""
     current = view()
     st.title(title)
+    if current is None:
+        st.info(f"No cohort to analyse: {st.session_state.get('cohort_error', '')} Open the Data page to "
+                "load a workbook.", icon=":material/upload_file:")
+        st.stop()
     parts = [f"{len(current.selected)} of {len(current.cohort.data)} patients"]
     if current.filters:
         parts.append(current.filters)
@@ -203,7 +220,7 @@ def landmark_section(curves: dict, *, key: str, what: str) -> pd.DataFrame:
         "At risk": table.n_risk.map(lambda n: formatting.number(n, 0)),
         "Note": table.few_at_risk.map(lambda few: "\u2020 fewer than 10 at risk" if few else ""),
     })
-    st.dataframe(shown, hide_index=True, key=f"{key}:landmarks")
+    st.dataframe(shown, hide_index=True)
     st.caption(f"{next(iter(curves.values())).method}. \u2013 = not estimable (no patient followed that long, "
                "or the interval is undefined). \u2020 the estimate rests on fewer than 10 patients.")
     st.download_button("Estimates CSV", lambda: export.csv_bytes(table), file_name=f"{key}_estimates.csv",

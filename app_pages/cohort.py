@@ -23,10 +23,10 @@ for i, (column, label) in enumerate(columns.items()):
     with tabs[i % 2]:
         st.subheader(label)
         st.dataframe(description.category_counts(data, column, by).rename(columns={"value": label}),
-                     hide_index=True, key=f"cohort:{column}")
+                     hide_index=True)
 
 st.subheader("Patients")
 listed = data[["patient_id", "source_row", "sex", "age_years", "limb", "histology", "ilp_date", "vital_status"]]
-st.dataframe(listed.rename(columns={"source_row": "row in workbook"}), hide_index=True, key="cohort:patients")
+st.dataframe(listed.rename(columns={"source_row": "row in workbook"}), hide_index=True)
 st.download_button("Patient list CSV", lambda: export.csv_bytes(data), file_name="selected_patients.csv",
                    mime="text/csv", on_click="ignore", icon=":material/download:", key="cohort:csv")

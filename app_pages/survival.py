@@ -37,7 +37,7 @@ if not competing:
                   f"Median ({unit})": medians["median"].map(lambda v: formatting.number(v) if v == v else "not reached"),
                   f"{view.settings.conf_level:.0%} CI": [f"{formatting.number(lo)} to {formatting.number(hi)}"
                                                          for lo, hi in zip(medians.ci_lower, medians.ci_upper)]},
-                 hide_index=True, key=f"{key}:medians")
+                 hide_index=True)
 follow = summaries.follow_up(view.selected, view.settings)
 st.write(f"Median follow-up (reverse Kaplan-Meier): **{formatting.number(follow.estimate)} {unit}** "
          f"({view.settings.conf_level:.0%} CI {formatting.number(follow.ci_lower)} to "

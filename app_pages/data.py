@@ -19,6 +19,7 @@ upload = st.file_uploader("Upload a cohort workbook", type=["xlsx", "xlsm", "xls
 if upload is not None and upload.file_id != st.session_state.get("upload_id"):
     ui.use_source(upload.name, upload.getvalue())
     st.session_state["upload_id"] = upload.file_id
+    st.rerun()  # so the sidebar describes the new workbook
 if not src["synthetic"] and st.button("Back to the synthetic sample", icon=":material/undo:"):
     ui.use_source("Synthetic sample cohort", ui.SAMPLE.read_bytes(), synthetic=True)
     st.session_state.pop("upload_id", None)
@@ -53,11 +54,11 @@ try:
         chosen = grid[i % 3].selectbox(label, options, index=options.index(guess.get(spec.name, NOT_MAPPED)),
                                        help=f"{spec.meaning}: {spec.values}", key=f"map:{spec.name}:{token}:{sheet}")
         mapping[spec.name] = None if chosen == NOT_MAPPED else chosen
-    loaded = core.cohort_from_table(table, mapping=mapping, date_order=date_order)
+    key = (token, sheet, header_row, tuple(mapping.items()), date_order)
+    loaded = ui.set_cohort(key, lambda: core.cohort_from_table(table, mapping=mapping, date_order=date_order))
 except core.CohortError as exc:
     st.error(str(exc), icon=":material/error:")
     st.stop()
-ui.set_cohort(loaded)
 
 st.success(loaded.summary(), icon=":material/check_circle:")
 problems = loaded.problems
@@ -66,6 +67,6 @@ if len(problems):
     st.caption("Errors leave the row out of every analysis; warnings keep it. Rows are numbered as in Excel.")
     st.dataframe(problems.rename(columns={"row": "Row", "column": "Column", "value": "Value",
                                           "message": "Problem", "severity": "Severity"}),
-                 hide_index=True, key="data:problems")
+                 hide_index=True)
     st.download_button("Problems CSV", lambda: export.csv_bytes(problems), file_name="problems.csv",
                        mime="text/csv", on_click="ignore", icon=":material/download:", key="data:problems_csv")

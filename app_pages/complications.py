@@ -19,7 +19,7 @@ st.subheader("By component")
 st.dataframe({"Group": table.stratum, "Outcome": table.outcome, "Patients with it": table.k,
               "Patients known": table.n, "Rate": table.estimate.map(lambda v: formatting.percent(v, 1)),
               level: [formatting.interval(lo, hi, 1) for lo, hi in zip(table.ci_lower, table.ci_upper)],
-              "Unknown": table.unknown}, hide_index=True, key="complications:table")
+              "Unknown": table.unknown}, hide_index=True)
 st.caption(f"Exact binomial intervals ({table.method.iloc[0]}).")
 st.download_button("Complications CSV", lambda: export.csv_bytes(table), file_name="early_complications.csv",
                    mime="text/csv", on_click="ignore", icon=":material/download:", key="complications:csv")
@@ -28,4 +28,4 @@ if view.selected["wieberdink_grade"].notna().any():
     st.subheader("Acute local toxicity (Wieberdink grade)")
     grades = description.category_counts(view.selected, "wieberdink_grade",
                                          view.labels if view.compare_by else None)
-    st.dataframe(grades.rename(columns={"value": "Grade"}), hide_index=True, key="complications:wieberdink")
+    st.dataframe(grades.rename(columns={"value": "Grade"}), hide_index=True)

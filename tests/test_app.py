@@ -1,0 +1,125 @@
+"""The Streamlit app driven by AppTest: every page on the sample, upload, filters, strata."""
+import pyarrow
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from workbooks import ENGLISH, patient, workbook
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PAGES = ["app_pages/data.py", "app_pages/cohort.py", "app_pages/amputation.py", "app_pages/complications.py", "app_pages/survival.py"]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture
+def app():
+    return AppTest.from_file(APP, default_timeout=60).run()
+
+
+def selected(at) -> str:
+    return next(m.value for m in at.metric if m.label == "Patients selected")
+
+
+def strata_drawn(at) -> set:
+    """The strata in the first chart's curve data (Streamlit sends datasets as Arrow)."""
+    chart = at.get("vega_lite_chart")[0].proto
+    strata = set()
+    for dataset in chart.datasets:
+        frame = pyarrow.ipc.open_stream(dataset.data.data).read_all().to_pandas()
+        if "ci_lower" in frame:
+            strata |= set(frame.stratum)
+    return strata
+
+
+def table(at, first_column):
+    """The displayed table whose first column has this name."""
+    return next(d.value for d in at.dataframe if d.value.columns[0] == first_column)
+
+
+def widget(at, kind, prefix):
+    return next(w for w in getattr(at, kind) if w.key and w.key.startswith(prefix))
+
+
+def test_every_page_opens_on_the_synthetic_sample(app):
+    assert not app.exception
+    assert selected(app) == "34 of 34"
+    assert any("Synthetic sample data" in w.value for w in app.sidebar.warning)
+    for page in PAGES:
+        app.switch_page(page).run()
+        assert not app.exception, page
+        assert not app.error, (page, [e.value for e in app.error])
+    app.switch_page("app_pages/amputation.py").run()
+    assert len(app.get("vega_lite_chart")) == 1
+
+
+def test_filter_changes_the_number_of_patients(app):
+    widget(app, "multiselect", "filter:limb:").set_value(["upper"]).run()
+    assert selected(app) == "13 of 34"
+    app.switch_page("app_pages/survival.py").run()
+    assert not app.exception and selected(app) == "13 of 34"  # the filter is kept across pages
+
+
+def test_comparison_draws_one_curve_per_stratum(app):
+    app.switch_page("app_pages/amputation.py").run()
+    assert strata_drawn(app) == {"All patients"}
+    widget(app, "selectbox", "compare:").set_value("limb").run()
+    assert strata_drawn(app) == {"lower", "upper"}
+    assert any("Gray's test" in m.value for m in app.markdown)
+    widget(app, "selectbox", "compare:").set_value("age group").run()
+    assert strata_drawn(app) == {"<50", "50-69", "\u226570"}
+
+
+def test_survival_page_endpoints_and_log_rank(app):
+    app.switch_page("app_pages/survival.py").run()
+    widget(app, "selectbox", "compare:").set_value("sex").run()
+    assert any("Log-rank test" in m.value for m in app.markdown)
+    app.radio(key="survival:endpoint").set_value("Local recurrence").run()
+    for choice in ("censored", "or_death", "competing"):
+        app.radio(key="survival:recurrence").set_value(choice).run()
+        assert not app.exception and len(app.get("vega_lite_chart")) == 1
+
+
+def test_upload_replaces_the_sample(app):
+    rows = [ENGLISH, patient("P1"), patient("P2", sex="M"), patient("P3", sex="?")]
+    app.switch_page("app_pages/data.py").run()
+    app.file_uploader(key="upload").set_value(("mine.xlsx", workbook(rows, title_rows=[["My unit"]]), XLSX)).run()
+    assert not app.exception
+    assert selected(app) == "2 of 2"
+    assert any("2 patients loaded, 1 row excluded (1 error)" in s.value for s in app.success)
+    problems = table(app, "Row")
+    assert problems.Row.tolist() == [5] and problems.Column.tolist() == ["Sex"]
+    app.switch_page("app_pages/amputation.py").run()
+    assert not app.exception and not app.sidebar.warning  # no longer labelled synthetic
+
+
+def test_a_file_that_is_not_a_spreadsheet_gets_a_message(app):
+    app.switch_page("app_pages/data.py").run()
+    app.file_uploader(key="upload").set_value(("scan.xlsx", b"%PDF-1.4 not a workbook", XLSX)).run()
+    assert not app.exception
+    assert "is a PDF, not a spreadsheet" in app.error[0].value
+
+
+def test_remapping_a_column_changes_the_analysis(app):
+    app.switch_page("app_pages/data.py").run()
+    data = workbook([ENGLISH + ["Other limb"], patient("P1") + ["upper"], patient("P2") + ["upper"]])
+    app.file_uploader(key="upload").set_value(("mine.xlsx", data, XLSX)).run()
+    widget(app, "selectbox", "map:limb:").set_value("Other limb").run()
+    assert not app.exception
+    app.switch_page("app_pages/cohort.py").run()
+    assert table(app, "Limb").Limb.tolist() == ["upper"]
+
+
+def test_too_few_patients_says_so(app):
+    widget(app, "multiselect", "filter:histology:").set_value(["angiosarcoma"]).run()
+    widget(app, "multiselect", "filter:limb:").set_value(["upper"]).run()
+    app.switch_page("app_pages/amputation.py").run()
+    assert not app.exception
+    if selected(app).startswith("0 "):
+        assert "match the filters" in app.info[0].value
+
+
+def test_bad_landmark_times_are_explained(app):
+    app.text_input(key="landmarks").set_value("12, two years").run()
+    assert "'two' is not a number" in app.sidebar.error[0].value
+    assert not app.exception
