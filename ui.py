@@ -89,7 +89,9 @@ def _filters(data: pd.DataFrame, token: str) -> selection.Filters:
     schema = {c: l for c, l in columns.items() if c in selection.CATEGORY_FIELDS}
     extra = {c: l for c, l in columns.items() if c not in selection.CATEGORY_FIELDS}
     choices = {}
-    with st.sidebar.expander("Filters", icon=":material/filter_alt:", expanded=True):
+    active = sum(bool(st.session_state.get(f"filter:{c}:{token}")) for c in columns)
+    label = f"Filters ({active} active)" if active else "Filters"
+    with st.sidebar.expander(label, icon=":material/filter_alt:", expanded=False):
         for column, label in schema.items():
             choices[column] = tuple(st.multiselect(label, selection.levels(data, column), placeholder="All",
                                                    key=f"filter:{column}:{token}"))
@@ -97,7 +99,8 @@ def _filters(data: pd.DataFrame, token: str) -> selection.Filters:
         age_range = None
         if len(age) and age.min() < age.max():
             low, high = float(age.min()), float(age.max())
-            chosen = st.slider("Age (years)", low, high, (low, high), step=1.0, key=f"filter:age:{token}")
+            chosen = st.slider("Age (years)", low, high, (low, high), step=1.0, format="%d",
+                               key=f"filter:age:{token}")
             age_range = None if chosen == (low, high) else chosen
     if extra:
         with st.sidebar.expander("Other columns", icon=":material/table_rows:"):
@@ -136,6 +139,7 @@ def sidebar() -> None:
         st.session_state["view"] = None
         return
     data = loaded.data
+    count = st.sidebar.empty()  # filled once the filters below are read, shown above them
     filters = _filters(data, src["digest"])
     selected = selection.apply_filters(data, filters)
     columns = selection.category_columns(data)
@@ -143,7 +147,7 @@ def sidebar() -> None:
     compare_by = st.sidebar.selectbox("Compare by", list(options), format_func=options.get,
                                       key=f"compare:{src['digest']}")
     settings, landmarks = _conventions()
-    st.sidebar.metric("Patients selected", f"{len(selected)} of {len(data)}")
+    count.metric("Patients selected", f"{len(selected)} of {len(data)}")
     st.session_state["view"] = View(loaded, src["name"], src["synthetic"], selected,
                                     selection.strata(selected, compare_by), compare_by and options[compare_by],
                                     settings, landmarks, filters.describe(columns))
@@ -184,13 +188,15 @@ def curve_section(curves: dict, *, incidence: bool, key: str, title: str, y_titl
     last = max(float(c.table.time.max()) for c in curves.values())
     ticks = summaries.time_ticks(last, unit)
     risk = summaries.risk_table(curves, ticks)
-    left, middle, right, far = st.columns([1.2, 2, 2, 1])
-    size = left.selectbox("Figure size", list(charts.SIZES), format_func=lambda s: charts.SIZES[s].label,
-                          key=f"{key}:size")
-    title = middle.text_input("Title", title, key=f"{key}:title")
-    y_title = right.text_input("Vertical axis", y_title, key=f"{key}:y")
-    bands = far.toggle("Intervals", True, key=f"{key}:bands")
-    x_title = st.text_input("Time axis", f"{unit.capitalize()} since perfusion", key=f"{key}:x")
+    with st.expander("Figure options: size, titles, interval bands", icon=":material/edit:"):
+        left, middle, right = st.columns([1.2, 2, 2])
+        size = left.selectbox("Figure size", list(charts.SIZES), format_func=lambda s: charts.SIZES[s].label,
+                              key=f"{key}:size")
+        title = middle.text_input("Title", title, key=f"{key}:title")
+        y_title = right.text_input("Vertical axis", y_title, key=f"{key}:y")
+        left, middle = st.columns([1.2, 4])
+        bands = left.toggle("Interval bands", True, key=f"{key}:bands")
+        x_title = middle.text_input("Time axis", f"{unit.capitalize()} since perfusion", key=f"{key}:x")
     figure = charts.curve_figure(curves, risk, incidence=incidence, title=title, x_title=x_title, y_title=y_title,
                                  ticks=ticks, size=size, bands=bands,
                                  subtitle=SYNTHETIC_NOTE if current.synthetic else "")
@@ -204,6 +210,20 @@ def curve_section(curves: dict, *, incidence: bool, key: str, title: str, y_titl
                                mime="text/csv", on_click="ignore", icon=":material/download:", key=f"{key}:risk")
     st.caption(f"PNG at {export.DPI} dpi, {charts.SIZES[size].inches}. Under the plot: patients at risk "
                "(cumulative events) at each time.")
+
+
+def headline(curves: dict, *, what: str) -> None:
+    """The estimates at the landmark times as large numbers, when there is one group."""
+    current = view()
+    if len(curves) != 1:
+        return
+    table = summaries.landmark_table(curves, current.landmarks[:4], current.settings)
+    months = current.landmarks[:4]
+    for column, row, month in zip(st.columns(len(table)), table.itertuples(), months):
+        column.metric(f"{what} at {month:g} months", formatting.percent(row.estimate, 1),
+                      help=next(iter(curves.values())).method)
+        column.caption(f"{current.settings.conf_level:.0%} CI {formatting.interval(row.ci_lower, row.ci_upper, 1)}"
+                       f" · {formatting.number(row.n_risk, 0)} at risk")
 
 
 def landmark_section(curves: dict, *, key: str, what: str) -> pd.DataFrame:

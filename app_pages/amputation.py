@@ -8,6 +8,7 @@ view = ui.header("Amputation")
 curves = summaries.incidence_curves(view.selected, "amputation", view.labels, view.settings)
 st.markdown("Cumulative incidence of amputation of the treated limb (Aalen-Johansen), with death "
             "before amputation as a competing event, from the day of the perfusion.")
+ui.headline(curves, what="Amputation")
 ui.curve_section(curves, incidence=True, key="amputation", title="Cumulative incidence of amputation",
                  y_title="Amputation")
 ui.landmark_section(curves, key="amputation", what="Amputation")

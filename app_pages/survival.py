@@ -26,6 +26,7 @@ if competing:
     curves = summaries.incidence_curves(view.selected, endpoint, view.labels, view.settings)
 else:
     curves = summaries.survival_curves(view.selected, endpoint, view.labels, view.settings, event_codes=events)
+ui.headline(curves, what="Incidence" if competing else ("Survival" if which == "Overall survival" else "Free of recurrence"))
 ui.curve_section(curves, incidence=competing, key=key, title=title,
                  y_title="Cumulative incidence" if competing else "Probability")
 

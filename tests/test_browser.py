@@ -1,0 +1,124 @@
+"""A real Chromium against a real server: upload, filter, and download a figure in three formats.
+
+Uses Debian's chromium (/usr/bin/chromium); skipped with a reason when it is missing
+(.ci/run installs it).
+"""
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from workbooks import ENGLISH, patient, workbook
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed (/usr/bin/chromium)")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true", "--server.address=127.0.0.1",
+         f"--server.port={port}", "--browser.gatherUsageStats=false"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        process.kill()
+        pytest.fail("the Streamlit server did not start within 60 s:\n" + process.stdout.read().decode()[-2000:])
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def page(server):
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        context = browser.new_context(viewport={"width": 1500, "height": 1100}, accept_downloads=True)
+        tab = context.new_page()
+        tab.set_default_timeout(30_000)
+        tab.goto(server)
+        settle(tab)
+        yield tab
+        browser.close()
+
+
+def settle(tab):
+    tab.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+    tab.wait_for_timeout(300)
+    tab.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+
+
+def go(tab, name):
+    tab.get_by_test_id("stSidebarNav").get_by_role("link", name=name).click()
+    settle(tab)
+
+
+def selected(tab) -> str:
+    return tab.get_by_test_id("stSidebar").get_by_test_id("stMetricValue").inner_text()
+
+
+def test_upload_filter_and_download_figures(page, tmp_path):
+    rows = [ENGLISH] + [patient(f"P{i:02d}", limb="upper" if i % 3 == 0 else "lower", sex="F" if i % 2 else "M")
+                        for i in range(12)]
+    path = tmp_path / "unit cohort.xlsx"
+    path.write_bytes(workbook(rows, title_rows=[["Sarcoma unit ILP series"]]))
+    assert selected(page) == "34 of 34"
+
+    go(page, "Data")
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
+    page.get_by_text("12 patients loaded, 0 rows excluded.").wait_for()
+    settle(page)
+    assert selected(page) == "12 of 12"
+
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_test_id("stExpander").filter(has_text="Filters").get_by_text("Filters").click()
+    limb = sidebar.get_by_test_id("stMultiSelect").filter(has_text="Limb").locator("input")
+    limb.wait_for(state="visible")
+    limb.click()
+    limb.fill("upper")
+    page.get_by_role("option", name="upper", exact=True).wait_for()
+    limb.press("Enter")
+    page.keyboard.press("Escape")
+    settle(page)
+    assert selected(page) == "4 of 12"
+
+    go(page, "Amputation")
+    page.get_by_test_id("stVegaLiteChart").first.wait_for()
+    files = {}
+    for fmt in ("PNG", "SVG", "PDF"):
+        with page.expect_download() as download:
+            page.get_by_test_id("stDownloadButton").filter(has_text=fmt).first.click()
+        target = tmp_path / download.value.suggested_filename
+        download.value.save_as(target)
+        files[fmt] = target.read_bytes()
+    assert files["PNG"][:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(files["PNG"][16:20], "big"), int.from_bytes(files["PNG"][20:24], "big")
+    assert 2900 <= width <= 3300 and 1500 <= height <= 2000  # a 10 x 5.6 in slide figure at 300 dpi
+    dpi_chunk = files["PNG"].index(b"pHYs")
+    assert int.from_bytes(files["PNG"][dpi_chunk + 4:dpi_chunk + 8], "big") == 11811  # 300 dpi in pixels/metre
+    assert files["SVG"].lstrip().startswith(b"<svg") and b"Cumulative incidence of amputation" in files["SVG"]
+    assert files["PDF"][:5] == b"%PDF-"
+    assert not page.get_by_test_id("stException").count()
