@@ -85,7 +85,8 @@ def curve_figure(curves: dict, risk: pd.DataFrame, *, incidence: bool, title: st
     spec = SIZES[size]
     names = list(curves)
     colour = alt.Color("stratum:N", scale=alt.Scale(domain=names, range=PALETTE[: max(len(names), 1)]),
-                       legend=alt.Legend(title=None, orient="top", labelFontSize=spec.font) if len(names) > 1 else None)
+                       legend=alt.Legend(title=None, orient="top", labelFontSize=spec.font, symbolType="stroke",
+                                         symbolStrokeWidth=3, symbolOpacity=1) if len(names) > 1 else None)
     ticks = list(np.asarray(ticks, dtype=float))
     x = alt.X("time:Q", title=x_title, scale=alt.Scale(domain=[0, ticks[-1]], nice=False),
               axis=alt.Axis(values=ticks, grid=False))

@@ -6,12 +6,13 @@ import struct
 
 import pandas as pd
 import vl_convert
+from pypdf import PdfReader, PdfWriter
 
 DPI = 300
 FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 # Chart sizes are CSS pixels (96 per inch); these scales keep the size in inches.
 _PNG_SCALE = 72 / 96          # vl-convert multiplies by ppi / 72
-_PDF_SCALE = 72 / 96          # PDF points are 1/72 inch
+_PDF_SCALE = 72 / 96          # vl-convert writes 1 point per pixel; a point is 1/72 inch
 
 
 def figure_bytes(chart, fmt: str) -> bytes:
@@ -22,8 +23,25 @@ def figure_bytes(chart, fmt: str) -> bytes:
     if fmt == "svg":
         return vl_convert.vegalite_to_svg(spec).encode("utf-8")
     if fmt == "pdf":
-        return vl_convert.vegalite_to_pdf(spec, scale=_PDF_SCALE)
+        return _scaled_pdf(vl_convert.vegalite_to_pdf(spec), _PDF_SCALE)
     raise ValueError(f"fmt must be one of {', '.join(map(repr, FORMATS))}; got {fmt!r}")
+
+
+def _scaled_pdf(pdf: bytes, factor: float) -> bytes:
+    """The PDF with its page and content scaled (vector: nothing is resampled)."""
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(pdf)))  # (clone_from writes a trailer that poppler flags)
+    for page in writer.pages:
+        page.scale_by(factor)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def pdf_size(pdf: bytes) -> tuple[float, float]:
+    """(width, height) in inches of the first page of PDF bytes."""
+    box = PdfReader(io.BytesIO(pdf)).pages[0].mediabox
+    return float(box.width) / 72, float(box.height) / 72
 
 
 def png_size(png: bytes) -> tuple[int, int]:

@@ -1,0 +1,54 @@
+"""Figure and table bytes: formats, physical size, and no formulas in exported cells."""
+import io
+
+import pandas as pd
+import pytest
+
+import ilp_core as core
+from ilp_core import charts, export, selection, summaries
+from sample_path import SAMPLE
+
+
+@pytest.fixture(scope="module")
+def figure():
+    data = core.load_cohort(SAMPLE).data
+    curves = summaries.survival_curves(data, "overall_survival", selection.strata(data, "limb"), summaries.Settings())
+    ticks = summaries.time_ticks(max(c.table.time.max() for c in curves.values()), "months")
+    return charts.curve_figure(curves, summaries.risk_table(curves, ticks), incidence=False, title="Overall survival",
+                               x_title="Months", y_title="Survival", ticks=ticks, size="slide")
+
+
+def test_png_is_300_dpi_at_the_stated_size(figure):
+    png = export.figure_bytes(figure, "png")
+    width, height = export.png_size(png)
+    assert abs(width / 300 - 10.0) < 0.5 and abs(height / 300 - 5.6) < 0.4  # the 10 x 5.6 in slide size
+    chunk = png.index(b"pHYs")
+    assert int.from_bytes(png[chunk + 4:chunk + 8], "big") == 11811  # 300 dots per inch in dots per metre
+
+
+def test_pdf_and_svg_are_vector_at_the_same_size(figure):
+    pdf = export.figure_bytes(figure, "pdf")
+    png_width, png_height = export.png_size(export.figure_bytes(figure, "png"))
+    width, height = export.pdf_size(pdf)
+    assert pdf[:5] == b"%PDF-" and abs(width - png_width / 300) < 0.02 and abs(height - png_height / 300) < 0.02
+    svg = export.figure_bytes(figure, "svg").decode()
+    assert svg.startswith("<svg") and "Overall survival" in svg and "Number at risk" in svg
+    with pytest.raises(ValueError, match="fmt must be one of 'png', 'svg', 'pdf'; got 'jpg'"):
+        export.figure_bytes(figure, "jpg")
+
+
+def test_csv_neutralises_formulas_and_keeps_numbers():
+    frame = pd.DataFrame({"patient_id": ["=HYPERLINK(\"x\")", "+1", "P3"], "estimate": [-0.5, 0.1, 0.2],
+                          "@note": ["-cmd", "ok", None]})
+    text = export.csv_bytes(frame).decode("utf-8-sig")
+    back = pd.read_csv(io.StringIO(text))
+    assert back.patient_id.tolist() == ["'=HYPERLINK(\"x\")", "'+1", "P3"]
+    assert back.estimate.tolist() == [-0.5, 0.1, 0.2] and back.columns[-1] == "'@note"
+    assert back["'@note"].tolist()[0] == "'-cmd"
+
+
+def test_risk_table_is_aligned_data_under_the_plot(figure):
+    spec = figure.to_dict()
+    plot, table = spec["vconcat"]
+    assert spec["resolve"]["scale"]["x"] == "shared"
+    assert table["encoding"]["y"]["axis"]["minExtent"] == plot["layer"][1]["encoding"]["y"]["axis"]["minExtent"]
