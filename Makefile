@@ -21,7 +21,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $@ $(VENV)/.runtime
 
 run: $(VENV)/.runtime
-	$(BIN)/python -m streamlit run app.py --browser.gatherUsageStats=false
+	$(BIN)/python -m streamlit run app.py --browser.gatherUsageStats=false --server.address=localhost
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest
