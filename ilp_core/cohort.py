@@ -56,6 +56,11 @@ class Cohort:
         return text + (f", {warnings} warning{'s' if warnings != 1 else ''}." if warnings else ".")
 
 
+def _check_date_order(date_order: str) -> None:
+    if date_order not in cleaning.DATE_ORDERS:
+        raise ValueError(f"date_order must be one of {', '.join(map(repr, cleaning.DATE_ORDERS))}; got {date_order!r}")
+
+
 def _check_mapping(mapping: dict, headers) -> dict[str, str]:
     headers = list(headers)
     unknown = [f for f in mapping if f not in BY_NAME]
@@ -142,8 +147,7 @@ def load_cohort(source, *, sheet: str | None = None, header_row: int | None = No
     CohortError when the file cannot be used: not a spreadsheet, encrypted, empty,
     no header row, a required field without a column, too large, or no valid row.
     """
-    if date_order not in cleaning.DATE_ORDERS:
-        raise ValueError(f"date_order must be one of {', '.join(map(repr, cleaning.DATE_ORDERS))}; got {date_order!r}")
+    _check_date_order(date_order)
     table = read_table(source, sheet=sheet, header_row=header_row)
     return cohort_from_table(table, mapping=mapping, date_order=date_order, today=today)
 
@@ -153,8 +157,7 @@ def cohort_from_table(table: pd.DataFrame, *, mapping: dict | None = None, date_
     """:func:`load_cohort` for a table already read by :func:`read_table` (so a user
     interface can show the headers, then load without reading the file again)."""
     today = today or dt.date.today()
-    if date_order not in cleaning.DATE_ORDERS:
-        raise ValueError(f"date_order must be one of {', '.join(map(repr, cleaning.DATE_ORDERS))}; got {date_order!r}")
+    _check_date_order(date_order)
     mapping = _check_mapping(suggest_mapping(table.columns) if mapping is None else mapping, table.columns)
     log = validation.ProblemLog(mapping)
     notes = _note_rows(table, log)

@@ -47,12 +47,11 @@ def _quadratic_form(score: np.ndarray, variance: np.ndarray) -> float:
         return float(score @ np.linalg.pinv(variance) @ score)
 
 
-def _prepare(time, status, group, as_status):
+def _prepare(time, status, group, as_status, status_name: str):
     times = _inputs.as_times(time)
-    codes = as_status(status)
+    codes = as_status(status, status_name)
     groups, labels = _inputs.as_groups(group)
-    _inputs.same_length(time=times, **{"event" if as_status is _inputs.as_event_flags else "status": codes},
-                        group=groups)
+    _inputs.same_length(time=times, **{status_name: codes}, group=groups)
     return times, codes, groups, labels
 
 
@@ -79,7 +78,7 @@ def logrank_test(time, event, group, *, rho: float = 0) -> TestResult:
     """
     if not np.isfinite(rho) or rho < 0:
         raise ValueError(f"rho must be a number >= 0 (0 = log-rank, 1 = Peto-Peto); got {rho!r}")
-    times, events, groups, labels = _prepare(time, event, group, _inputs.as_event_flags)
+    times, events, groups, labels = _prepare(time, event, group, _inputs.as_event_flags, "event")
     k = len(labels)
     sets = tabulate(times, events, 2, groups, k)
     sets = sets.rows(sets.counts[:, :, 1].sum(axis=1) > 0)
@@ -202,7 +201,7 @@ def gray_test(time, status, group, *, event: int = 1, rho: float = 0) -> TestRes
     """
     if not np.isfinite(rho):
         raise ValueError(f"rho must be a finite number; got {rho!r}")
-    times, codes, groups, labels = _prepare(time, status, group, _inputs.as_codes)
+    times, codes, groups, labels = _prepare(time, status, group, _inputs.as_codes, "status")
     event = check_event_code(event)
     k = len(labels)
     reduced = event_codes(codes, event)

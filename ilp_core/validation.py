@@ -103,7 +103,7 @@ def check_consistency(data: pd.DataFrame, log: ProblemLog) -> None:
     late = (data["early_death"] == True) & (days_to_death > 30)  # noqa: E712
     late = late.fillna(False)
     log.add_many(data.index[late], "early_death", ["yes"] * int(late.sum()),
-                 lambda _: "early death (within 30 days) is 'yes' but the date of death is later; correct one of them")
+                 "early death (within 30 days) is 'yes' but the date of death is later; correct one of them")
 
 
 def check_dates(data: pd.DataFrame, log: ProblemLog) -> None:

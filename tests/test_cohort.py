@@ -261,3 +261,15 @@ def test_contradictions_between_flags_and_dates_are_errors():
         "vital status is 'alive' but a date of death is given; correct one of them",
         "date of the local recurrence is after the last follow-up (2023-01-05); the last follow-up must be the latest date"]
     assert cohort.problems.row.tolist() == [2, 3, 4] and cohort.data.patient_id.tolist() == ["P4"]
+
+
+def test_early_death_contradicted_by_the_death_date_is_an_error():
+    headers = ENGLISH + ["Early death"]
+    rows = [headers,
+            patient("P1", surgery="no", surgery_date=None, vital="dead", death=dt.date(2019, 6, 1),
+                    last=dt.date(2019, 6, 1)) + ["yes"],
+            patient("P2") + ["no"]]
+    cohort = load(workbook(rows))
+    problem = cohort.problems.iloc[0]
+    assert (problem.row, problem.column, problem.value) == (2, "Early death", "yes")
+    assert problem.message == "early death (within 30 days) is 'yes' but the date of death is later; correct one of them"
