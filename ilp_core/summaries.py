@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
 from .comparisons import TestResult, gray_test, logrank_test
 from .competing import CumulativeIncidence, cumulative_incidence
@@ -156,3 +157,29 @@ def compare_strata(data: pd.DataFrame, endpoint_name: str, labels: pd.Series, *,
     if competing:
         return gray_test(times.time, times.status, groups)
     return logrank_test(times.time, times.status.isin(event_codes), groups)
+
+
+def landmark_difference(curves: dict, months: list[float], settings: Settings) -> pd.DataFrame:
+    """For exactly two groups: the difference in estimate at each landmark (first minus second),
+    its interval from the two standard errors, and a z-test.
+
+    difference = F_a - F_b, se = sqrt(se_a^2 + se_b^2), limits difference -/+ z se,
+    p = 2 (1 - Phi(|difference| / se)). Empty unless there are exactly two groups.
+    """
+    columns = ["time", "group_a", "group_b", "estimate_a", "estimate_b", "difference", "ci_lower", "ci_upper",
+               "p_value", "method"]
+    if len(curves) != 2:
+        return pd.DataFrame(columns=columns)
+    (name_a, a), (name_b, b) = curves.items()
+    at_a, at_b = a.at(settings.in_unit(months)), b.at(settings.in_unit(months))
+    difference = at_a.estimate - at_b.estimate
+    se = np.sqrt(at_a.std_err ** 2 + at_b.std_err ** 2)
+    z = norm.ppf(1 - (1 - settings.conf_level) / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = np.where(se > 0, 2 * norm.sf(np.abs(difference) / se), np.nan)
+    return pd.DataFrame({
+        "time": at_a.time, "group_a": name_a, "group_b": name_b, "estimate_a": at_a.estimate,
+        "estimate_b": at_b.estimate, "difference": difference, "ci_lower": difference - z * se,
+        "ci_upper": difference + z * se, "p_value": p,
+        "method": "difference of two independent estimates; Wald interval and z-test from their standard errors",
+    }, columns=columns)

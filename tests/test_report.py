@@ -1,0 +1,74 @@
+"""The results text states exactly the estimates it describes, each with its own interval."""
+import re
+
+import pytest
+
+import ilp_core as core
+from ilp_core import analysis, report, selection, summaries
+from sample_path import SAMPLE
+
+NUMBER = r"(\d+\.\d)% \((\d+)% CI (\d+\.\d)% to (\d+\.\d)%\) at (\d+(?:\.\d+)?) months"
+
+
+@pytest.fixture(scope="module")
+def data():
+    return core.load_cohort(SAMPLE).data
+
+
+def run(data, by=None, settings=None):
+    labels = selection.strata(data, by) if by else None
+    return analysis.analyse(data, labels, settings or summaries.Settings(), [12, 24], n_loaded=len(data),
+                            n_rows=len(data), compare_by=by and by.capitalize())
+
+
+@pytest.mark.parametrize("preset", ["Default (SAS / Stata)", "R survival", "cmprsk / tidycmprsk / EZR"])
+def test_every_number_in_the_text_is_the_estimate_it_describes(data, preset):
+    result = run(data, settings=summaries.Settings.from_preset(preset))
+    text = report.results_text(result)
+    paragraphs = {p.split(" was ")[0]: p for p in text.split("\n\n")}
+    endpoints = {"The cumulative incidence of amputation, with death as a competing event,": "amputation",
+                 "Overall survival": "overall_survival",
+                 "Local recurrence-free survival, with deaths censored,": "local_recurrence_free_survival"}
+    for opening, endpoint in endpoints.items():
+        found = re.findall(NUMBER, paragraphs[opening])
+        table = result.landmarks_table(endpoint)
+        assert len(found) == len(table) == 2
+        for (estimate, level, lower, upper, month), row in zip(found, table.itertuples()):
+            assert float(month) == row.time and level == "95"
+            assert float(estimate) == round(100 * row.estimate, 1)
+            assert float(lower) == round(100 * row.ci_lower, 1) and float(upper) == round(100 * row.ci_upper, 1)
+            assert float(lower) <= float(estimate) <= float(upper)
+
+
+def test_incidence_is_never_printed_with_the_complement_interval(data):
+    text = report.results_text(run(data))
+    estimate, _, lower, upper, _ = re.findall(NUMBER, text.split("\n\n")[1])[0]
+    assert float(lower) <= float(estimate) <= float(upper) < 50  # 11.8% (3.7% to 24.9%), not 75% to 100%
+
+
+def test_groups_and_tests_are_reported(data):
+    result = run(data, "limb")
+    text = report.results_text(result)
+    assert "in the lower group" in text and "in the upper group" in text
+    gray = result.tests["amputation"]
+    assert f"Gray's test: chi-square {gray.statistic:.2f} on 1 df, p = {gray.p_value:.3f}." in text
+    for row in result.landmarks_table("overall_survival").itertuples():
+        assert f"{100 * row.estimate:.1f}% (95% CI {100 * row.ci_lower:.1f}% to {100 * row.ci_upper:.1f}%)" in text
+
+
+def test_complication_sentence(data):
+    text = report.results_text(run(data))
+    assert "occurred in 0 of 34 patients, 0.0% (95% CI 0.0% to 10.3%), exact Clopper-Pearson interval." in text
+
+
+def test_methods_name_every_choice(data):
+    for preset, phrases in {
+        "R survival": ["on the log scale", "delta-method (Marubini-Valsecchi) variance"],
+        "cmprsk / tidycmprsk / EZR": ["on the log-log scale", "variance of Gray (1988)"],
+        "SPSS": ["on the linear (plain) scale"],
+    }.items():
+        text = report.methods_text(run(data, settings=summaries.Settings.from_preset(preset, 0.9, "years")))
+        for phrase in phrases + ["reported in years", "90% pointwise", "Aalen-Johansen", "reverse Kaplan-Meier",
+                                 "log-rank test", "Gray's test", "Clopper-Pearson", f"ILP outcomes {report.VERSION}",
+                                 "30.4375 days", f"Conventions followed: {preset}."]:
+            assert phrase in text, (preset, phrase)
