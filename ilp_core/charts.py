@@ -77,12 +77,9 @@ def censor_points(curves: dict) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["time", "estimate", "stratum"])
 
 
-def curve_figure(curves: dict, risk: pd.DataFrame, *, incidence: bool, title: str, x_title: str,
-                 y_title: str, ticks, size: str = "slide", bands: bool = True,
-                 subtitle: str = "") -> alt.VConcatChart:
-    """Step curves per stratum with interval bands and censor marks, above a number-at-risk
-    table ("at risk (cumulative events)") that shares the time axis."""
-    spec = SIZES[size]
+def _panel(curves: dict, risk: pd.DataFrame, *, incidence: bool, x_title: str, y_title: str, ticks,
+           spec: FigureSize, bands: bool, heading: str | None = None) -> alt.VConcatChart:
+    """One plot with its number-at-risk table underneath (not yet configured)."""
     names = list(curves)
     colour = alt.Color("stratum:N", scale=alt.Scale(domain=names, range=PALETTE[: max(len(names), 1)]),
                        legend=alt.Legend(title=None, orient="top", labelFontSize=spec.font, symbolType="stroke",
@@ -90,27 +87,28 @@ def curve_figure(curves: dict, risk: pd.DataFrame, *, incidence: bool, title: st
     ticks = list(np.asarray(ticks, dtype=float))
     x = alt.X("time:Q", title=x_title, scale=alt.Scale(domain=[0, ticks[-1]], nice=False),
               axis=alt.Axis(values=ticks, grid=False))
-    top = max(0.2, float(np.ceil(curve_points(curves, incidence=True).ci_upper.max(skipna=True) * 10) / 10)) \
-        if incidence and curves else 1.0
+    points = curve_points(curves, incidence=incidence)
+    top = max(0.2, float(np.ceil(points.ci_upper.max(skipna=True) * 10) / 10)) if incidence and curves else 1.0
     y = alt.Y("estimate:Q", title=y_title, scale=alt.Scale(domain=[0, min(top, 1.0)]),
               axis=alt.Axis(format=".0%", minExtent=spec.label_width, labelLimit=spec.label_width - 8))
-    points = curve_points(curves, incidence=incidence)
     base = alt.Chart(points)
     layers = []
     if bands:
         layers.append(base.mark_area(interpolate="step-after", opacity=0.15, clip=True).encode(
             x=x, y=alt.Y("ci_lower:Q"), y2="ci_upper:Q", color=colour))
     layers.append(base.mark_line(interpolate="step-after", clip=True,
-                                 strokeWidth=2 if size == "slide" else 1.2).encode(
+                                 strokeWidth=2 if spec.font >= 12 else 1.2).encode(
         x=x, y=y, color=colour,
         tooltip=["stratum:N", alt.Tooltip("time:Q", format=".1f"), alt.Tooltip("estimate:Q", format=".1%"),
                  alt.Tooltip("ci_lower:Q", format=".1%"), alt.Tooltip("ci_upper:Q", format=".1%")]))
     layers.append(alt.Chart(censor_points(curves)).mark_point(
-        shape="stroke", angle=90, size=60 if size == "slide" else 20, strokeWidth=1.2, clip=True).encode(
+        shape="stroke", angle=90, size=60 if spec.font >= 12 else 20, strokeWidth=1.2, clip=True).encode(
         x=x, y=y, color=colour))
     rows = max(len(names), 1)
     plot_height = spec.height - rows * spec.risk_row - (5.2 * spec.font + 2.2 * spec.title_font)
     plot = alt.layer(*layers).properties(width=spec.width - spec.label_width - 20, height=max(plot_height, 80))
+    if heading:
+        plot = plot.properties(title=alt.TitleParams(heading, fontSize=spec.title_font, anchor="start"))
     table = alt.Chart(risk.assign(label=risk.n_risk.astype(str) + " (" + risk.n_events.astype(str) + ")")).mark_text(
         fontSize=spec.font).encode(
         x=alt.X("time:Q", scale=alt.Scale(domain=[0, ticks[-1]], nice=False), axis=None),
@@ -121,9 +119,45 @@ def curve_figure(curves: dict, risk: pd.DataFrame, *, incidence: bool, title: st
     ).properties(width=spec.width - spec.label_width - 20, height=rows * spec.risk_row,
                  title=alt.TitleParams("Number at risk (cumulative events)", fontSize=spec.font,
                                        fontWeight="normal", anchor="start"))
-    figure = alt.vconcat(plot, table, spacing=spec.font).properties(
+    return alt.vconcat(plot, table, spacing=spec.font).resolve_scale(x="shared")
+
+
+def _finish(chart, spec: FigureSize, title: str, subtitle: str):
+    return chart.properties(
         title=alt.TitleParams(title, subtitle=subtitle or alt.Undefined, fontSize=spec.title_font,
-                              subtitleFontSize=spec.font, subtitleColor="#B00020", anchor="start"))
-    return figure.resolve_scale(x="shared", color="shared").configure(
-        font=FONT, background="white").configure_axis(labelFontSize=spec.font, titleFontSize=spec.font,
-                                                      labelFont=FONT, titleFont=FONT).configure_view(stroke=None)
+                              subtitleFontSize=spec.font, subtitleColor="#B00020", anchor="start")
+    ).configure(font=FONT, background="white").configure_axis(
+        labelFontSize=spec.font, titleFontSize=spec.font, labelFont=FONT, titleFont=FONT).configure_view(stroke=None)
+
+
+def curve_figure(curves: dict, risk: pd.DataFrame, *, incidence: bool, title: str, x_title: str,
+                 y_title: str, ticks, size: str = "slide", bands: bool = True,
+                 subtitle: str = "") -> alt.VConcatChart:
+    """Step curves per stratum with interval bands and censor marks, above a number-at-risk
+    table ("at risk (cumulative events)") that shares the time axis."""
+    spec = SIZES[size]
+    panel = _panel(curves, risk, incidence=incidence, x_title=x_title, y_title=y_title, ticks=ticks, spec=spec,
+                   bands=bands)
+    return _finish(panel.resolve_scale(x="shared", color="shared"), spec, title, subtitle)
+
+
+PANEL_SIZES = {
+    "slide": FigureSize("Slide, 16:9 (about 13 x 6.2 in)", 1280, 576, 13, 16, 96, 18),
+    "journal": FigureSize("Journal, two columns (about 7 x 4 in)", 690, 346, 9, 10, 56, 12),
+}
+
+
+def panel_figure(panels: list[dict], *, size: str = "slide", title: str = "", subtitle: str = "",
+                 bands: bool = True) -> alt.HConcatChart:
+    """Several curve panels side by side, each with its own aligned number-at-risk table.
+
+    Each panel is a dict with ``curves, risk, incidence, heading, y_title, x_title, ticks``.
+    """
+    whole = PANEL_SIZES[size]
+    count = max(len(panels), 1)
+    each = FigureSize(whole.label, (whole.width - (count - 1) * whole.font) // count - 3 * whole.font,
+                      whole.height - 3 * whole.title_font, whole.font, whole.title_font, whole.label_width,
+                      whole.risk_row)
+    charts = [_panel(p["curves"], p["risk"], incidence=p["incidence"], x_title=p["x_title"], y_title=p["y_title"],
+                     ticks=p["ticks"], spec=each, bands=bands, heading=p["heading"]) for p in panels]
+    return _finish(alt.hconcat(*charts, spacing=whole.font).resolve_scale(color="shared"), whole, title, subtitle)

@@ -112,11 +112,11 @@ def landmark_table(curves: dict, months: list[float], settings: Settings) -> pd.
     return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
 
 
-def time_ticks(max_time: float, unit: str) -> np.ndarray:
-    """Round tick times for the axis and the number-at-risk table."""
+def time_ticks(max_time: float, unit: str, max_ticks: int = 9) -> np.ndarray:
+    """Round tick times for the axis and the number-at-risk table (at most about ``max_ticks``)."""
     steps = {"months": (3, 6, 12, 24, 36, 60), "years": (0.5, 1, 2, 5), "weeks": (4, 13, 26, 52, 104),
              "days": (30, 90, 180, 365, 730)}[unit]
-    step = next((s for s in steps if max_time / s <= 8), steps[-1])
+    step = next((s for s in steps if max_time / s <= max_ticks - 1), steps[-1])
     return np.arange(0, np.ceil(max(max_time, step) / step) * step + 1e-9, step)
 
 
