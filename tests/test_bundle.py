@@ -1,0 +1,118 @@
+"""The one-click exports and the settings file."""
+import io
+import json
+import zipfile
+
+import openpyxl
+import pandas as pd
+import pytest
+
+import ilp_core as core
+from ilp_core import analysis, bundle, reproducibility, selection, summaries
+from sample_path import SAMPLE
+
+
+@pytest.fixture(scope="module")
+def cohort():
+    return core.load_cohort(SAMPLE)
+
+
+@pytest.fixture(scope="module")
+def result(cohort):
+    d = cohort.data
+    return analysis.analyse(d, selection.strata(d, "limb"), summaries.Settings(), [12, 24], n_loaded=34, n_rows=34,
+                            compare_by="Limb", baseline_tests=True)
+
+
+def test_workbook_sheets_and_values(result, cohort):
+    book = openpyxl.load_workbook(io.BytesIO(bundle.results_workbook(result, cohort.problems, source="sample.xlsx")))
+    assert book.sheetnames == ["About", "Text", "Estimates", "Differences", "Risk tables", "Medians", "Tests",
+                               "Table 1", "Table 1 (numbers)", "Complications", "Patient flow", "Problems"]
+    estimates = pd.DataFrame(list(book["Estimates"].values)[2:], columns=list(book["Estimates"].values)[1])
+    want = result.landmarks_table("amputation")
+    got = estimates[estimates.endpoint.str.startswith("Cumulative incidence of amputation")]
+    assert got.estimate.tolist() == pytest.approx(want.estimate.tolist())
+    assert got.ci_lower.tolist() == pytest.approx(want.ci_lower.tolist())
+    assert got.ci_upper.tolist() == pytest.approx(want.ci_upper.tolist())
+    tests = list(book["Tests"].values)
+    assert tests[2][1] == "Gray's test" and tests[2][4] == pytest.approx(result.tests["amputation"].p_value)
+
+
+def test_workbook_holds_no_formula(result, cohort):
+    problems = pd.DataFrame({"row": [2], "column": ["=cmd|'/c calc'!A1"], "value": ["+SUM(1)"],
+                             "message": ["@x"], "severity": ["error"]})
+    book = openpyxl.load_workbook(io.BytesIO(bundle.results_workbook(result, problems, source="=evil()")))
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+    assert book["Problems"]["B2"].value == "=cmd|'/c calc'!A1"  # kept as text
+
+
+def test_zip_contents_and_types(result, cohort):
+    archive = zipfile.ZipFile(io.BytesIO(bundle.results_zip(result, cohort.problems, source="s", synthetic=True,
+                                                            settings_json=b"{}")))
+    names = set(archive.namelist())
+    stems = ["amputation", "overall_survival", "local_recurrence_free_survival", "three_panels", "patient_flow"]
+    assert names == {f"figures/{s}.{f}" for s in stems for f in ("png", "svg", "pdf")} | {
+        "results.xlsx", "results_and_methods.txt", "settings.json"}
+    for stem in stems:
+        assert archive.read(f"figures/{stem}.png")[:8] == b"\x89PNG\r\n\x1a\n"
+        assert archive.read(f"figures/{stem}.svg").lstrip().startswith(b"<svg")
+        assert archive.read(f"figures/{stem}.pdf")[:5] == b"%PDF-"
+    assert b"Synthetic sample data" in archive.read("figures/three_panels.svg")
+    text = archive.read("results_and_methods.txt").decode()
+    assert text.startswith("RESULTS") and "METHODS" in text and "Gray's test" in text
+
+
+def _document(data, **changes):
+    values = dict(source="s.xlsx", sheet="cohort", header_row=None, mapping=core.suggest_mapping(data.columns),
+                  date_order="auto", filters={"limb": ("upper",)}, age_range=(30, 80), compare_by="sex",
+                  preset="R survival", conf_level=0.9, time_unit="years", landmarks=[12, 24], data=data)
+    values.update(changes)
+    return reproducibility.settings_document(**values)
+
+
+def test_settings_round_trip(cohort):
+    document = _document(cohort.data)
+    back = reproducibility.read_settings(reproducibility.settings_json(document))
+    assert back["filters"] == {"limb": ["upper"]} and back["conf_level"] == 0.9 and back["landmarks"] == [12, 24]
+    assert reproducibility.compare_data(back, cohort.data).unchanged
+
+
+def test_settings_say_what_changed(cohort):
+    document = _document(cohort.data)
+    changed = cohort.data.copy()
+    changed.loc[changed.patient_id == "SYN-03", "age_years"] = 99
+    changed = changed[changed.patient_id != "SYN-05"]
+    extra = changed.iloc[[0]].assign(patient_id="SYN-99")
+    change = reproducibility.compare_data(document, pd.concat([changed, extra]))
+    assert (change.added, change.removed, change.edited) == (["SYN-99"], ["SYN-05"], ["SYN-03"])
+    assert change.summary() == ("The data have changed since the settings were saved: 1 patient added (SYN-99); "
+                                "1 patient removed (SYN-05); 1 patient edited (SYN-03).")
+
+
+def test_bad_settings_files(cohort):
+    with pytest.raises(ValueError, match="not valid JSON"):
+        reproducibility.read_settings(b"not json")
+    with pytest.raises(ValueError, match="not a settings file saved by this app"):
+        reproducibility.read_settings(json.dumps({"hello": 1}).encode())
+    document = _document(cohort.data)
+    document["version"] = 7
+    with pytest.raises(ValueError, match="version 7; this app reads version 1"):
+        reproducibility.read_settings(json.dumps(document).encode())
+
+
+def test_same_settings_give_identical_tables(cohort):
+    document = reproducibility.read_settings(reproducibility.settings_json(_document(cohort.data)))
+    def run(doc):
+        again = core.load_cohort(SAMPLE, mapping=doc["mapping"], date_order=doc["date_order"])
+        selected = selection.apply_filters(again.data, selection.Filters(
+            {k: tuple(v) for k, v in doc["filters"].items()}, tuple(doc["age_range"])))
+        settings = summaries.Settings.from_preset(doc["preset"], doc["conf_level"], doc["time_unit"])
+        return analysis.analyse(selected, selection.strata(selected, doc["compare_by"]), settings, doc["landmarks"],
+                                n_loaded=len(again.data), n_rows=again.n_rows, compare_by=doc["compare_by"])
+    first, second = run(document), run(document)
+    for endpoint in first.curves:
+        pd.testing.assert_frame_equal(first.landmarks_table(endpoint), second.landmarks_table(endpoint))
+    assert first.landmarks_table("overall_survival").time.tolist() == [1.0, 2.0, 1.0, 2.0]
