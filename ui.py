@@ -12,11 +12,12 @@ import pandas as pd
 import streamlit as st
 
 import ilp_core as core
-from ilp_core import charts, export, formatting, selection, summaries
+from ilp_core import charts, export, formatting, reproducibility, selection, summaries
 from ilp_core.intervals import PRESETS
 
 SAMPLE = Path(__file__).with_name("sample_data") / "ilp_sample_cohort.xlsx"
 SYNTHETIC_NOTE = "Synthetic sample data: not real patients"
+NOT_MAPPED = "\u2014 not in my workbook \u2014"
 DEFAULT_LANDMARKS = "12, 24"
 
 
@@ -33,6 +34,7 @@ class View:
     settings: summaries.Settings
     landmarks: list[float]
     filters: str
+    filter_spec: selection.Filters
 
 
 # -- the loaded cohort (per session, in st.session_state; nothing on disk) -------------------
@@ -69,17 +71,79 @@ def cohort() -> core.Cohort | None:
         except core.CohortError as exc:
             loaded, error = None, str(exc)
         st.session_state.update(cohort=loaded, cohort_error=error, cohort_digest=src["digest"],
-                                cohort_key=("guessed", src["digest"]))
+                                cohort_key=("guessed", src["digest"]),
+                                load_choices={"sheet": loaded.sheet if loaded else None, "header_row": None,
+                                              "date_order": "auto"})
     return st.session_state["cohort"]
 
 
-def set_cohort(key: tuple, make) -> core.Cohort:
+def set_cohort(key: tuple, make, choices: dict) -> core.Cohort:
     """Load the cohort with the Data page's choices (``key``) unless already loaded with them;
     rerun after a change so the sidebar and every page use the new one."""
     if st.session_state.get("cohort_key") != key:
-        st.session_state.update(cohort=make(), cohort_error="", cohort_digest=source()["digest"], cohort_key=key)
+        st.session_state.update(cohort=make(), cohort_error="", cohort_digest=source()["digest"], cohort_key=key,
+                                load_choices=choices)
         st.rerun()
     return st.session_state["cohort"]
+
+
+def mapping_key(sheet, header_row, mapping: dict, date_order: str) -> tuple:
+    """The identity of a way of loading the current workbook (all fields, in schema order)."""
+    full = tuple((spec.name, mapping.get(spec.name)) for spec in core.FIELDS)
+    return (source()["digest"], sheet, header_row, full, date_order)
+
+
+# -- reproducible settings ---------------------------------------------------------------------
+
+def settings_file() -> bytes:
+    """The current mapping, filters, comparison and conventions with the data's fingerprint."""
+    current, choices = view(), st.session_state.get("load_choices", {})
+    return reproducibility.settings_json(reproducibility.settings_document(
+        source=current.source_name, sheet=choices.get("sheet"), header_row=choices.get("header_row"),
+        mapping=current.cohort.mapping, date_order=choices.get("date_order", "auto"),
+        filters=current.filter_spec.choices, age_range=current.filter_spec.age_range,
+        compare_by=st.session_state.get(f"compare:{source()['digest']}"), preset=current.settings.preset,
+        conf_level=current.settings.conf_level, time_unit=current.settings.time_unit,
+        landmarks=current.landmarks, data=current.cohort.data))
+
+
+def apply_settings(document: dict) -> list[str]:
+    """Load the workbook as the settings say and set every sidebar choice; returns what could not be
+    applied (e.g. a filter value absent from these data). Call it from a widget callback."""
+    ss, token = st.session_state, source()["digest"]
+    sheet, header_row, date_order = document["sheet"], document["header_row"], document["date_order"]
+    table = read(sheet, header_row)
+    mapping = {spec.name: document["mapping"].get(spec.name) for spec in core.FIELDS}
+    loaded = core.cohort_from_table(table, mapping={k: v for k, v in mapping.items() if v}, date_order=date_order)
+    ss.update(cohort=loaded, cohort_error="", cohort_digest=token,
+              cohort_key=mapping_key(sheet or table.attrs["sheet"], header_row, mapping, date_order),
+              load_choices={"sheet": sheet, "header_row": header_row, "date_order": date_order})
+    ss[f"data:sheet:{token}"] = sheet or table.attrs["sheet"]
+    ss[f"data:header:{token}"] = header_row or "found automatically"
+    ss[f"data:dates:{token}"] = date_order
+    for spec in core.FIELDS:
+        ss[f"map:{spec.name}:{token}:{ss[f'data:sheet:{token}']}"] = mapping[spec.name] or NOT_MAPPED
+    skipped = []
+    columns = selection.category_columns(loaded.data)
+    for key in [k for k in ss.keys() if str(k).startswith("filter:") and str(k).endswith(token)]:
+        del ss[key]
+    for column, values in document["filters"].items():
+        if column not in columns:
+            skipped.append(f"filter on {column!r} (no such column)")
+            continue
+        valid = set(selection.levels(loaded.data, column))
+        ss[f"filter:{column}:{token}"] = [v for v in values if v in valid]
+        skipped += [f"{column} = {v!r} (not in these data)" for v in values if v not in valid]
+    if document["age_range"]:
+        ss[f"filter:age:{token}"] = tuple(float(v) for v in document["age_range"])
+    compare = document["compare_by"]
+    ss[f"compare:{token}"] = compare if compare in (None, selection.AGE_GROUP) or compare in columns else None
+    if compare not in (None, selection.AGE_GROUP) and compare not in columns:
+        skipped.append(f"comparison by {compare!r} (no such column)")
+    ss["preset"], ss["conf_level"], ss["time_unit"] = document["preset"], document["conf_level"], document["time_unit"]
+    ss["landmarks"] = ", ".join(f"{m:g}" for m in document["landmarks"])
+    ss["applied_settings"] = document
+    return skipped
 
 
 # -- the sidebar ------------------------------------------------------------------------------
@@ -99,8 +163,8 @@ def _filters(data: pd.DataFrame, token: str) -> selection.Filters:
         age_range = None
         if len(age) and age.min() < age.max():
             low, high = float(age.min()), float(age.max())
-            chosen = st.slider("Age (years)", low, high, (low, high), step=1.0, format="%d",
-                               key=f"filter:age:{token}")
+            st.session_state.setdefault(f"filter:age:{token}", (low, high))
+            chosen = st.slider("Age (years)", low, high, step=1.0, format="%d", key=f"filter:age:{token}")
             age_range = None if chosen == (low, high) else chosen
     if extra:
         with st.sidebar.expander("Other columns", icon=":material/table_rows:"):
@@ -115,10 +179,12 @@ def _conventions() -> tuple[summaries.Settings, list[float]]:
         preset = st.selectbox("Match the output of", list(PRESETS), key="preset",
                               help="Interval transforms and variance that reproduce each program's numbers.")
         st.caption(PRESETS[preset].note)
-        level = st.selectbox("Confidence level", [0.90, 0.95, 0.99], index=1, key="conf_level",
+        st.session_state.setdefault("conf_level", 0.95)
+        level = st.selectbox("Confidence level", [0.90, 0.95, 0.99], key="conf_level",
                              format_func=lambda v: f"{v:.0%}")
         unit = st.selectbox("Time unit", list(summaries.TIME_UNITS), key="time_unit")
-        text = st.text_input("Landmark times (months)", DEFAULT_LANDMARKS, key="landmarks")
+        st.session_state.setdefault("landmarks", DEFAULT_LANDMARKS)
+        text = st.text_input("Landmark times (months)", key="landmarks")
         try:
             landmarks = summaries.parse_landmarks(text)
         except ValueError as exc:
@@ -150,7 +216,7 @@ def sidebar() -> None:
     count.metric("Patients selected", f"{len(selected)} of {len(data)}")
     st.session_state["view"] = View(loaded, src["name"], src["synthetic"], selected,
                                     selection.strata(selected, compare_by), compare_by and options[compare_by],
-                                    settings, landmarks, filters.describe(columns))
+                                    settings, landmarks, filters.describe(columns), filters)
 
 
 def view() -> View | None:
@@ -245,7 +311,27 @@ def landmark_section(curves: dict, *, key: str, what: str) -> pd.DataFrame:
                "or the interval is undefined). \u2020 the estimate rests on fewer than 10 patients.")
     st.download_button("Estimates CSV", lambda: export.csv_bytes(table), file_name=f"{key}_estimates.csv",
                        mime="text/csv", on_click="ignore", icon=":material/download:", key=f"{key}:estimates")
+    difference = summaries.landmark_difference(curves, current.landmarks, current.settings)
+    if len(difference):
+        a, b = difference.group_a.iloc[0], difference.group_b.iloc[0]
+        st.dataframe(pd.DataFrame({
+            f"Time ({unit})": difference.time.map(lambda t: formatting.number(t, 1)),
+            f"{a} minus {b}": difference.difference.map(lambda v: formatting.number(100 * v, 1) + " points"
+                                                          if v == v else formatting.DASH),
+            level: [formatting.DASH if lo != lo else f"{100 * lo:.1f} to {100 * hi:.1f} points"
+                    for lo, hi in zip(difference.ci_lower, difference.ci_upper)],
+            "p (z-test)": difference.p_value.map(formatting.p_value)}), hide_index=True)
+        st.caption(f"Difference between the two groups at each landmark: {difference.method.iloc[0]}.")
     return table
+
+
+def analysis(baseline_tests: bool = False):
+    """Everything the Export page and the downloads report, for the current selection."""
+    from ilp_core.analysis import analyse
+    current = view()
+    return analyse(current.selected, current.labels, current.settings, current.landmarks,
+                   n_loaded=len(current.cohort.data), n_rows=current.cohort.n_rows,
+                   compare_by=current.compare_by, filters=current.filters, baseline_tests=baseline_tests)
 
 
 def test_line(result) -> None:

@@ -3,6 +3,8 @@ import streamlit as st
 
 import ui
 from ilp_core import description, export, formatting, selection, summaries
+from ilp_core.flow import flow_chart, patient_flow
+from ilp_core.table_one import table_one
 
 view = ui.header("Cohort")
 data = view.selected
@@ -30,3 +32,29 @@ listed = data[["patient_id", "source_row", "sex", "age_years", "limb", "histolog
 st.dataframe(listed.rename(columns={"source_row": "row in workbook"}), hide_index=True)
 st.download_button("Patient list CSV", lambda: export.csv_bytes(data), file_name="selected_patients.csv",
                    mime="text/csv", on_click="ignore", icon=":material/download:", key="cohort:csv")
+
+st.subheader("Table 1: baseline characteristics")
+left, right = st.columns([1, 3])
+with_tests = left.toggle("p-values", False, key="table1:tests", disabled=not view.compare_by,
+                         help="Between the compared groups: Fisher's exact or chi-square test for categories, "
+                              "Mann-Whitney U or Welch's t-test for numbers.")
+numeric_test = right.radio("Numbers compared with", ["mann-whitney", "t-test"], horizontal=True,
+                           format_func={"mann-whitney": "Mann-Whitney U", "t-test": "Welch's t-test"}.get,
+                           key="table1:numeric", disabled=not with_tests)
+baseline = table_one(data, by, tests=with_tests, numeric_test=numeric_test)
+st.dataframe(baseline.display, hide_index=True)
+st.caption(baseline.footnote)
+st.download_button("Table 1 CSV", lambda: export.csv_bytes(baseline.display), file_name="table1.csv",
+                   mime="text/csv", on_click="ignore", icon=":material/download:", key="table1:csv")
+
+st.subheader("Patient flow")
+steps = patient_flow(data, n_rows=view.cohort.n_rows,
+                     n_selected_from=len(view.cohort.data) if len(data) != len(view.cohort.data) else None)
+figure = flow_chart(steps, subtitle=ui.SYNTHETIC_NOTE if view.synthetic else "")
+st.altair_chart(figure, theme=None, width="content")
+buttons = st.columns(4)
+for column, fmt in zip(buttons, export.FORMATS):
+    column.download_button(fmt.upper(), lambda f=fmt: export.figure_bytes(figure, f), file_name=f"patient_flow.{fmt}",
+                           mime=export.FORMATS[fmt], on_click="ignore", icon=":material/download:", key=f"flow:{fmt}")
+buttons[3].download_button("Flow counts CSV", lambda: export.csv_bytes(steps), file_name="patient_flow.csv",
+                           mime="text/csv", on_click="ignore", icon=":material/download:", key="flow:csv")

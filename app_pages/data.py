@@ -5,7 +5,7 @@ import ilp_core as core
 import ui
 from ilp_core import export
 
-NOT_MAPPED = "\u2014 not in my workbook \u2014"
+NOT_MAPPED = ui.NOT_MAPPED
 
 st.title("Data")
 src = ui.source()
@@ -34,8 +34,8 @@ try:
     token = src["digest"]
     left, middle, right = st.columns(3)
     first_table = ui.read()
-    sheet = left.selectbox("Sheet", sheets, index=sheets.index(first_table.attrs["sheet"])
-                           if first_table.attrs["sheet"] in sheets else 0, key=f"data:sheet:{token}")
+    st.session_state.setdefault(f"data:sheet:{token}", first_table.attrs["sheet"] or sheets[0])
+    sheet = left.selectbox("Sheet", sheets, key=f"data:sheet:{token}")
     header_choice = middle.selectbox("Header row", ["found automatically"] + list(range(1, 31)),
                                      key=f"data:header:{token}")
     header_row = None if header_choice == "found automatically" else int(header_choice)
@@ -51,11 +51,14 @@ try:
     options = [NOT_MAPPED] + list(table.columns)
     for i, spec in enumerate(core.FIELDS):
         label = f"{spec.name}{' *' if spec.always_required else ''}"
-        chosen = grid[i % 3].selectbox(label, options, index=options.index(guess.get(spec.name, NOT_MAPPED)),
-                                       help=f"{spec.meaning}: {spec.values}", key=f"map:{spec.name}:{token}:{sheet}")
+        key = f"map:{spec.name}:{token}:{sheet}"
+        if st.session_state.get(key) not in options:
+            st.session_state[key] = guess.get(spec.name, NOT_MAPPED)
+        chosen = grid[i % 3].selectbox(label, options, help=f"{spec.meaning}: {spec.values}", key=key)
         mapping[spec.name] = None if chosen == NOT_MAPPED else chosen
-    key = (token, sheet, header_row, tuple(mapping.items()), date_order)
-    loaded = ui.set_cohort(key, lambda: core.cohort_from_table(table, mapping=mapping, date_order=date_order))
+    loaded = ui.set_cohort(ui.mapping_key(sheet, header_row, mapping, date_order),
+                           lambda: core.cohort_from_table(table, mapping=mapping, date_order=date_order),
+                           {"sheet": sheet, "header_row": header_row, "date_order": date_order})
 except core.CohortError as exc:
     st.error(str(exc), icon=":material/error:")
     st.stop()

@@ -60,6 +60,11 @@ def _numeric_row(values: pd.Series, name: str, label: str, group: str) -> tuple:
             median, q1, q3, int(values.isna().sum()))
 
 
+def _scalar(value) -> float:
+    """scipy sometimes returns a one-element array (e.g. a Monte Carlo p-value of exactly 1)."""
+    return float(np.asarray(value, dtype=float).reshape(-1)[0])
+
+
 def _test(data: pd.DataFrame, name: str, groups: pd.Series, numeric_test: str) -> tuple[str, float, float]:
     if name in NUMERIC:
         samples = [data.loc[(groups == g).to_numpy(), name].dropna().astype(float) for g in stratum_order(groups)]
@@ -69,14 +74,14 @@ def _test(data: pd.DataFrame, name: str, groups: pd.Series, numeric_test: str) -
         if numeric_test == "t-test":
             if len(samples) == 2:
                 result = stats.ttest_ind(*samples, equal_var=False)
-                return "Welch t-test", float(result.statistic), float(result.pvalue)
+                return "Welch t-test", _scalar(result.statistic), _scalar(result.pvalue)
             result = stats.f_oneway(*samples)
-            return "one-way ANOVA", float(result.statistic), float(result.pvalue)
+            return "one-way ANOVA", _scalar(result.statistic), _scalar(result.pvalue)
         if len(samples) == 2:
             result = stats.mannwhitneyu(*samples, alternative="two-sided")
-            return "Mann-Whitney U test", float(result.statistic), float(result.pvalue)
+            return "Mann-Whitney U test", _scalar(result.statistic), _scalar(result.pvalue)
         result = stats.kruskal(*samples)
-        return "Kruskal-Wallis test", float(result.statistic), float(result.pvalue)
+        return "Kruskal-Wallis test", _scalar(result.statistic), _scalar(result.pvalue)
     values = as_labels(data[name])
     known = values != MISSING
     table = pd.crosstab(values[known], groups[known]).to_numpy()
@@ -86,13 +91,13 @@ def _test(data: pd.DataFrame, name: str, groups: pd.Series, numeric_test: str) -
     expected = stats.contingency.expected_freq(table)
     if (expected < 5).any() and table.sum() <= 500:
         if table.shape == (2, 2):
-            return "Fisher's exact test", np.nan, float(stats.fisher_exact(table).pvalue)
+            return "Fisher's exact test", np.nan, _scalar(stats.fisher_exact(table).pvalue)
         method = stats.MonteCarloMethod(n_resamples=MONTE_CARLO_TABLES, rng=np.random.default_rng(MONTE_CARLO_SEED))
         result = stats.fisher_exact(table, method=method)
         return (f"Fisher's exact test (Monte Carlo, {MONTE_CARLO_TABLES:,} tables, seed {MONTE_CARLO_SEED})",
-                np.nan, float(result.pvalue))
+                np.nan, _scalar(result.pvalue))
     chi2, p, _, _ = stats.chi2_contingency(table, correction=False)
-    return "chi-square test", float(chi2), float(p)
+    return "chi-square test", _scalar(chi2), _scalar(p)
 
 
 def _cell(row: pd.Series) -> list[str]:

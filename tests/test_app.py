@@ -5,10 +5,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from sample_path import SAMPLE
 from workbooks import ENGLISH, patient, workbook
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGES = ["app_pages/data.py", "app_pages/cohort.py", "app_pages/amputation.py", "app_pages/complications.py", "app_pages/survival.py"]
+PAGES = ["app_pages/data.py", "app_pages/cohort.py", "app_pages/amputation.py", "app_pages/complications.py",
+         "app_pages/survival.py", "app_pages/export.py"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -123,3 +125,42 @@ def test_bad_landmark_times_are_explained(app):
     app.text_input(key="landmarks").set_value("12, two years").run()
     assert "'two' is not a number" in app.sidebar.error[0].value
     assert not app.exception
+
+
+def test_export_page_text_matches_the_estimates(app):
+    app.switch_page("app_pages/export.py").run()
+    assert not app.exception
+    text = " ".join(m.value for m in app.markdown)
+    assert "The cumulative incidence of amputation, with death as a competing event, was 11.8% (95% CI" in text
+    assert "occurred in 0 of 34 patients, 0.0% (95% CI 0.0% to 10.3%)" in text
+    assert "Kaplan-Meier" in text and "Aalen-Johansen" in text
+
+
+def test_table_one_and_flow_on_the_cohort_page(app):
+    widget(app, "selectbox", "compare:").set_value("limb").run()
+    app.switch_page("app_pages/cohort.py").run()
+    app.toggle(key="table1:tests").set_value(True).run()
+    baseline = table(app, "Characteristic")
+    assert "p-value" in baseline.columns and "lower (n = 21)" in baseline.columns
+    assert baseline.loc[baseline.Characteristic == "  F", "Overall (n = 34)"].item() == "12 (35.3%)"
+    assert len(app.get("vega_lite_chart")) == 1  # the patient flow
+
+
+def test_settings_saved_and_loaded_reproduce_the_selection(app):
+    import ilp_core as core
+    from ilp_core import reproducibility
+    sample = core.load_cohort(SAMPLE)
+    document = reproducibility.settings_document(
+        source="Synthetic sample cohort", sheet="cohort", header_row=None, mapping=sample.mapping,
+        date_order="auto", filters={"limb": ("upper",)}, age_range=None, compare_by="sex", preset="R survival",
+        conf_level=0.95, time_unit="months", landmarks=[12, 24], data=sample.data)
+    app.selectbox(key="preset").set_value("SPSS").run()
+    assert selected(app) == "34 of 34"
+    app.switch_page("app_pages/export.py").run()
+    app.file_uploader(key="export:load").set_value(
+        ("s.json", reproducibility.settings_json(document), "application/json")).run()
+    app.button(key="export:apply").click().run()
+    assert not app.exception, app.exception
+    assert selected(app) == "13 of 34"
+    assert app.selectbox(key="preset").value == "R survival"
+    assert any("same as when the settings were saved" in s.value for s in app.success)
