@@ -112,13 +112,22 @@ def parse_number(value, valid: str) -> float:
     return number
 
 
+MAX_TEXT = 1_000
+
+
 def parse_text(value, valid: str = "") -> str:
     """Text with surrounding and repeated spaces removed; whole numbers without '.0'."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, (dt.datetime, dt.date)):
         return value.strftime("%Y-%m-%d")
-    return " ".join(str(value).split())
+    text = " ".join(str(value).split())
+    if any(ord(c) < 32 or ord(c) == 127 for c in text):
+        raise BadValue(f"{text!r} holds invisible control characters (such as NUL); retype the value")
+    if len(text) > MAX_TEXT:
+        raise BadValue(f"text of {len(text):,} characters, longer than the {MAX_TEXT:,} this field allows; "
+                       "is this the right column?")
+    return text
 
 
 # -- dates -------------------------------------------------------------------------------------

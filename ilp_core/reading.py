@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +28,7 @@ MAX_COMPRESSION_RATIO = 200
 MAX_ARCHIVE_MEMBERS = 5_000
 MAX_ROWS = 1_048_576
 MAX_COLUMNS = 1_000
+MAX_SHEET_CELLS = 10_000_000  # rows x columns of a sheet's extent (calamine holds the whole rectangle)
 _HEADER_SCAN_ROWS = 30
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -60,7 +63,45 @@ def _too_large(size: int) -> str:
             "Remove columns or sheets the analysis does not need, or save it as .xlsx.")
 
 
+_ROW = re.compile(rb'<row[^>]*\br="(\d+)"')
+_DIMENSION = re.compile(rb'<dimension ref="[A-Z]+\d+(?::([A-Z]+)\d+)?"')
+_DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters.decode():
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _inspect_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, budget: int) -> tuple[int, int, int]:
+    """Inflate one member in chunks (never beyond ``budget`` bytes), refusing XML entity
+    declarations; returns (bytes inflated, last row number, last column from <dimension>)."""
+    total, last_row, last_column, tail = 0, 0, 0, b""
+    with archive.open(member) as stream:
+        while chunk := stream.read(2**20):
+            total += len(chunk)
+            if total > budget:
+                return total, last_row, last_column
+            window = tail + chunk
+            if member.filename.endswith((".xml", ".rels", ".vml")) and _DECLARATION.search(window):
+                raise CohortError(f"The file holds an XML entity declaration ({member.filename}), which a "
+                                  "spreadsheet never needs and which can be used to attack the reader. It was refused. "
+                                  "Open it in Excel and save it again as .xlsx.")
+            if member.filename.startswith("xl/worksheets/"):
+                rows = _ROW.findall(window)
+                last_row = max([last_row] + [int(r) for r in rows])
+                if not last_column and (dimension := _DIMENSION.search(window)):
+                    last_column = _column_number(dimension.group(1)) if dimension.group(1) else 1
+            tail = window[-64:]
+    return total, last_row, last_column
+
+
 def _check_archive(data: bytes) -> zipfile.ZipFile:
+    """Refuse archives that would inflate too far, declare XML entities, or hold a sheet far
+    larger than its data. Every member is inflated in chunks here, with a budget, so sizes
+    the archive merely declares are not trusted."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -69,12 +110,30 @@ def _check_archive(data: bytes) -> zipfile.ZipFile:
     if len(members) > MAX_ARCHIVE_MEMBERS:
         raise CohortError(f"The file holds {len(members):,} parts; a spreadsheet has far fewer. "
                           "It was refused unopened.")
-    unpacked = sum(m.file_size for m in members)
-    packed = max(sum(m.compress_size for m in members), 1)
-    if unpacked > MAX_UNCOMPRESSED_BYTES or unpacked / packed > MAX_COMPRESSION_RATIO:
+    budget = min(MAX_UNCOMPRESSED_BYTES, MAX_COMPRESSION_RATIO * len(data))
+    declared = sum(m.file_size for m in members)
+    unpacked = 0
+    try:
+        for member in members:
+            if declared > budget:
+                unpacked = declared
+                break
+            size, last_row, last_column = _inspect_member(archive, member, budget - unpacked)
+            unpacked += size
+            if unpacked > budget:
+                break
+            if last_row * max(last_column, 1) > MAX_SHEET_CELLS:
+                raise CohortError(
+                    f"A sheet ({member.filename.rsplit('/', 1)[-1]}) spans {last_row:,} rows by {last_column:,} "
+                    f"columns, more than the {MAX_SHEET_CELLS:,} cells this app reads; usually a stray entry far "
+                    "below or to the right of the data. Delete the empty rows and columns after your data and "
+                    "save again.")
+    except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:
+        raise CohortError(f"The file looks like a damaged spreadsheet and cannot be opened ({exc}).") from None
+    if unpacked > budget:
         raise CohortError(
-            f"The file would unpack to {unpacked / 2**20:,.0f} MB ({unpacked / packed:,.0f} times its size); "
-            f"the limits are {MAX_UNCOMPRESSED_BYTES // 2**20} MB and {MAX_COMPRESSION_RATIO} times. "
+            f"The file would unpack to {unpacked / 2**20:,.0f} MB or more ({unpacked / len(data):,.0f} times its "
+            f"size); the limits are {MAX_UNCOMPRESSED_BYTES // 2**20} MB and {MAX_COMPRESSION_RATIO} times. "
             "It was refused unopened: it may be damaged or built to exhaust memory.")
     return archive
 
@@ -95,6 +154,10 @@ def _format(data: bytes, name: str) -> str:
         raise CohortError(f"{name} is a PDF, not a spreadsheet. Upload the Excel workbook (.xlsx) or a .csv.")
     head = data[:4096]
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        printable = sum(32 <= b < 127 or b in (9, 10, 13) for b in head) / len(head)
+        if printable > 0.9:
+            raise CohortError(f"{name} looks like a text table but holds NUL characters, which a table never has. "
+                              "Save it again from Excel as 'CSV UTF-8' and upload that.")
         raise CohortError(f"{name} is not a spreadsheet or text table this app can read. "
                           "Upload .xlsx, .xlsm, .xls, .ods or .csv.")
     return "csv"
@@ -134,7 +197,12 @@ def _csv_rows(data: bytes) -> list[list]:
         delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     except csv.Error:
         delimiter = max(",;\t|", key=sample.count)
-    return [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        return [list(row) for row in reader]
+    except csv.Error as exc:
+        raise CohortError(f"Line {reader.line_num} of the file could not be read as a table ({exc}); a cell that "
+                          "long is not patient data. Check that line, or save the sheet from Excel as .xlsx.") from None
 
 
 def _blank(value) -> bool:
@@ -157,8 +225,9 @@ def _visible_sheets(workbook) -> list[str]:
 
 
 def _header_score(row: list) -> tuple[int, int]:
-    """(recognised field names, text cells) of a candidate header row; (0, 0) if it can't be one."""
-    cells = [c for c in row if not _blank(c)]
+    """(recognised field names, text cells) of a candidate header row; (0, 0) if it can't be one.
+    Only the first 200 cells are read: a cohort's fields sit at the left."""
+    cells = [c for c in row[:200] if not _blank(c)]
     texts = [str(c).strip() for c in cells if isinstance(c, str)]
     if len(cells) < 2 or len(texts) < 0.8 * len(cells):
         return 0, 0
@@ -187,11 +256,13 @@ def sheet_names(source) -> list[str]:
 
 
 def _choose_sheet(workbook) -> tuple[str, list[list]]:
-    """The visible sheet whose header names the most cohort fields (the first on a tie), and
-    its rows. calamine parses a whole sheet to read any of it, so the rows read to score
-    the winning sheet are kept rather than read twice."""
+    """The sheet whose header names the most cohort fields: visible sheets first, a hidden one
+    only when it names more fields than any visible sheet. Its rows are returned too, since
+    calamine parses a whole sheet to read any of it."""
+    visible = _visible_sheets(workbook)
+    ordered = visible + [s for s in workbook.sheet_names if s not in visible]
     best = None
-    for position, sheet in enumerate(_visible_sheets(workbook)):
+    for sheet in ordered:
         rows = _workbook_rows(workbook, sheet)
         score = max((_header_score(r)[0] for r in rows[:_HEADER_SCAN_ROWS]), default=0)
         if best is None or score > best[0]:

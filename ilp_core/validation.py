@@ -55,7 +55,8 @@ def _shown(value) -> str:
         return value.strftime("%Y-%m-%d")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    text = str(value)
+    return text if len(text) <= 200 else text[:200] + f"\u2026 ({len(text):,} characters)"
 
 
 def _date(value) -> str:

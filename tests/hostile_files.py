@@ -1,0 +1,104 @@
+"""A corpus of hostile and broken files, built by the tests (nothing downloaded)."""
+from __future__ import annotations
+
+import io
+import zipfile
+
+from openpyxl import Workbook
+
+from workbooks import ENGLISH, patient, workbook
+
+LAUGHS = ('<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">'
+          + "".join(f'<!ENTITY {n} "{("&" + p + ";") * 10}">' for p, n in zip("abcdefgh", "bcdefghi")) + "]>")
+XXE = '<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+
+
+def rewrite(data: bytes, member: str, edit) -> bytes:
+    """The archive with one member's bytes changed by ``edit``."""
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            target.writestr(info.filename, edit(content) if info.filename == member else content)
+    return out.getvalue()
+
+
+def add_member(data: bytes, name: str, content: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in zipfile.ZipFile(io.BytesIO(data)).infolist():
+            target.writestr(info.filename, zipfile.ZipFile(io.BytesIO(data)).read(info.filename))
+        target.writestr(name, content)
+    return out.getvalue()
+
+
+def _saved(book: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _csv(rows: list[list]) -> str:
+    return "\n".join(",".join("" if v is None else str(v) for v in row) for row in rows) + "\n"
+
+
+SHEET = "xl/worksheets/sheet1.xml"
+BASE = [ENGLISH, patient("P1"), patient("P2")]
+
+
+def corpus() -> dict[str, bytes]:
+    """name -> file bytes."""
+    base = workbook(BASE)
+    files = {
+        "billion laughs": rewrite(base, SHEET, lambda x: LAUGHS.encode() + x.replace(b"<t>P1", b"<t>&i;P1", 1)),
+        "external entity": rewrite(base, SHEET, lambda x: XXE.encode() + x.replace(b"<t>P1", b"<t>&xxe;P1", 1)),
+        "truncated": base[: len(base) // 2],
+        "pdf renamed": b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF",
+        "nul bytes in csv": _csv(BASE).replace("P1", "P\x001").encode(),
+        "nul bytes in sheet xml": rewrite(base, SHEET, lambda x: x.replace(b"<t>P1", b"<t>P\x001", 1)),
+        "ten mb in one cell (csv)": _csv([ENGLISH, patient("P1", histology="x" * 10_000_000), patient("P2")]).encode(),
+        "ten mb in one cell (xlsx)": workbook([ENGLISH, patient("P1", histology="y" * 10_000_000), patient("P2")]),
+        "mixed encodings (csv)": _csv([ENGLISH, patient("P1", histology="liposarcome myxo\u00efde")]).encode("utf-8")
+        + _csv([patient("P2", histology="sarcome \u00e9pith\u00e9lio\u00efde")]).encode("latin-1"),
+    }
+    zeros = io.BytesIO()
+    with zipfile.ZipFile(zeros, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open(SHEET, "w", force_zip64=True) as member:
+            for _ in range(700):
+                member.write(b"0" * 2**20)
+    files["zip bomb"] = zeros.getvalue()
+    from msoffcrypto.format.ooxml import OOXMLFile
+    encrypted = io.BytesIO()
+    OOXMLFile(io.BytesIO(base)).encrypt("secret", encrypted)
+    files["encrypted"] = encrypted.getvalue()
+    files["macro workbook"] = add_member(base, "xl/vbaProject.bin", b"\xd0\xcf\x11\xe0" + b"Attribute VB_Name" * 100)
+    book = Workbook()
+    for row in BASE:
+        book.active.append(row)
+    book.active.cell(row=1_000_000, column=1, value="stray")
+    files["a million empty rows"] = _saved(book)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("wide")
+    sheet.append(ENGLISH + [f"extra {i}" for i in range(16_384 - len(ENGLISH))])
+    sheet.append(patient("P1") + ["x"] * (16_384 - len(ENGLISH)))
+    files["16384 columns"] = _saved(book)
+    files["formulas with cached values"] = rewrite(
+        workbook([ENGLISH, patient("P1", age=None), patient("P2", age=None)]), SHEET,
+        lambda x: x.replace(b'<c r="C2" s="1" t="inlineStr"><is><t></t></is></c>', b"", 1)
+        .replace(b'<c r="B2"', b'<c r="C2"><f>50+5</f><v>55</v></c><c r="B2"', 1))
+    book = Workbook()
+    for row in [ENGLISH, patient("P1"), patient("P2", limb=None)]:
+        book.active.append(row)
+    book.active.merge_cells("D2:D3")
+    files["merged cells"] = _saved(book)
+    book = Workbook()
+    book.active.title = "About"
+    book.active["A1"] = "Read me"
+    hidden = book.create_sheet("cohort")
+    for row in BASE:
+        hidden.append(row)
+    hidden.sheet_state = "hidden"
+    files["hidden sheet"] = _saved(book)
+    return files

@@ -1,0 +1,94 @@
+"""Hostile and broken files: a CohortError or a reported problem, within 5 s and 500 MB, never
+anything else. Each file is loaded in a fresh process so its peak memory (including the
+Rust reader's) is measured."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hostile_files import corpus
+
+ROOT = Path(__file__).resolve().parents[1]
+CHILD = """
+import json, resource, sys, time
+sys.path.insert(0, {root!r})
+import ilp_core as core
+data = open(sys.argv[1], 'rb').read()
+start = time.perf_counter()
+try:
+    cohort = core.load_cohort(data)
+    result = {{"outcome": "loaded", "patients": cohort.data.patient_id.tolist(), "rows": cohort.n_rows,
+              "problems": cohort.problems.message.tolist(), "text": cohort.data.to_string()}}
+except core.CohortError as exc:
+    result = {{"outcome": "refused", "message": str(exc)}}
+except BaseException as exc:
+    result = {{"outcome": "escaped", "message": f"{{type(exc).__name__}}: {{exc}}"}}
+result["seconds"] = time.perf_counter() - start
+result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps(result))
+"""
+FILES = corpus()
+EXPECTED = {
+    "zip bomb": ("refused", "would unpack to"),
+    "billion laughs": ("refused", "XML entity declaration"),
+    "external entity": ("refused", "XML entity declaration"),
+    "encrypted": ("refused", "password-protected"),
+    "truncated": ("refused", "damaged"),
+    "pdf renamed": ("refused", "is a PDF"),
+    "a million empty rows": ("refused", "1,000,000 rows"),
+    "16384 columns": ("refused", "16,384 named columns; the limit is 1,000"),
+    "nul bytes in csv": ("refused", "NUL characters"),
+    "nul bytes in sheet xml": ("loaded", "invisible control characters"),
+    "ten mb in one cell (csv)": ("refused", "Line 2 of the file could not be read as a table"),
+    "ten mb in one cell (xlsx)": ("loaded", "longer than the 1,000 this field allows"),
+    "mixed encodings (csv)": ("loaded", None),
+    "macro workbook": ("loaded", None),
+    "formulas with cached values": ("loaded", None),
+    "merged cells": ("loaded", "required value missing: treated limb"),
+    "hidden sheet": ("loaded", None),
+}
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hostile")
+    out = {}
+    for name, data in FILES.items():
+        path = folder / name.replace(" ", "_")
+        path.write_bytes(data)
+        run = subprocess.run([sys.executable, "-c", CHILD.format(root=str(ROOT)), str(path)],
+                             capture_output=True, text=True, timeout=120)
+        out[name] = json.loads(run.stdout.strip().splitlines()[-1]) if run.stdout.strip() else {
+            "outcome": "crashed", "message": run.stderr[-2000:]}
+        result = out[name]
+        print(f"{name:28s} {result['outcome']:8s} {result.get('seconds', 0):5.2f} s {result.get('peak_mb', 0):5.0f} MB")
+    return out
+
+
+def test_the_corpus_is_complete():
+    assert set(FILES) == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_hostile_file(results, name):
+    result = results[name]
+    outcome, words = EXPECTED[name]
+    assert result["outcome"] == outcome, result.get("message", result)
+    assert result["seconds"] < 5, f"{name}: {result['seconds']:.1f} s"
+    assert result["peak_mb"] < 500, f"{name}: {result['peak_mb']:.0f} MB"
+    if words and outcome == "refused":
+        assert words in result["message"]
+    if words and outcome == "loaded":
+        assert any(words in message for message in result["problems"]), result["problems"]
+
+
+def test_what_loads_is_read_correctly(results):
+    assert "root:" not in json.dumps(results)  # no file content of the server ever appears
+    assert results["formulas with cached values"]["patients"] == ["P1", "P2"]
+    assert "55.0" in results["formulas with cached values"]["text"]  # the value Excel shows
+    assert results["hidden sheet"]["patients"] == ["P1", "P2"]
+    assert results["macro workbook"]["patients"] == ["P1", "P2"]
+    mixed = results["mixed encodings (csv)"]
+    assert mixed["rows"] == 2 and len(mixed["patients"]) + len({m for m in mixed["problems"]}) >= 2
