@@ -167,9 +167,18 @@ def _two_digit_year(year: int, today: dt.date) -> int:
     return year + (2000 if year <= today.year % 100 else 1900)
 
 
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+
+
+def _in_range(day: dt.date, text) -> dt.date:
+    if not EARLIEST <= day <= LATEST:
+        raise BadValue(f"{text!r} reads as {day.isoformat()}, outside 1900-2100; check the date")
+    return day
+
+
 def _make_date(year: int, month: int, day: int, text) -> dt.date:
     try:
-        return dt.date(year, month, day)
+        return _in_range(dt.date(year, month, day), text)
     except ValueError:
         raise BadValue(f"{text!r} is not a real date (year {year}, month {month}, day {day})") from None
 
@@ -187,11 +196,11 @@ def parse_date(value, order: str = "DMY", today: dt.date | None = None) -> dt.da
     month/day/year as ``order`` says, or with a month name in seven languages)."""
     today = today or dt.date.today()
     if isinstance(value, pd.Timestamp):
-        return value.date()
+        return _in_range(value.date(), value)
     if isinstance(value, dt.datetime):
-        return value.date()
+        return _in_range(value.date(), value)
     if isinstance(value, dt.date):
-        return value
+        return _in_range(value, value)
     if isinstance(value, bool):
         raise BadValue(f"{value!r} is not a date; use a date such as 2019-03-12")
     if isinstance(value, (int, float)):
@@ -200,7 +209,7 @@ def parse_date(value, order: str = "DMY", today: dt.date | None = None) -> dt.da
             text = str(int(number))
             return _make_date(int(text[:4]), int(text[4:6]), int(text[6:]), value)
         if 1 <= number < 2958466:
-            return _EXCEL_EPOCH + dt.timedelta(days=int(number))
+            return _in_range(_EXCEL_EPOCH + dt.timedelta(days=int(number)), value)
         raise BadValue(f"{value!r} is not a date; use a date such as 2019-03-12")
     text = _plain(value)
     if (match := _ISO.match(text)):
@@ -219,7 +228,7 @@ def parse_date(value, order: str = "DMY", today: dt.date | None = None) -> dt.da
     if (match := _MONTH_NAME_DAY.match(text)) and _month(match.group(1)):
         return _make_date(int(match.group(3)), _month(match.group(1)), int(match.group(2)), value)
     if text.isdigit() and 20000 <= int(text) < 80000:  # an Excel serial stored as text
-        return _EXCEL_EPOCH + dt.timedelta(days=int(text))
+        return _in_range(_EXCEL_EPOCH + dt.timedelta(days=int(text)), value)
     raise BadValue(f"{value!r} is not a date this app can read; write it as 2019-03-12 or 12/03/2019")
 
 

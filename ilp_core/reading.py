@@ -336,7 +336,7 @@ def read_table(source, *, sheet: str | None = None, header_row: int | None = Non
     -------
     DataFrame with the user's own headers as columns and the Excel row numbers as its
     index (named ``source_row``). Text is stripped, blank cells are None, entirely
-    empty rows are left out. ``.attrs["sheet"]`` names the sheet read (None for .csv).
+    empty rows are left out. ``.attrs["sheet"]`` names the sheet read (None for .csv), ``.attrs["header_row"]`` the header's row number.
 
     Raises
     ------
@@ -383,4 +383,5 @@ def read_table(source, *, sheet: str | None = None, header_row: int | None = Non
     if table.empty:
         raise CohortError(f"{where} has a header row (row {index + 1}) but no patients below it.")
     table.attrs["sheet"] = sheet  # None for .csv
+    table.attrs["header_row"] = index + 1
     return table
