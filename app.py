@@ -1,10 +1,13 @@
 """ILP outcomes: the entry point. Navigation, and the sidebar that every page shares
 (data status, filters, comparison, conventions)."""
+from pathlib import Path
+
 import streamlit as st
 
 import ui
 
-st.set_page_config(page_title="ILP outcomes", page_icon=":material/monitoring:", layout="wide")
+st.set_page_config(page_title="ILP outcomes", page_icon=str(Path(__file__).with_name("assets") / "favicon.png"),
+                   layout="wide")  # a local icon: a :material/ page icon is fetched from an outside server
 
 pages = st.navigation([
     st.Page("app_pages/data.py", title="Data", icon=":material/upload_file:"),

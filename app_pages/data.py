@@ -65,6 +65,9 @@ except core.CohortError as exc:
 
 st.success(loaded.summary(), icon=":material/check_circle:")
 problems = loaded.problems
+identifying = problems[problems.message.str.contains("identify a patient directly", regex=False)]
+for item in identifying.itertuples():
+    st.warning(f"Column **{item.column}**: {item.message}.", icon=":material/privacy_tip:")
 if len(problems):
     st.subheader("Problems found")
     st.caption("Errors leave the row out of every analysis; warnings keep it. Rows are numbered as in Excel.")

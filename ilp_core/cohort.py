@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from . import cleaning, validation
+from .identifiers import identifier_columns
 from .mapping import suggest_mapping
 from .reading import read_table
 from .schema import BY_NAME, FIELD_NAMES, FIELDS, REQUIRED, CohortError
@@ -160,6 +161,10 @@ def cohort_from_table(table: pd.DataFrame, *, mapping: dict | None = None, date_
     _check_date_order(date_order)
     mapping = _check_mapping(suggest_mapping(table.columns) if mapping is None else mapping, table.columns)
     log = validation.ProblemLog(mapping)
+    for header, kind in identifier_columns(table).items():
+        log.add(table.attrs.get("header_row"), header, "",
+                f"this column seems to hold {kind}, which identify a patient directly; remove it from the "
+                "workbook before analysing or sharing results", "warning")
     notes = _note_rows(table, log)
     patients = table.drop(index=notes)
     data, raw, orders = _clean(patients, mapping, date_order, log, today)

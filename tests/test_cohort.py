@@ -273,3 +273,17 @@ def test_early_death_contradicted_by_the_death_date_is_an_error():
     problem = cohort.problems.iloc[0]
     assert (problem.row, problem.column, problem.value) == (2, "Early death", "yes")
     assert problem.message == "early death (within 30 days) is 'yes' but the date of death is later; correct one of them"
+
+
+def test_direct_identifiers_are_flagged_without_echoing_them():
+    headers = ENGLISH + ["Nombre y apellidos", "NHC", "Fecha de nacimiento", "Contact", "Hospital"]
+    rows = [headers,
+            patient("P1") + ["Ana Garc\u00eda", "123456", dt.date(1960, 1, 1), "ana@example.org", "North"],
+            patient("P2") + ["Luis P\u00e9rez", "654321", dt.date(1955, 5, 5), "luis@example.org", "South"]]
+    cohort = load(workbook(rows))
+    flagged = cohort.problems[cohort.problems.severity == "warning"]
+    assert flagged.column.tolist() == ["Nombre y apellidos", "NHC", "Fecha de nacimiento", "Contact"]
+    assert flagged.row.tolist() == [1, 1, 1, 1] and (flagged.value == "").all()
+    assert "seems to hold patient names" in flagged.message.iloc[0]
+    assert "e-mail addresses" in flagged.message.iloc[3]
+    assert len(cohort.data) == 2  # a warning: the rows are still analysed
