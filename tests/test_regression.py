@@ -1,0 +1,60 @@
+"""Cox regression and its proportional-hazards test against R (lung_cox.csv, lung_cox_zph.csv) to 1e-6.
+
+R: coxph(Surv(time/30.4375, status - 1) ~ age + factor(sex), data = survival::lung, ties = "efron")
+and cox.zph(fit) (survival 3.5-3). survival::lung is lifelines.datasets.load_lung().
+"""
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import reference
+from ilp_core.regression import cox_regression
+
+
+@pytest.fixture(scope="module")
+def lung():
+    from lifelines.datasets import load_lung
+    data = load_lung()
+    ref = reference("lung_data.csv")
+    assert np.allclose(np.sort(data.time / 30.4375), np.sort(ref.time)) and data.status.sum() == ref.status.sum()
+    return pd.DataFrame({"time": data.time / 30.4375, "event": data.status, "age": data.age,
+                         "sex": data.sex.map({1: "male", 2: "female"})})
+
+
+def test_cox_matches_coxph(lung):
+    result = cox_regression(lung, "time", "event", ["age", "sex"], reference={"sex": "male"})
+    want = reference("lung_cox.csv")
+    got = result.table
+    assert got.term.tolist() == ["age", "sex: female vs male"]
+    for column in ("coef", "hazard_ratio", "ci_lower", "ci_upper", "p_value"):
+        np.testing.assert_allclose(got[column], want[column], rtol=0, atol=1e-6)
+    assert (result.n, result.events) == (228, 165)
+
+
+def test_proportional_hazards_test_matches_cox_zph(lung):
+    result = cox_regression(lung, "time", "event", ["age", "sex"], reference={"sex": "male"})
+    want = reference("lung_cox_zph.csv")
+    got = result.ph_test
+    assert got.term.tolist() == ["age", "sex", "GLOBAL"]
+    np.testing.assert_allclose(got.chisq, want.chisq, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(got.df, want.df)
+    np.testing.assert_allclose(got.p_value, want.p_value, rtol=0, atol=1e-6)
+
+
+def test_guardrails(lung):
+    small = lung.iloc[:40].copy()
+    small["group"] = np.where(small.event == 1, "a", "b")  # every event in one group: separation
+    result = cox_regression(small, "time", "event", ["age", "group"])
+    assert any("events for 2 coefficients" in w for w in result.warnings) or result.events_per_variable >= 10
+    assert any("separation" in w for w in result.warnings)
+
+
+def test_missing_covariates_leave_patients_out(lung):
+    gappy = lung.copy()
+    gappy.loc[gappy.index[:10], "age"] = np.nan
+    assert cox_regression(gappy, "time", "event", ["age", "sex"]).n == 218
+
+
+def test_unknown_reference_level(lung):
+    with pytest.raises(ValueError, match="reference level 'other' of sex is not among its values"):
+        cox_regression(lung, "time", "event", ["sex"], reference={"sex": "other"})
