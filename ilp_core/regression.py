@@ -202,3 +202,4 @@ def cox_regression(data: pd.DataFrame, time: str, event: str, covariates: list[s
                             "Cox proportional-hazards model (Efron ties); Wald intervals; proportional-hazards "
                             "check by the score test of R survival's cox.zph (Kaplan-Meier time scale)",
                             ph, _warnings(frame[x.columns], events, terms) + fit_notes)
+

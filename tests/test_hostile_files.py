@@ -12,7 +12,7 @@ from hostile_files import corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 CHILD = """
-import json, resource, sys, time
+import json, sys, time
 sys.path.insert(0, {root!r})
 import ilp_core as core
 data = open(sys.argv[1], 'rb').read()
@@ -26,7 +26,9 @@ except core.CohortError as exc:
 except BaseException as exc:
     result = {{"outcome": "escaped", "message": f"{{type(exc).__name__}}: {{exc}}"}}
 result["seconds"] = time.perf_counter() - start
-result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM belongs to this process's own address space (ru_maxrss would carry the forking parent's peak)
+status = open("/proc/self/status").read().split("VmHWM:")[1].split()[0]
+result["peak_mb"] = int(status) / 1024
 print(json.dumps(result))
 """
 FILES = corpus()
