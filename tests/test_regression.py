@@ -58,3 +58,34 @@ def test_missing_covariates_leave_patients_out(lung):
 def test_unknown_reference_level(lung):
     with pytest.raises(ValueError, match="reference level 'other' of sex is not among its values"):
         cox_regression(lung, "time", "event", ["sex"], reference={"sex": "other"})
+
+
+@pytest.fixture(scope="module")
+def mgus2():
+    from pathlib import Path
+    data = pd.read_csv(Path(__file__).with_name("data") / "mgus2.csv")
+    ref = reference("mgus2_data.csv")
+    assert np.array_equal(data.time, ref.time) and np.array_equal(data.status, ref.status)
+    return data
+
+
+def test_fine_gray_matches_finegray_coxph(mgus2):
+    # R: fg <- finegray(Surv(etime, event) ~ ., data, etype = "pcm");
+    #    coxph(Surv(fgstart, fgstop, fgstatus) ~ age + sex, weight = fgwt, data = fg)
+    from ilp_core.regression import fine_gray
+    result = fine_gray(mgus2, "time", "status", ["age", "sex"], event=1, reference={"sex": "F"})
+    want = reference("mgus2_finegray.csv")
+    assert result.table.term.tolist() == ["age", "sex: M vs F"]
+    for column in ("coef", "hazard_ratio", "ci_lower", "ci_upper", "p_value"):
+        np.testing.assert_allclose(result.table[column], want[column], rtol=0, atol=1e-6)
+    assert (result.n, result.events) == (1384, 115)
+
+
+def test_fine_gray_model_based_variance_is_the_inverse_information(mgus2):
+    from ilp_core.regression import fine_gray
+    robust = fine_gray(mgus2, "time", "status", ["age", "sex"], reference={"sex": "F"})
+    model = fine_gray(mgus2, "time", "status", ["age", "sex"], reference={"sex": "F"}, variance="model")
+    np.testing.assert_allclose(model.table.coef, robust.table.coef)
+    np.testing.assert_allclose(model.table.std_err, [0.0070222, 0.1870486], atol=1e-6)  # by hand, and lifelines
+    with pytest.raises(ValueError, match="variance must be one of 'coxph', 'model'"):
+        fine_gray(mgus2, "time", "status", ["age"], variance="crr")
