@@ -15,6 +15,7 @@ pages = st.navigation([
     st.Page("app_pages/amputation.py", title="Amputation", icon=":material/accessibility_new:"),
     st.Page("app_pages/complications.py", title="Early complications", icon=":material/emergency:"),
     st.Page("app_pages/survival.py", title="Survival", icon=":material/show_chart:"),
+    st.Page("app_pages/predictors.py", title="Predictors", icon=":material/forest:"),
     st.Page("app_pages/export.py", title="Export", icon=":material/ios_share:"),
 ])
 ui.sidebar()

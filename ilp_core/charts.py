@@ -161,3 +161,37 @@ def panel_figure(panels: list[dict], *, size: str = "slide", title: str = "", su
     charts = [_panel(p["curves"], p["risk"], incidence=p["incidence"], x_title=p["x_title"], y_title=p["y_title"],
                      ticks=p["ticks"], spec=each, bands=bands, heading=p["heading"]) for p in panels]
     return _finish(alt.hconcat(*charts, spacing=whole.font).resolve_scale(color="shared"), whole, title, subtitle)
+
+
+def forest_plot(table: pd.DataFrame, *, title: str, x_title: str = "Hazard ratio (95% CI)", subtitle: str = "",
+                size: str = "slide") -> alt.LayerChart:
+    """Hazard ratios with their intervals on a log axis, one row per term, a line at 1."""
+    spec = SIZES[size]
+    rows = table.dropna(subset=["hazard_ratio"]).copy()
+    finite = rows[np.isfinite(rows.ci_lower) & np.isfinite(rows.ci_upper) & (rows.ci_lower > 0)]
+    low = float(min(finite.ci_lower.min(), 0.5)) if len(finite) else 0.1
+    high = float(max(finite.ci_upper.max(), 2.0)) if len(finite) else 10.0
+    rows["label"] = [f"{h:.2f} ({lo:.2f}\u2013{hi:.2f})" for h, lo, hi in zip(rows.hazard_ratio, rows.ci_lower,
+                                                                              rows.ci_upper)]
+    rows["lo"], rows["hi"] = rows.ci_lower.clip(lower=low), rows.ci_upper.clip(upper=high)
+    order = rows.term.tolist()
+    x = alt.X("hazard_ratio:Q", title=x_title, scale=alt.Scale(type="log", domain=[low, high]))
+    y = alt.Y("term:N", sort=order, title=None, axis=alt.Axis(labelLimit=spec.width // 3))
+    base = alt.Chart(rows)
+    height = max(80, 32 * len(rows)) if size == "slide" else max(60, 18 * len(rows))
+    chart = alt.layer(
+        alt.Chart(pd.DataFrame({"one": [1.0]})).mark_rule(strokeDash=[4, 4], color="#666666").encode(x="one:Q"),
+        base.mark_rule(strokeWidth=2, color=PALETTE[0]).encode(x=alt.X("lo:Q", scale=alt.Scale(type="log",
+                                                                                              domain=[low, high])),
+                                                                x2="hi:Q", y=y),
+        base.mark_point(filled=True, size=80 if size == "slide" else 30, color=PALETTE[0]).encode(
+            x=x, y=y, tooltip=["term:N", alt.Tooltip("hazard_ratio:Q", format=".2f"), alt.Tooltip("p_value:Q",
+                                                                                              format=".3f")]),
+        base.mark_text(align="left", dx=6, dy=-10, fontSize=spec.font - 2, color="#333333").encode(
+            x=x, y=y, text="label:N"),
+    ).properties(width=spec.width - spec.width // 3 - 40, height=height)
+    return chart.properties(title=alt.TitleParams(title, subtitle=subtitle or alt.Undefined, fontSize=spec.title_font,
+                                                  subtitleFontSize=spec.font, subtitleColor="#B00020",
+                                                  anchor="start")).configure(
+        font=FONT, background="white").configure_axis(labelFontSize=spec.font, titleFontSize=spec.font,
+                                                      labelFont=FONT, titleFont=FONT).configure_view(stroke=None)

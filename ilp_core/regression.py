@@ -323,3 +323,13 @@ def fine_gray(data: pd.DataFrame, time: str, status: str, covariates: list[str],
                             f"Fine-Gray subdistribution hazards model (R finegray + weighted Cox, Efron ties); "
                             f"{label}; Wald intervals", pd.DataFrame(columns=["term", "chisq", "df", "p_value"]),
                             _warnings(x[complete], events, terms) + notes)
+
+
+def univariable(fit, data: pd.DataFrame, covariates: list[str], **kwargs) -> pd.DataFrame:
+    """Each covariate in a model of its own (``fit`` is cox_regression or fine_gray with its other
+    arguments in ``kwargs``): the stacked tables with the patients and events each used."""
+    frames = []
+    for name in covariates:
+        result = fit(data, covariates=[name], **kwargs)
+        frames.append(result.table.assign(covariate=name, n=result.n, events=result.events))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=TABLE_COLUMNS)

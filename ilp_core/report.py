@@ -118,3 +118,19 @@ def methods_text(analysis: Analysis) -> str:
              f"{np.__version__}, SciPy {scipy.__version__} and pandas {pd.__version__}; its estimates reproduce R "
              f"(survival 3.5-3, cmprsk 2.2-11) to 1e-9 on reference data.")
     return text
+
+
+def model_sentence(result, outcome: str) -> str:
+    """'In the multivariable Cox model (n = 34, 18 events), overall survival was associated with
+    age: HR 1.02 (95% CI 0.99 to 1.05), p = 0.21; ...'"""
+    kind = "Fine-Gray" if result.method.startswith("Fine-Gray") else "Cox"
+    ratio = "SHR" if kind == "Fine-Gray" else "HR"
+    parts = []
+    for row in result.table.itertuples():
+        if row.hazard_ratio != row.hazard_ratio or not np.isfinite(row.ci_upper):
+            parts.append(f"{row.term}: not estimable")
+        else:
+            parts.append(f"{row.term}: {ratio} {row.hazard_ratio:.2f} (95% CI {row.ci_lower:.2f} to "
+                         f"{row.ci_upper:.2f}), {p_value(row.p_value)}")
+    return (f"In the {kind} model for {outcome} (n = {result.n}, {result.events} events), "
+            + "; ".join(parts) + ".")

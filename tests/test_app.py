@@ -10,7 +10,7 @@ from workbooks import ENGLISH, patient, workbook
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = ["app_pages/data.py", "app_pages/cohort.py", "app_pages/amputation.py", "app_pages/complications.py",
-         "app_pages/survival.py", "app_pages/export.py"]
+         "app_pages/survival.py", "app_pages/predictors.py", "app_pages/export.py"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -164,3 +164,17 @@ def test_settings_saved_and_loaded_reproduce_the_selection(app):
     assert selected(app) == "13 of 34"
     assert app.selectbox(key="preset").value == "R survival"
     assert any("same as when the settings were saved" in s.value for s in app.success)
+
+
+def test_predictors_page_fits_cox_and_fine_gray(app):
+    app.switch_page("app_pages/predictors.py").run()
+    assert "Choose covariates" in app.info[0].value
+    app.multiselect(key="predictors:covariates").set_value(["age_years", "limb"]).run()
+    assert not app.exception
+    assert table(app, "Term").Term.tolist() == ["age_years", "limb: upper vs lower"]
+    assert any("In the Cox model for overall survival (n = 34, 18 events)" in m.value for m in app.markdown)
+    assert len(app.get("vega_lite_chart")) == 1
+    app.selectbox(key="predictors:outcome").set_value("Amputation, death competing (Fine-Gray)").run()
+    assert not app.exception
+    assert any("In the Fine-Gray model for amputation" in m.value for m in app.markdown)
+    assert any("events for" in w.value for w in app.warning)  # 5 events: the guardrail shows

@@ -89,3 +89,24 @@ def test_fine_gray_model_based_variance_is_the_inverse_information(mgus2):
     np.testing.assert_allclose(model.table.std_err, [0.0070222, 0.1870486], atol=1e-6)  # by hand, and lifelines
     with pytest.raises(ValueError, match="variance must be one of 'coxph', 'model'"):
         fine_gray(mgus2, "time", "status", ["age"], variance="crr")
+
+
+def test_univariable_models_are_each_covariate_alone(lung):
+    from ilp_core.regression import univariable
+    table = univariable(cox_regression, lung, ["age", "sex"], time="time", event="event", reference={"sex": "male"})
+    alone = cox_regression(lung, "time", "event", ["age"])
+    assert table.covariate.tolist() == ["age", "sex"] and table.n.tolist() == [228, 228]
+    np.testing.assert_allclose(table.hazard_ratio.iloc[0], alone.table.hazard_ratio.iloc[0])
+
+
+def test_model_sentence_and_forest_plot_read_the_same_table(lung):
+    from ilp_core import charts, report
+    result = cox_regression(lung, "time", "event", ["age", "sex"], reference={"sex": "male"})
+    sentence = report.model_sentence(result, "overall survival")
+    row = result.table.iloc[1]
+    assert sentence.startswith("In the Cox model for overall survival (n = 228, 165 events)")
+    assert f"sex: female vs male: HR {row.hazard_ratio:.2f} (95% CI {row.ci_lower:.2f} to {row.ci_upper:.2f})" in sentence
+    spec = charts.forest_plot(result.table, title="Overall survival").to_dict()
+    data = [r for values in spec["datasets"].values() for r in values if "hazard_ratio" in r]
+    assert [r["term"] for r in data] == ["age", "sex: female vs male"]
+    assert [r["hazard_ratio"] for r in data] == pytest.approx(result.table.hazard_ratio.tolist())
