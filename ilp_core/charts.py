@@ -178,7 +178,7 @@ def forest_plot(table: pd.DataFrame, *, title: str, x_title: str = "Hazard ratio
     x = alt.X("hazard_ratio:Q", title=x_title, scale=alt.Scale(type="log", domain=[low, high]))
     y = alt.Y("term:N", sort=order, title=None, axis=alt.Axis(labelLimit=spec.width // 3))
     base = alt.Chart(rows)
-    height = max(80, 32 * len(rows)) if size == "slide" else max(60, 18 * len(rows))
+    step = 32 if size == "slide" else 18  # a height per row, so every renderer gives each term its own line
     chart = alt.layer(
         alt.Chart(pd.DataFrame({"one": [1.0]})).mark_rule(strokeDash=[4, 4], color="#666666").encode(x="one:Q"),
         base.mark_rule(strokeWidth=2, color=PALETTE[0]).encode(x=alt.X("lo:Q", scale=alt.Scale(type="log",
@@ -189,7 +189,7 @@ def forest_plot(table: pd.DataFrame, *, title: str, x_title: str = "Hazard ratio
                                                                                               format=".3f")]),
         base.mark_text(align="left", dx=6, dy=-10, fontSize=spec.font - 2, color="#333333").encode(
             x=x, y=y, text="label:N"),
-    ).properties(width=spec.width - spec.width // 3 - 40, height=height)
+    ).properties(width=spec.width - spec.width // 3 - 40, height=alt.Step(step))
     return chart.properties(title=alt.TitleParams(title, subtitle=subtitle or alt.Undefined, fontSize=spec.title_font,
                                                   subtitleFontSize=spec.font, subtitleColor="#B00020",
                                                   anchor="start")).configure(
