@@ -266,62 +266,152 @@ def _efron_information_and_residuals(start, stop, status, weight, x, coef):
     return info, residuals
 
 
-FINE_GRAY_VARIANCES = ("coxph", "model")
+FINE_GRAY_METHODS = ("crr", "finegray")
+FINE_GRAY_VARIANCES = ("robust", "model")
+
+
+def _censoring_before(time: np.ndarray, status: np.ndarray) -> np.ndarray:
+    """G(t-) at each time: Kaplan-Meier of censoring as R survfit counts ties (everyone with
+    time >= t is at risk of being censored at t), as cmprsk::crr uses it."""
+    cut = np.unique(time[status == 0])
+    order = np.sort(time)
+    at_risk = len(time) - np.searchsorted(order, cut, side="left")
+    lost = np.array([(time[status == 0] == c).sum() for c in cut], dtype=float)
+    after = np.cumprod(1 - lost / at_risk)
+    k = np.searchsorted(cut, time, side="left")
+    return np.where(k > 0, after[np.maximum(k - 1, 0)], 1.0)
+
+
+def _crr(time, status, z, event):
+    """cmprsk::crr: coefficients, information and the robust variance of Fine & Gray (1999).
+
+    At each failure time u of interest (Breslow ties) the risk set holds everyone with time >= u
+    (weight 1) and those with an earlier competing event (weight G(u-)/G(t_j-)). The variance
+    is I^-1 sum (eta_i + psi_i)(eta_i + psi_i)' I^-1, psi carrying the estimation of G.
+    Memory grows as failures x patients.
+    """
+    order = np.argsort(time, kind="stable")
+    t, eps, x = time[order], status[order], z[order]
+    n, p = x.shape
+    g = _censoring_before(t, eps)
+    fail, competing = np.flatnonzero(eps == event), (eps != 0) & (eps != event)
+    tf = t[fail][:, None]
+    pattern = np.where(t[None, :] >= tf, 1.0,
+                       np.where(competing[None, :] & (t[None, :] < tf), g[fail][:, None] / g[None, :], 0.0))
+
+    def terms(beta):
+        weight = pattern * np.exp(x @ beta)[None, :]
+        s0 = weight.sum(axis=1)
+        mean = (weight @ x) / s0[:, None]
+        s2 = np.einsum("fj,jk,jl->fkl", weight, x, x)
+        info = (s2 / s0[:, None, None] - mean[:, :, None] * mean[:, None, :]).sum(axis=0)
+        return (x[fail] - mean).sum(axis=0), info, s0, mean
+
+    beta = np.zeros(p)
+    for _ in range(100):
+        score, info, s0, mean = terms(beta)
+        step = np.linalg.solve(info, score)
+        beta = beta + step
+        if np.abs(step).max() < 1e-12:
+            break
+    score, info, s0, mean = terms(beta)
+    risk = np.exp(x @ beta)
+    eta = -np.einsum("fi,i,fik->ik", pattern, risk, (x[None, :, :] - mean[:, None, :]) / s0[:, None, None])
+    eta[fail] += x[fail] - mean
+    cut = np.unique(t[eps == 0])
+    at_risk = n - np.searchsorted(t, cut, side="left")
+    lost = np.array([(t[eps == 0] == c).sum() for c in cut], dtype=float)
+    q = np.zeros((len(cut), p))
+    for m, c in enumerate(cut):  # q(c): how the estimate depends on the censoring hazard at c
+        before, later = competing & (t < c), t[fail] >= c
+        if before.any() and later.any():
+            a, b = (risk[before] / g[before]) @ x[before], (risk[before] / g[before]).sum()
+            share = g[fail][later] / s0[later]
+            q[m] = a * share.sum() - b * (share[:, None] * mean[later]).sum(axis=0)
+    cumulative = np.cumsum(q * (lost / at_risk ** 2)[:, None], axis=0)
+    k = np.searchsorted(cut, t, side="right")
+    psi = -np.where(k[:, None] > 0, cumulative[np.maximum(k - 1, 0)], 0.0)
+    own = np.searchsorted(cut, t, side="left")
+    censored = eps == 0
+    psi[censored] += q[own[censored]] / at_risk[own[censored]][:, None]
+    inverse = np.linalg.inv(info)
+    return beta, info, inverse @ ((eta + psi).T @ (eta + psi)) @ inverse
+
+
+def _finegray_coxph(time, status, values, event):
+    """survival::finegray + coxph: coefficients, information, and coxph's default (robust,
+    each expanded row its own cluster) variance for these non-integer weights."""
+    from lifelines import CoxPHFitter
+    expanded = finegray_rows(time, status, event)
+    rows = values[expanded.row.to_numpy()]
+    columns = [f"x{i}" for i in range(values.shape[1])]
+    frame = pd.DataFrame(rows, columns=columns).assign(
+        _start=expanded.start, _stop=expanded.stop, _status=expanded.status, _weight=expanded.weight)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # lifelines notes the non-integer weights; the variance is computed here
+        fitter = CoxPHFitter().fit(frame, "_stop", "_status", entry_col="_start", weights_col="_weight",
+                                   fit_options={"precision": 1e-12})
+    coef = fitter.params_.reindex(columns).to_numpy()
+    info, residuals = _efron_information_and_residuals(
+        expanded.start.to_numpy(), expanded.stop.to_numpy(), expanded.status.to_numpy(),
+        expanded.weight.to_numpy(), rows, coef)
+    influence = (expanded.weight.to_numpy()[:, None] * residuals) @ np.linalg.inv(info)
+    return coef, info, influence.T @ influence
 
 
 def fine_gray(data: pd.DataFrame, time: str, status: str, covariates: list[str], *, event: int = 1,
-              reference: dict | None = None, conf_level: float = 0.95, variance: str = "coxph") -> RegressionResult:
+              reference: dict | None = None, conf_level: float = 0.95, method: str = "crr",
+              variance: str = "robust") -> RegressionResult:
     r"""Fine-Gray model for the subdistribution hazard of one event type, others competing.
 
-    Fitted as R does it: ``finegray()`` expands the data (subjects with a competing event stay
-    in the risk set with inverse-probability-of-censoring weights), then ``coxph`` with the
-    weights and Efron ties. ``variance="coxph"`` gives what coxph reports for these data: with
-    non-integer weights its default is the robust sandwich I^-1 (sum w^2 s s') I^-1 with each
-    expanded row its own cluster; ``"model"`` gives the inverse information. Subdistribution
-    hazard ratio exp(b) with Wald interval exp(b -/+ z se).
+    ``method="crr"`` (default) is R's ``cmprsk::crr``: inverse-probability-of-censoring
+    weighted partial likelihood, Breslow ties. ``method="finegray"`` is R's
+    ``survival::finegray`` expansion then ``coxph`` with its weights, Efron ties (the two
+    differ slightly in ties and in how censoring is weighted). ``variance="robust"``
+    (default) gives each one's robust variance: crr's sandwich including the estimation of
+    the censoring distribution, or coxph's sandwich with each expanded row its own cluster
+    (coxph's default for non-integer weights); ``"model"`` the inverse information.
+    Subdistribution hazard ratio exp(b) with Wald interval exp(b -/+ z se).
 
     References
     ----------
     Fine JP, Gray RJ. JASA 1999;94:496-509. Geskus RB. Biometrics 2011;67:39-49.
     """
-    from lifelines import CoxPHFitter
-
+    if method not in FINE_GRAY_METHODS:
+        raise ValueError(f"method must be one of {', '.join(map(repr, FINE_GRAY_METHODS))}; got {method!r}")
     if variance not in FINE_GRAY_VARIANCES:
         raise ValueError(f"variance must be one of {', '.join(map(repr, FINE_GRAY_VARIANCES))}; got {variance!r}")
     x, terms, complete = design_matrix(data, covariates, reference)
     used = data.loc[complete]
-    expanded = finegray_rows(used[time].to_numpy(float), used[status].to_numpy(), event)
-    values = x[complete].to_numpy(float)[expanded.row.to_numpy()]
-    frame = pd.DataFrame(values, columns=x.columns).assign(
-        _start=expanded.start, _stop=expanded.stop, _status=expanded.status, _weight=expanded.weight)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        fitter = CoxPHFitter().fit(frame, "_stop", "_status", entry_col="_start", weights_col="_weight",
-                                   fit_options={"precision": 1e-12})
-    notes = tuple(f"the fit reported: {str(w.message).splitlines()[0]}" for w in caught
-                  if issubclass(w.category, RuntimeWarning) and "not integers" not in str(w.message))
-    coef = fitter.params_.reindex(x.columns).to_numpy()
-    info, residuals = _efron_information_and_residuals(
-        expanded.start.to_numpy(), expanded.stop.to_numpy(), expanded.status.to_numpy(),
-        expanded.weight.to_numpy(), values, coef)
-    inverse = np.linalg.inv(info)
-    if variance == "coxph":
-        influence = (expanded.weight.to_numpy()[:, None] * residuals) @ inverse
-        covariance = influence.T @ influence
-    else:
-        covariance = inverse
-    se = np.sqrt(np.diag(covariance))
-    z = norm.ppf(1 - (1 - conf_level) / 2)
+    times, codes, values = used[time].to_numpy(float), used[status].to_numpy(), x[complete].to_numpy(float)
+    fit = _crr if method == "crr" else _finegray_coxph
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        try:
+            coef, info, robust = fit(times, codes, values, event)
+            covariance = robust if variance == "robust" else np.linalg.inv(info)
+            notes = ()
+        except np.linalg.LinAlgError:
+            coef = covariance = None
+            notes = ("the model could not be fitted: singular information (a covariate with no events in a "
+                     "level, or too few events)",)
+        if coef is None:
+            coef, se = np.full(x.shape[1], np.nan), np.full(x.shape[1], np.nan)
+        else:
+            se = np.sqrt(np.diag(covariance))
+        z = norm.ppf(1 - (1 - conf_level) / 2)
         table = pd.DataFrame({"term": x.columns, "coef": coef, "std_err": se, "hazard_ratio": np.exp(coef),
                               "ci_lower": np.exp(coef - z * se), "ci_upper": np.exp(coef + z * se),
                               "p_value": 2 * norm.sf(np.abs(coef / se))}, columns=TABLE_COLUMNS)
-    events = (used[status] == event).to_numpy(float)
-    label = {"coxph": "robust (sandwich) standard errors as R's coxph on finegray data",
-             "model": "model-based standard errors"}[variance]
+    events = (codes == event).astype(float)
+    label = {("crr", "robust"): "R cmprsk::crr, robust (sandwich) standard errors",
+             ("crr", "model"): "R cmprsk::crr likelihood, model-based standard errors",
+             ("finegray", "robust"): "R survival::finegray + weighted coxph (Efron ties), coxph's robust "
+                                     "standard errors",
+             ("finegray", "model"): "R survival::finegray + weighted coxph (Efron ties), model-based standard "
+                                    "errors"}[(method, variance)]
     return RegressionResult(table, len(used), int(events.sum()),
-                            f"Fine-Gray subdistribution hazards model (R finegray + weighted Cox, Efron ties); "
-                            f"{label}; Wald intervals", pd.DataFrame(columns=["term", "chisq", "df", "p_value"]),
+                            f"Fine-Gray subdistribution hazards model ({label}); Wald intervals",
+                            pd.DataFrame(columns=["term", "chisq", "df", "p_value"]),
                             _warnings(x[complete], events, terms) + notes)
 
 

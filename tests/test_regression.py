@@ -73,7 +73,7 @@ def test_fine_gray_matches_finegray_coxph(mgus2):
     # R: fg <- finegray(Surv(etime, event) ~ ., data, etype = "pcm");
     #    coxph(Surv(fgstart, fgstop, fgstatus) ~ age + sex, weight = fgwt, data = fg)
     from ilp_core.regression import fine_gray
-    result = fine_gray(mgus2, "time", "status", ["age", "sex"], event=1, reference={"sex": "F"})
+    result = fine_gray(mgus2, "time", "status", ["age", "sex"], event=1, reference={"sex": "F"}, method="finegray")
     want = reference("mgus2_finegray.csv")
     assert result.table.term.tolist() == ["age", "sex: M vs F"]
     for column in ("coef", "hazard_ratio", "ci_lower", "ci_upper", "p_value"):
@@ -83,12 +83,25 @@ def test_fine_gray_matches_finegray_coxph(mgus2):
 
 def test_fine_gray_model_based_variance_is_the_inverse_information(mgus2):
     from ilp_core.regression import fine_gray
-    robust = fine_gray(mgus2, "time", "status", ["age", "sex"], reference={"sex": "F"})
-    model = fine_gray(mgus2, "time", "status", ["age", "sex"], reference={"sex": "F"}, variance="model")
+    robust = fine_gray(mgus2, "time", "status", ["age", "sex"], reference={"sex": "F"}, method="finegray")
+    model = fine_gray(mgus2, "time", "status", ["age", "sex"], reference={"sex": "F"}, method="finegray",
+                      variance="model")
     np.testing.assert_allclose(model.table.coef, robust.table.coef)
     np.testing.assert_allclose(model.table.std_err, [0.0070222, 0.1870486], atol=1e-6)  # by hand, and lifelines
-    with pytest.raises(ValueError, match="variance must be one of 'coxph', 'model'"):
-        fine_gray(mgus2, "time", "status", ["age"], variance="crr")
+    with pytest.raises(ValueError, match="variance must be one of 'robust', 'model'"):
+        fine_gray(mgus2, "time", "status", ["age"], variance="coxph")
+    with pytest.raises(ValueError, match="method must be one of 'crr', 'finegray'"):
+        fine_gray(mgus2, "time", "status", ["age"], method="stata")
+
+
+def test_fine_gray_default_matches_cmprsk_crr(mgus2):
+    # R: crr(etime, fstatus, model.matrix(~ age + sex)[, -1], failcode = 1, cencode = 0)
+    from ilp_core.regression import fine_gray
+    result = fine_gray(mgus2, "time", "status", ["age", "sex"], event=1, reference={"sex": "F"})
+    want = reference("mgus2_crr.csv")
+    for column in ("coef", "std_err", "hazard_ratio", "ci_lower", "ci_upper", "p_value"):
+        np.testing.assert_allclose(result.table[column], want[column], rtol=0, atol=1e-6)
+    assert "cmprsk::crr, robust" in result.method
 
 
 def test_univariable_models_are_each_covariate_alone(lung):
