@@ -11,6 +11,9 @@ problems = view.cohort.problems
 
 st.subheader("Results")
 st.markdown(report.results_text(result))
+model = st.session_state.get("model_sentence", "")
+if model:
+    st.markdown(model)
 st.subheader("Methods")
 st.markdown(report.methods_text(result))
 st.caption("The text follows every filter and setting; each percentage stands with its own interval.")
@@ -34,7 +37,8 @@ left.download_button("Results workbook (.xlsx)", lambda: bundle.results_workbook
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore",
     icon=":material/table:", key="export:workbook")
 middle.download_button("Figures, workbook and text (.zip)", lambda: bundle.results_zip(
-    result, problems, source=view.source_name, synthetic=view.synthetic, settings_json=ui.settings_file()),
+    result, problems, source=view.source_name, synthetic=view.synthetic, settings_json=ui.settings_file(),
+    extra_text=model),
     file_name="ilp_results.zip", mime="application/zip", on_click="ignore", icon=":material/folder_zip:",
     key="export:zip")
 right.download_button("Settings (.json)", ui.settings_file, file_name="ilp_settings.json", mime="application/json",

@@ -78,7 +78,9 @@ for column, fmt in zip(buttons, export.FORMATS):
 buttons[3].download_button("Model CSV", lambda: export.csv_bytes(model.table.assign(method=model.method)),
                            file_name="model.csv", mime="text/csv", on_click="ignore", icon=":material/download:",
                            key="predictors:csv")
-st.markdown(report.model_sentence(model, choice.split(" (")[0].lower()))
+sentence = report.model_sentence(model, choice.split(" (")[0].lower())
+st.markdown(sentence)
+st.session_state["model_sentence"] = sentence  # the Export page adds it to the results text
 if not competing:
     st.subheader("Proportional hazards")
     st.dataframe(model.ph_test.assign(p_value=model.ph_test.p_value.map(formatting.p_value)), hide_index=True)

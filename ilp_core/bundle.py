@@ -139,8 +139,9 @@ def figures(analysis: Analysis, *, size: str = "slide", subtitle: str = "") -> d
 
 
 def results_zip(analysis: Analysis, problems: pd.DataFrame, *, source: str, synthetic: bool = False,
-                size: str = "slide", settings_json: bytes | None = None) -> bytes:
-    """zip bytes: figures/<name>.png|svg|pdf, results.xlsx, results_and_methods.txt (and settings.json)."""
+                size: str = "slide", settings_json: bytes | None = None, extra_text: str = "") -> bytes:
+    """zip bytes: figures/<name>.png|svg|pdf, results.xlsx, results_and_methods.txt (with ``extra_text``,
+    e.g. a regression model's sentence, after the results) and settings.json when given."""
     subtitle = "Synthetic sample data: not real patients" if synthetic else ""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -149,8 +150,8 @@ def results_zip(analysis: Analysis, problems: pd.DataFrame, *, source: str, synt
             for fmt in export.FORMATS:
                 archive.writestr(f"figures/{name}.{fmt}", export.figure_bytes(spec, fmt))
         archive.writestr("results.xlsx", results_workbook(analysis, problems, source=source, synthetic=synthetic))
-        text = ("RESULTS\n\n" + report.results_text(analysis) + "\n\nMETHODS\n\n" + report.methods_text(analysis)
-                + "\n")
+        results = report.results_text(analysis) + (f"\n\n{extra_text}" if extra_text else "")
+        text = "RESULTS\n\n" + results + "\n\nMETHODS\n\n" + report.methods_text(analysis) + "\n"
         archive.writestr("results_and_methods.txt", text.encode("utf-8"))
         if settings_json is not None:
             archive.writestr("settings.json", settings_json)

@@ -178,3 +178,5 @@ def test_predictors_page_fits_cox_and_fine_gray(app):
     assert not app.exception
     assert any("In the Fine-Gray model for amputation" in m.value for m in app.markdown)
     assert any("events for" in w.value for w in app.warning)  # 5 events: the guardrail shows
+    app.switch_page("app_pages/export.py").run()
+    assert any(m.value.startswith("In the Fine-Gray model for amputation") for m in app.markdown)
