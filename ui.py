@@ -247,6 +247,17 @@ def header(title: str, minimum: int = 1) -> View:
 
 # -- figures and tables -----------------------------------------------------------------------
 
+def figure_downloads(figure, stem: str, key: str):
+    """PNG (300 dpi), SVG and PDF buttons for ``figure``, built only when clicked; returns the
+    fourth column for a table's button."""
+    columns = st.columns(4)
+    for column, fmt in zip(columns, export.FORMATS):
+        column.download_button(fmt.upper(), lambda f=fmt: export.figure_bytes(figure, f), file_name=f"{stem}.{fmt}",
+                               mime=export.FORMATS[fmt], on_click="ignore", icon=":material/download:",
+                               key=f"{key}:{fmt}")
+    return columns[3]
+
+
 def curve_section(curves: dict, *, incidence: bool, key: str, title: str, y_title: str) -> None:
     """The figure (size, titles and bands editable) with PNG/SVG/PDF downloads and its risk table."""
     current = view()
@@ -267,12 +278,7 @@ def curve_section(curves: dict, *, incidence: bool, key: str, title: str, y_titl
                                  ticks=ticks, size=size, bands=bands,
                                  subtitle=SYNTHETIC_NOTE if current.synthetic else "")
     st.altair_chart(figure, theme=None, width="content")
-    buttons = st.columns(4)
-    for column, fmt in zip(buttons, export.FORMATS):
-        column.download_button(f"{fmt.upper()}", lambda f=fmt: export.figure_bytes(figure, f),
-                               file_name=f"{key}.{fmt}", mime=export.FORMATS[fmt], on_click="ignore",
-                               icon=":material/download:", key=f"{key}:{fmt}")
-    buttons[3].download_button("Risk table CSV", lambda: export.csv_bytes(risk), file_name=f"{key}_at_risk.csv",
+    figure_downloads(figure, key, key).download_button("Risk table CSV", lambda: export.csv_bytes(risk), file_name=f"{key}_at_risk.csv",
                                mime="text/csv", on_click="ignore", icon=":material/download:", key=f"{key}:risk")
     st.caption(f"PNG at {export.DPI} dpi, {charts.SIZES[size].inches}. Under the plot: patients at risk "
                "(cumulative events) at each time.")

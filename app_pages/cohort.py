@@ -52,9 +52,5 @@ steps = patient_flow(data, n_rows=view.cohort.n_rows,
                      n_selected_from=len(view.cohort.data) if len(data) != len(view.cohort.data) else None)
 figure = flow_chart(steps, subtitle=ui.SYNTHETIC_NOTE if view.synthetic else "")
 st.altair_chart(figure, theme=None, width="content")
-buttons = st.columns(4)
-for column, fmt in zip(buttons, export.FORMATS):
-    column.download_button(fmt.upper(), lambda f=fmt: export.figure_bytes(figure, f), file_name=f"patient_flow.{fmt}",
-                           mime=export.FORMATS[fmt], on_click="ignore", icon=":material/download:", key=f"flow:{fmt}")
-buttons[3].download_button("Flow counts CSV", lambda: export.csv_bytes(steps), file_name="patient_flow.csv",
+ui.figure_downloads(figure, "patient_flow", "flow").download_button("Flow counts CSV", lambda: export.csv_bytes(steps), file_name="patient_flow.csv",
                            mime="text/csv", on_click="ignore", icon=":material/download:", key="flow:csv")

@@ -3,7 +3,7 @@ and the settings that reproduce every number."""
 import streamlit as st
 
 import ui
-from ilp_core import bundle, charts, export, report, reproducibility
+from ilp_core import bundle, charts, report, reproducibility
 
 view = ui.header("Export")
 result = ui.analysis(baseline_tests=bool(view.compare_by))
@@ -24,11 +24,7 @@ size = st.selectbox("Size", list(charts.PANEL_SIZES), format_func=lambda s: char
 subtitle = ui.SYNTHETIC_NOTE if view.synthetic else ""
 panels = bundle.figures(result, size=size, subtitle=subtitle)["three_panels"]
 st.altair_chart(panels, theme=None, width="content")
-buttons = st.columns(3)
-for column, fmt in zip(buttons, export.FORMATS):
-    column.download_button(fmt.upper(), lambda f=fmt: export.figure_bytes(panels, f), file_name=f"three_panels.{fmt}",
-                           mime=export.FORMATS[fmt], on_click="ignore", icon=":material/download:",
-                           key=f"export:panel:{fmt}")
+ui.figure_downloads(panels, "three_panels", "export:panel")
 
 st.subheader("Everything at once")
 left, middle, right = st.columns(3)

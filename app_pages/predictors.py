@@ -70,12 +70,7 @@ subtitle = ui.SYNTHETIC_NOTE if view.synthetic else ""
 figure = charts.forest_plot(model.table, title=choice.split(" (")[0], subtitle=subtitle,
                             x_title=f"{ratio} ({view.settings.conf_level:.0%} CI, log scale)")
 st.altair_chart(figure, theme=None, width="content")
-buttons = st.columns(4)
-for column, fmt in zip(buttons, export.FORMATS):
-    column.download_button(fmt.upper(), lambda f=fmt: export.figure_bytes(figure, f), file_name=f"forest.{fmt}",
-                           mime=export.FORMATS[fmt], on_click="ignore", icon=":material/download:",
-                           key=f"predictors:{fmt}")
-buttons[3].download_button("Model CSV", lambda: export.csv_bytes(model.table.assign(method=model.method)),
+ui.figure_downloads(figure, "forest", "predictors").download_button("Model CSV", lambda: export.csv_bytes(model.table.assign(method=model.method)),
                            file_name="model.csv", mime="text/csv", on_click="ignore", icon=":material/download:",
                            key="predictors:csv")
 sentence = report.model_sentence(model, choice.split(" (")[0].lower())
