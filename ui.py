@@ -148,8 +148,7 @@ def apply_settings(document: dict) -> list[str]:
 
 # -- the sidebar ------------------------------------------------------------------------------
 
-def _filters(data: pd.DataFrame, token: str) -> selection.Filters:
-    columns = selection.category_columns(data)
+def _filters(data: pd.DataFrame, columns: dict[str, str], token: str) -> selection.Filters:
     schema = {c: l for c, l in columns.items() if c in selection.CATEGORY_FIELDS}
     extra = {c: l for c, l in columns.items() if c not in selection.CATEGORY_FIELDS}
     choices = {}
@@ -206,9 +205,9 @@ def sidebar() -> None:
         return
     data = loaded.data
     count = st.sidebar.empty()  # filled once the filters below are read, shown above them
-    filters = _filters(data, src["digest"])
-    selected = selection.apply_filters(data, filters)
     columns = selection.category_columns(data)
+    filters = _filters(data, columns, src["digest"])
+    selected = selection.apply_filters(data, filters)
     options = {None: "No comparison", **columns, selection.AGE_GROUP: "Age group (<50, 50-69, \u226570)"}
     compare_by = st.sidebar.selectbox("Compare by", list(options), format_func=options.get,
                                       key=f"compare:{src['digest']}")

@@ -22,7 +22,7 @@ st.subheader("Three-panel figure")
 size = st.selectbox("Size", list(charts.PANEL_SIZES), format_func=lambda s: charts.PANEL_SIZES[s].label,
                     key="export:panel_size")
 subtitle = ui.SYNTHETIC_NOTE if view.synthetic else ""
-panels = bundle.figures(result, size=size, subtitle=subtitle)["three_panels"]
+panels = bundle.three_panels(result, size=size, subtitle=subtitle)
 st.altair_chart(panels, theme=None, width="content")
 ui.figure_downloads(panels, "three_panels", "export:panel")
 

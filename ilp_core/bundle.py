@@ -117,23 +117,32 @@ def results_workbook(analysis: Analysis, problems: pd.DataFrame, *, source: str,
     return buffer.getvalue()
 
 
+def _panel(analysis: Analysis, endpoint: str) -> dict:
+    curves, unit = analysis.curves[endpoint], analysis.settings.time_unit
+    ticks = _ticks(curves, analysis, 5)
+    return dict(curves=curves, risk=summaries.risk_table(curves, ticks), incidence=endpoint in _INCIDENCE,
+                heading=ENDPOINT_NAMES[endpoint].split(" (")[0], y_title=_Y_TITLES[endpoint],
+                x_title=unit.capitalize(), ticks=ticks)
+
+
+def three_panels(analysis: Analysis, *, size: str = "slide", subtitle: str = ""):
+    """Overall survival, recurrence-free survival and amputation side by side, each with its risk table."""
+    order = ["overall_survival", "local_recurrence_free_survival", "amputation"]
+    return charts.panel_figure([_panel(analysis, e) for e in order], size=size,
+                               title="Outcomes after isolated limb perfusion", subtitle=subtitle)
+
+
 def figures(analysis: Analysis, *, size: str = "slide", subtitle: str = "") -> dict:
     """Every figure of the report by file stem: one per endpoint, the three-panel figure, the flow."""
     unit = analysis.settings.time_unit
-    out, panels = {}, []
+    out = {}
     for endpoint, curves in analysis.curves.items():
         ticks = _ticks(curves, analysis)
         risk = summaries.risk_table(curves, ticks)
         out[endpoint] = charts.curve_figure(curves, risk, incidence=endpoint in _INCIDENCE,
                                             title=ENDPOINT_NAMES[endpoint], x_title=f"{unit.capitalize()} since perfusion",
                                             y_title=_Y_TITLES[endpoint], ticks=ticks, size=size, subtitle=subtitle)
-        few = _ticks(curves, analysis, 5)
-        panels.append(dict(curves=curves, risk=summaries.risk_table(curves, few), incidence=endpoint in _INCIDENCE,
-                           heading=ENDPOINT_NAMES[endpoint].split(" (")[0], y_title=_Y_TITLES[endpoint],
-                           x_title=unit.capitalize(), ticks=few))
-    order = [1, 2, 0]  # overall survival, recurrence-free survival, amputation
-    out["three_panels"] = charts.panel_figure([panels[i] for i in order], size=size,
-                                              title="Outcomes after isolated limb perfusion", subtitle=subtitle)
+    out["three_panels"] = three_panels(analysis, size=size, subtitle=subtitle)
     out["patient_flow"] = flow.flow_chart(analysis.flow, subtitle=subtitle)
     return out
 

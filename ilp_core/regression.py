@@ -35,6 +35,16 @@ class RegressionResult:
         return self.events / max(len(self.table), 1)
 
 
+def _wald_table(terms, coef: np.ndarray, se: np.ndarray, conf_level: float) -> pd.DataFrame:
+    """term, coef, std_err, hazard ratio exp(b), limits exp(b -/+ z se), p = 2 (1 - Phi(|b| / se)).
+    Under separation the limits run to infinity (shown as not estimable), without a warning."""
+    z = norm.ppf(1 - (1 - conf_level) / 2)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        return pd.DataFrame({"term": terms, "coef": coef, "std_err": se, "hazard_ratio": np.exp(coef),
+                             "ci_lower": np.exp(coef - z * se), "ci_upper": np.exp(coef + z * se),
+                             "p_value": 2 * norm.sf(np.abs(coef / se))}, columns=TABLE_COLUMNS)
+
+
 def design_matrix(data: pd.DataFrame, covariates: list[str], reference: dict | None = None):
     """Numbers as they are; categories as indicator columns named 'column: level vs reference'.
 
@@ -186,11 +196,7 @@ def cox_regression(data: pd.DataFrame, time: str, event: str, covariates: list[s
                       if issubclass(w.category, RuntimeWarning))
     coef = fitter.params_.reindex(x.columns).to_numpy()
     se = fitter.standard_errors_.reindex(x.columns).to_numpy()
-    z = norm.ppf(1 - (1 - conf_level) / 2)
-    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):  # separation: limits run to infinity
-        table = pd.DataFrame({"term": x.columns, "coef": coef, "std_err": se, "hazard_ratio": np.exp(coef),
-                              "ci_lower": np.exp(coef - z * se), "ci_upper": np.exp(coef + z * se),
-                              "p_value": 2 * norm.sf(np.abs(coef / se))}, columns=TABLE_COLUMNS)
+    table = _wald_table(x.columns, coef, se, conf_level)
     events = frame._event.to_numpy()
     try:
         with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
@@ -398,10 +404,7 @@ def fine_gray(data: pd.DataFrame, time: str, status: str, covariates: list[str],
             coef, se = np.full(x.shape[1], np.nan), np.full(x.shape[1], np.nan)
         else:
             se = np.sqrt(np.diag(covariance))
-        z = norm.ppf(1 - (1 - conf_level) / 2)
-        table = pd.DataFrame({"term": x.columns, "coef": coef, "std_err": se, "hazard_ratio": np.exp(coef),
-                              "ci_lower": np.exp(coef - z * se), "ci_upper": np.exp(coef + z * se),
-                              "p_value": 2 * norm.sf(np.abs(coef / se))}, columns=TABLE_COLUMNS)
+    table = _wald_table(x.columns, coef, se, conf_level)
     events = (codes == event).astype(float)
     label = {("crr", "robust"): "R cmprsk::crr, robust (sandwich) standard errors",
              ("crr", "model"): "R cmprsk::crr likelihood, model-based standard errors",

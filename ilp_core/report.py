@@ -14,15 +14,11 @@ import pandas as pd
 import scipy
 
 from .analysis import Analysis
-from .formatting import DASH, p_value
+from .formatting import p_value, percent
 from .intervals import PRESETS
 
 VERSION = "0.1.0"
 _SCALE = {"log-log": "log-log", "log": "log", "plain": "linear (plain)"}
-
-
-def _pct(value) -> str:
-    return DASH if value != value else f"{100 * value:.1f}%"
 
 
 def _with_ci(row, level: str) -> str:
@@ -30,8 +26,8 @@ def _with_ci(row, level: str) -> str:
     if row.estimate != row.estimate:
         return "not estimable (no patient followed that long)"
     if row.ci_lower != row.ci_lower or row.ci_upper != row.ci_upper:
-        return f"{_pct(row.estimate)} (interval not defined)"
-    return f"{_pct(row.estimate)} ({level} CI {_pct(row.ci_lower)} to {_pct(row.ci_upper)})"
+        return f"{percent(row.estimate, 1)} (interval not defined)"
+    return f"{percent(row.estimate, 1)} ({level} CI {percent(row.ci_lower, 1)} to {percent(row.ci_upper, 1)})"
 
 
 def _at_landmarks(table: pd.DataFrame, level: str, unit: str) -> str:
