@@ -27,7 +27,7 @@ test: $(VENV)/.dev
 	$(BIN)/python -m pytest
 	@if [ -f $(SHARED)/tools/check_core_against_r.py ]; then \
 		$(BIN)/python $(SHARED)/tools/check_core_against_r.py; \
-	else echo "($(SHARED)/tools not found: the R cross-check was skipped; tests/test_against_r.py needs it too)"; fi
+	else echo "($(SHARED)/tools not found: the shared R cross-check was skipped; tests/reference holds the same R output)"; fi
 
 bench: $(VENV)/.dev
 	$(BIN)/python benchmarks/bench_statistics.py

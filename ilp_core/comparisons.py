@@ -47,6 +47,24 @@ def _quadratic_form(score: np.ndarray, variance: np.ndarray) -> float:
         return float(score @ np.linalg.pinv(variance) @ score)
 
 
+def _full_rank(matrix: np.ndarray, tolerance: float = 1e-7) -> bool:
+    """Whether R's ``qr(matrix)`` (LINPACK dqrdc2, tol = 1e-7) finds full column rank: taking the
+    columns in order, none keeps less than ``tolerance`` of its norm once the earlier ones are
+    projected out."""
+    basis = []
+    for column in np.asarray(matrix, dtype=float).T:
+        norm = float(np.linalg.norm(column))
+        rest = column.copy()
+        for _ in range(2):  # Gram-Schmidt twice, to be orthogonal to working precision
+            for q in basis:
+                rest -= (q @ rest) * q
+        left = float(np.linalg.norm(rest))
+        if norm == 0 or left < tolerance * norm:
+            return False
+        basis.append(rest / left)
+    return True
+
+
 def _prepare(time, status, group, as_status, status_name: str):
     times = _inputs.as_times(time)
     codes = as_status(status, status_name)
@@ -55,7 +73,7 @@ def _prepare(time, status, group, as_status, status_name: str):
     return times, codes, groups, labels
 
 
-def logrank_test(time, event, group, *, rho: float = 0) -> TestResult:
+def logrank_test(time, event, group, *, rho: float = 0, timefix: bool = True) -> TestResult:
     r"""Log-rank (rho = 0) or Harrington-Fleming G-rho test across any number of groups.
 
     At each event time, with weight :math:`w = \hat S(t-)^\rho` from the pooled
@@ -71,6 +89,7 @@ def logrank_test(time, event, group, *, rho: float = 0) -> TestResult:
     event : array-like of bool or 0/1.
     group : array-like of labels; at least two distinct values.
     rho : float >= 0.
+    timefix : bool, merge near-tied times first, as ``survdiff``'s default.
 
     References
     ----------
@@ -80,7 +99,7 @@ def logrank_test(time, event, group, *, rho: float = 0) -> TestResult:
         raise ValueError(f"rho must be a number >= 0 (0 = log-rank, 1 = Peto-Peto); got {rho!r}")
     times, events, groups, labels = _prepare(time, event, group, _inputs.as_event_flags, "event")
     k = len(labels)
-    sets = tabulate(times, events, 2, groups, k)
+    sets = tabulate(times, events, 2, groups, k, timefix=timefix)
     sets = sets.rows(sets.counts[:, :, 1].sum(axis=1) > 0)
     d_k = sets.counts[:, :, 1].astype(float)
     n_k = sets.n_risk.astype(float)
@@ -177,7 +196,7 @@ def _gray_terms(sets: RiskSets, rho: float) -> tuple[np.ndarray, dict]:
     return score, rows
 
 
-def gray_test(time, status, group, *, event: int = 1, rho: float = 0) -> TestResult:
+def gray_test(time, status, group, *, event: int = 1, rho: float = 0, timefix: bool = True) -> TestResult:
     r"""Gray's test of equal cumulative incidence of one event type across groups.
 
     Within each group k the subdistribution risk set is
@@ -193,6 +212,8 @@ def gray_test(time, status, group, *, event: int = 1, rho: float = 0) -> TestRes
     group : array-like of labels; at least two distinct values.
     event : int, the code of the event of interest.
     rho : float, power of the weight (default 0, as cmprsk).
+    timefix : bool, merge near-tied times first, as the incidence does (cmprsk itself does not;
+        ``timefix=False`` reproduces ``cuminc`` on data with such near ties).
 
     References
     ----------
@@ -205,7 +226,7 @@ def gray_test(time, status, group, *, event: int = 1, rho: float = 0) -> TestRes
     event = check_event_code(event)
     k = len(labels)
     reduced = event_codes(codes, event)
-    sets = tabulate(times, reduced, 3, groups, k)
+    sets = tabulate(times, reduced, 3, groups, k, timefix=timefix)
     sets = sets.rows(sets.counts[:, :, 1:].sum(axis=(1, 2)) > 0)
     table = pd.DataFrame({"group": labels, "n": np.bincount(groups, minlength=k),
                           "events": np.bincount(groups, weights=reduced == 1, minlength=k).astype(int),
@@ -215,5 +236,10 @@ def gray_test(time, status, group, *, event: int = 1, rho: float = 0) -> TestRes
         return TestResult(float("nan"), k - 1, float("nan"), name, table,
                           "not computable: no events of interest in any group")
     score, rows = _gray_terms(sets, rho)
-    statistic = _quadratic_form(score[:-1], _gray_variance(rows, k))
+    variance = _gray_variance(rows, k)
+    if not _full_rank(variance):
+        return TestResult(float("nan"), k - 1, float("nan"), name, table,
+                          "not computable: the variance of the scores is singular (a group has no patient at risk "
+                          "at any event time); R's cuminc declines it too (statistic -1)")
+    statistic = _quadratic_form(score[:-1], variance)
     return TestResult(statistic, k - 1, float(chi2.sf(statistic, k - 1)), name, table)

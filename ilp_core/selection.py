@@ -96,8 +96,15 @@ def strata(data: pd.DataFrame, by: str | None, age_cuts: tuple[float, ...] = (50
     if by is None:
         return pd.Series("All patients", index=data.index)
     if by == AGE_GROUP:
-        return age_groups(data["age_years"], age_cuts)
+        return age_groups(data["age_years"], age_cuts).cat.remove_unused_categories()
     return as_labels(data[by])
+
+
+def present_groups(labels: pd.Series) -> pd.Series:
+    """The labels with levels that no patient holds dropped (tests reject empty groups)."""
+    if isinstance(labels.dtype, pd.CategoricalDtype):
+        return labels.cat.remove_unused_categories()
+    return labels
 
 
 def stratum_order(labels: pd.Series) -> list[str]:

@@ -16,7 +16,7 @@ from .comparisons import TestResult, gray_test, logrank_test
 from .competing import CumulativeIncidence, cumulative_incidence
 from .endpoints import endpoint
 from .intervals import PRESETS
-from .selection import stratum_order
+from .selection import present_groups, stratum_order
 from .survival import KaplanMeier, kaplan_meier, median_follow_up
 
 # Display units: how many of each unit make one month (months = days / 30.4375).
@@ -150,7 +150,7 @@ def follow_up(data: pd.DataFrame, settings: Settings):
 def compare_strata(data: pd.DataFrame, endpoint_name: str, labels: pd.Series, *, competing: bool,
                    event_codes=(1,)) -> TestResult | None:
     """Log-rank (survival) or Gray's test (incidence) across the strata; None for one stratum."""
-    groups = labels.loc[data.index]
+    groups = present_groups(labels.loc[data.index])
     if groups.nunique() < 2:
         return None
     times = endpoint(data, endpoint_name)
@@ -164,22 +164,39 @@ def landmark_difference(curves: dict, months: list[float], settings: Settings) -
     its interval from the two standard errors, and a z-test.
 
     difference = F_a - F_b, se = sqrt(se_a^2 + se_b^2), limits difference -/+ z se,
-    p = 2 (1 - Phi(|difference| / se)). Empty unless there are exactly two groups.
+    p = 2 (1 - Phi(|difference| / se)). The Wald interval and test need both standard errors:
+    where either is 0 (no event yet, or no patient left event-free in that group) or undefined,
+    the interval and p-value are NaN and ``note`` says why and names the test of whole curves
+    (log-rank or Gray's) to use instead. Empty unless there are exactly two groups.
     """
     columns = ["time", "group_a", "group_b", "estimate_a", "estimate_b", "difference", "ci_lower", "ci_upper",
-               "p_value", "method"]
+               "p_value", "method", "note"]
     if len(curves) != 2:
         return pd.DataFrame(columns=columns)
     (name_a, a), (name_b, b) = curves.items()
     at_a, at_b = a.at(settings.in_unit(months)), b.at(settings.in_unit(months))
-    difference = at_a.estimate - at_b.estimate
-    se = np.sqrt(at_a.std_err ** 2 + at_b.std_err ** 2)
+    difference = (at_a.estimate - at_b.estimate).to_numpy()
+    se_a, se_b = at_a.std_err.to_numpy(), at_b.std_err.to_numpy()
+    valid = (se_a > 0) & (se_b > 0) & np.isfinite(difference)
+    se = np.where(valid, np.sqrt(se_a ** 2 + se_b ** 2), np.nan)
     z = norm.ppf(1 - (1 - settings.conf_level) / 2)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = np.where(se > 0, 2 * norm.sf(np.abs(difference) / se), np.nan)
+    p = np.where(valid, 2 * norm.sf(np.abs(difference) / np.where(valid, se, 1.0)), np.nan)
+    curve_test = "Gray's test" if isinstance(a, CumulativeIncidence) else "the log-rank test"
+    notes = []
+    for est_a, est_b, sa, sb in zip(at_a.estimate, at_b.estimate, se_a, se_b):
+        unknown = [n for n, e in ((name_a, est_a), (name_b, est_b)) if not np.isfinite(e)]
+        flat = [n for n, e, s_ in ((name_a, est_a, sa), (name_b, est_b, sb)) if np.isfinite(e) and not s_ > 0]
+        if unknown:
+            notes.append(f"no patient followed that long in the {' and '.join(unknown)} group")
+        elif flat:
+            notes.append(f"no interval or z-test: the {' and '.join(flat)} estimate has no standard error yet "
+                         f"(no event, or none left event-free); compare the whole curves with {curve_test}")
+        else:
+            notes.append("")
     return pd.DataFrame({
         "time": at_a.time, "group_a": name_a, "group_b": name_b, "estimate_a": at_a.estimate,
         "estimate_b": at_b.estimate, "difference": difference, "ci_lower": difference - z * se,
         "ci_upper": difference + z * se, "p_value": p,
         "method": "difference of two independent estimates; Wald interval and z-test from their standard errors",
+        "note": notes,
     }, columns=columns)

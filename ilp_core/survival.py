@@ -88,7 +88,8 @@ def _median(table: pd.DataFrame, method: str) -> Median:
     )
 
 
-def kaplan_meier(time, event, *, conf_level: float = 0.95, conf_type: str = "log-log") -> KaplanMeier:
+def kaplan_meier(time, event, *, conf_level: float = 0.95, conf_type: str = "log-log",
+                 timefix: bool = True) -> KaplanMeier:
     r"""Kaplan-Meier estimate of the survival function with pointwise confidence limits.
 
     .. math::
@@ -103,6 +104,8 @@ def kaplan_meier(time, event, *, conf_level: float = 0.95, conf_type: str = "log
     event : array-like of bool or 0/1, 1 = event, 0 = censored.
     conf_level : float in (0, 1).
     conf_type : ``"log-log"`` (default; SAS, Stata), ``"log"`` (R survfit), or ``"plain"`` (SPSS).
+    timefix : bool, merge times closer than sqrt(machine epsilon) into the earliest of them,
+        as R survfit's default ``timefix = TRUE`` (aeqSurv) does.
 
     Returns
     -------
@@ -118,7 +121,7 @@ def kaplan_meier(time, event, *, conf_level: float = 0.95, conf_type: str = "log
     _inputs.check_choice(conf_type, "conf_type", _inputs.CONF_TYPES)
     z = normal_quantile(conf_level)
 
-    sets = tabulate(times, events, 2)
+    sets = tabulate(times, events, 2, timefix=timefix)
     n = sets.n_risk[:, 0].astype(float)
     died, censored = sets.counts[:, 0, 1], sets.counts[:, 0, 0]
     surv = np.cumprod(1.0 - died / n)
@@ -137,7 +140,8 @@ def kaplan_meier(time, event, *, conf_level: float = 0.95, conf_type: str = "log
     return KaplanMeier(table, conf_type, level, median, len(times), int(died.sum()))
 
 
-def median_follow_up(time, event, *, conf_level: float = 0.95, conf_type: str = "log-log") -> Median:
+def median_follow_up(time, event, *, conf_level: float = 0.95, conf_type: str = "log-log",
+                     timefix: bool = True) -> Median:
     """Median follow-up by the reverse Kaplan-Meier method, with its confidence limits.
 
     Censoring is treated as the event and events as censored, so the median is
@@ -145,7 +149,7 @@ def median_follow_up(time, event, *, conf_level: float = 0.95, conf_type: str = 
     one had the event (Schemper & Smith, Control Clin Trials 1996;17:343-6).
     """
     events = _inputs.as_event_flags(event)
-    reverse = kaplan_meier(time, 1 - events, conf_level=conf_level, conf_type=conf_type)
+    reverse = kaplan_meier(time, 1 - events, conf_level=conf_level, conf_type=conf_type, timefix=timefix)
     m = reverse.median
     return Median(m.estimate, m.ci_lower, m.ci_upper,
                   f"reverse Kaplan-Meier median follow-up; limits from the inverted "

@@ -147,3 +147,28 @@ def gray_loop(time, status, group, event=1, rho=0):
         v += t3 * np.outer(u, u)
     stat = float(s[:-1] @ np.linalg.solve(v[:-1, :-1], s[:-1]))
     return stat, float(chi2.sf(stat, k - 1))
+
+
+def incidence_delta_exact(time, status, event=1):
+    """The delta-method variance of the incidence at each distinct time in exact rational arithmetic
+    (METHODS.md's sum, term by term): the oracle for rounding, where floating sums could cancel."""
+    from fractions import Fraction
+    incidence, surv, rows = Fraction(0), Fraction(1), []
+    for t in sorted(set(time)):
+        n = sum(1 for x in time if x >= t)
+        d1 = sum(1 for x, s in zip(time, status) if x == t and s == event)
+        d = sum(1 for x, s in zip(time, status) if x == t and s != 0)
+        before = surv
+        incidence += before * Fraction(d1, n)
+        surv *= 1 - Fraction(d, n)
+        rows.append((n, d, d1, before, incidence))
+    out = []
+    for j in range(len(rows)):
+        f_t, variance = rows[j][4], Fraction(0)
+        for n, d, d1, before, f_i in rows[: j + 1]:
+            gap = f_t - f_i
+            if gap:
+                variance += gap * gap * Fraction(d, n * (n - d))
+            variance += before * before * Fraction(d1 * (n - d1), n ** 3) - 2 * gap * before * Fraction(d1, n * n)
+        out.append(float(variance))
+    return out

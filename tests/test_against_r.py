@@ -118,3 +118,54 @@ def test_proportions_match_binom_test_and_prop_test():
 def test_no_early_complication_in_34_gives_published_upper_limits():
     assert round(core.proportion_ci(0, 34).ci_upper, 4) == 0.1028
     assert round(core.proportion_ci(0, 34, method="wilson").ci_upper, 4) == 0.1015
+
+
+# -- where an independent audit found ilp_core and R apart (tests/reference/edge_cases.R) -------------
+
+def test_incidence_reaching_one_has_no_spurious_variance():
+    # R: ms <- survfit(Surv(time, factor(status, 0:1)) ~ 1) on time = 1:9,
+    #    status = 1,1,0,0,0,1,0,1,1; summary(ms)$std.err at time 9 is 1.39e-17 (F = 1 - 1.1e-16),
+    #    so the log-log limits there are [F, F]. The old running-sum variance gave 1.5e-8 and [0, 1].
+    want = reference("cif_reaching_one.csv")
+    got = core.cumulative_incidence(want.time, [1, 1, 0, 0, 0, 1, 0, 1, 1], conf_type="log-log").at(want.time)
+    assert_close(got.estimate, want.estimate)
+    assert_close(got.std_err, want.se_delta)
+    assert got.std_err.iloc[-1] < 1e-15
+    assert_close(got.ci_lower, want.ci_lower_loglog_delta)
+    assert_close(got.ci_upper, want.ci_upper_loglog_delta)
+    log = core.cumulative_incidence(want.time, [1, 1, 0, 0, 0, 1, 0, 1, 1], conf_type="log").at(want.time)
+    assert_close(log.ci_lower, want.r_survfit_ci_lower_log)
+    assert_close(log.ci_upper, want.r_survfit_ci_upper_log)
+    gray = core.cumulative_incidence(want.time, [1, 1, 0, 0, 0, 1, 0, 1, 1], variance="gray").at(want.time)
+    assert_close(gray.std_err, want.se_gray)  # cuminc: timepoints(...)$var, 0.0851 at time 9
+
+
+def test_gray_test_with_a_singular_variance_is_declined_like_cuminc():
+    # R: cuminc(time, status, group)$Tests gives stat -1 for both causes: group C's patients are all
+    # censored before the first event, so qr(v)$rank < ncol(v). ilp_core says why instead of a p-value.
+    data = reference("gray_singular_data.csv")
+    for row in reference("gray_singular.csv").itertuples():
+        assert row.statistic == -1
+        result = core.gray_test(data.time, data.status, data.group, event=int(row.cause))
+        assert np.isnan(result.statistic) and np.isnan(result.p_value) and result.df == row.df
+        assert "singular" in result.note
+
+
+def test_near_tied_times_are_one_time_as_survfit_timefix():
+    # R: survfit(Surv(time, status) ~ 1) with times 1 - 1e-12 and 1 (aeqSurv merges them into the
+    #    earlier one): S = 0.75 after it, not 0.667; survdiff and the multi-state survfit likewise.
+    data = reference("near_ties_data.csv")
+    arm = data[data.group == "a"]
+    want = reference("near_ties_km.csv")
+    got = core.kaplan_meier(arm.time, arm.status, conf_type="log").at(want.time)
+    for column in ("n_risk", "estimate", "std_err", "ci_lower", "ci_upper"):
+        assert_close(got[column], want[column])
+    logrank = reference("near_ties_logrank.csv").iloc[0]
+    result = core.logrank_test(data.time, data.status, data.group)
+    assert_close([result.statistic, result.p_value], [logrank.statistic, logrank.p_value])
+    want = reference("near_ties_cif.csv")
+    got = core.cumulative_incidence(data.time, data.status, conf_type="log").at(want.time)
+    for column in ("n_risk", "estimate", "std_err"):
+        assert_close(got[column], want[column])
+    untouched = core.kaplan_meier(arm.time, arm.status, timefix=False).at([1.0])
+    assert abs(untouched.estimate.iloc[0] - 2 / 3) < 1e-12  # the old answer, now only on request
