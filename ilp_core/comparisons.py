@@ -37,6 +37,7 @@ class TestResult:
     method: str
     groups: pd.DataFrame = field(repr=False)
     note: str = ""
+    left_out: int = 0  # patients with no group value, not in the test (as R drops NA groups)
 
 
 def _quadratic_form(score: np.ndarray, variance: np.ndarray) -> float:

@@ -106,8 +106,9 @@ def methods_text(analysis: Analysis) -> str:
         f"syndrome or amputation for a treatment reaction within 30 days) is given with an exact Clopper-Pearson "
         f"interval. ")
     if analysis.baseline.tests is not None and len(analysis.baseline.tests):
-        used = sorted(set(analysis.baseline.tests.test) - {"not computable"})
-        text += f"Baseline characteristics were compared with the {', '.join(used)}. "
+        used = sorted(t for t in set(analysis.baseline.tests.test) if not t.startswith(("not computable", "no test")))
+        if used:
+            text += f"Baseline characteristics were compared with the {', '.join(used)}. "
     if preset is not None:
         text += f"Conventions followed: {preset.name}. "
     text += (f"Analyses used ILP outcomes {VERSION} (ilp_core) with Python {platform.python_version()}, NumPy "

@@ -5,6 +5,7 @@ chart, the tables, the text and the downloads all read the same results.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -16,7 +17,7 @@ from .comparisons import TestResult, gray_test, logrank_test
 from .competing import CumulativeIncidence, cumulative_incidence
 from .endpoints import endpoint
 from .intervals import PRESETS
-from .selection import present_groups, stratum_order
+from .selection import MISSING, present_groups, stratum_order
 from .survival import KaplanMeier, kaplan_meier, median_follow_up
 
 # Display units: how many of each unit make one month (months = days / 30.4375).
@@ -149,14 +150,19 @@ def follow_up(data: pd.DataFrame, settings: Settings):
 
 def compare_strata(data: pd.DataFrame, endpoint_name: str, labels: pd.Series, *, competing: bool,
                    event_codes=(1,)) -> TestResult | None:
-    """Log-rank (survival) or Gray's test (incidence) across the strata; None for one stratum."""
-    groups = present_groups(labels.loc[data.index])
+    """Log-rank (survival) or Gray's test (incidence) across the strata; None for one stratum.
+    Patients in the '(missing)' stratum are drawn but not tested (``left_out`` counts them)."""
+    groups = labels.loc[data.index]
+    known = (groups != MISSING).to_numpy()
+    groups = present_groups(groups[known])
     if groups.nunique() < 2:
         return None
-    times = endpoint(data, endpoint_name)
+    times = endpoint(data, endpoint_name)[known]
     if competing:
-        return gray_test(times.time, times.status, groups)
-    return logrank_test(times.time, times.status.isin(event_codes), groups)
+        result = gray_test(times.time, times.status, groups)
+    else:
+        result = logrank_test(times.time, times.status.isin(event_codes), groups)
+    return dataclasses.replace(result, left_out=int((~known).sum()))
 
 
 def landmark_difference(curves: dict, months: list[float], settings: Settings) -> pd.DataFrame:

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .fisher import fisher_exact
 from .selection import MISSING, as_labels, levels, stratum_order
 
 VARIABLES = {
@@ -20,10 +21,8 @@ ROW_COLUMNS = ["variable", "label", "level", "stratum", "n", "percent", "mean", 
                "missing"]
 TEST_COLUMNS = ["variable", "label", "test", "statistic", "p_value"]
 OVERALL = "Overall"
-# Fisher's exact test on tables larger than 2 x 2: scipy samples tables at random, so the
-# draws are seeded to give the same p-value on every run (R: fisher.test(simulate.p.value = TRUE)).
-MONTE_CARLO_TABLES = 100_000
-MONTE_CARLO_SEED = 20161
+# R's wilcox.test is exact when both groups are smaller than this and no value is tied.
+EXACT_WILCOXON_BELOW = 50
 
 
 @dataclass(frozen=True)
@@ -41,6 +40,7 @@ class TableOne:
     display: pd.DataFrame = field(repr=False)
     tests: pd.DataFrame = field(repr=False)
     footnote: str
+
 
 
 def _categorical_rows(values: pd.Series, name: str, label: str, group: str, order: list[str]) -> list[tuple]:
@@ -65,39 +65,48 @@ def _scalar(value) -> float:
     return float(np.asarray(value, dtype=float).reshape(-1)[0])
 
 
+def _numeric_test(samples: list[pd.Series], numeric_test: str) -> tuple[str, float, float]:
+    """Mann-Whitney / Kruskal-Wallis or Welch's t / Welch's ANOVA, each as R computes it."""
+    if numeric_test == "t-test":
+        if min(len(s) for s in samples) < 2:
+            return "not computable (a group has fewer than 2 values)", np.nan, np.nan
+        if len(samples) == 2:
+            result = stats.ttest_ind(*samples, equal_var=False)
+            return "Welch's t-test", _scalar(result.statistic), _scalar(result.pvalue)
+        result = stats.f_oneway(*samples, equal_var=False)
+        return "Welch's one-way ANOVA (R oneway.test)", _scalar(result.statistic), _scalar(result.pvalue)
+    if len(samples) == 2:
+        values = np.concatenate(samples)
+        exact = len(np.unique(values)) == len(values) and max(len(s) for s in samples) < EXACT_WILCOXON_BELOW
+        result = stats.mannwhitneyu(*samples, alternative="two-sided", method="exact" if exact else "asymptotic",
+                                    use_continuity=True)
+        name = "Mann-Whitney U test, " + ("exact" if exact else "normal approximation with continuity correction")
+        return name, _scalar(result.statistic), _scalar(result.pvalue)
+    result = stats.kruskal(*samples)
+    return "Kruskal-Wallis test", _scalar(result.statistic), _scalar(result.pvalue)
+
+
 def _test(data: pd.DataFrame, name: str, groups: pd.Series, numeric_test: str) -> tuple[str, float, float]:
+    """The test for one variable between the groups; patients with no group value are left out (as R drops NA)."""
+    known_group = (groups != MISSING).to_numpy()
+    data, groups = data[known_group], groups[known_group]
     if name in NUMERIC:
         samples = [data.loc[(groups == g).to_numpy(), name].dropna().astype(float) for g in stratum_order(groups)]
         samples = [s for s in samples if len(s)]
         if len(samples) < 2:
-            return "not computable", np.nan, np.nan
-        if numeric_test == "t-test":
-            if len(samples) == 2:
-                result = stats.ttest_ind(*samples, equal_var=False)
-                return "Welch t-test", _scalar(result.statistic), _scalar(result.pvalue)
-            result = stats.f_oneway(*samples)
-            return "one-way ANOVA", _scalar(result.statistic), _scalar(result.pvalue)
-        if len(samples) == 2:
-            result = stats.mannwhitneyu(*samples, alternative="two-sided")
-            return "Mann-Whitney U test", _scalar(result.statistic), _scalar(result.pvalue)
-        result = stats.kruskal(*samples)
-        return "Kruskal-Wallis test", _scalar(result.statistic), _scalar(result.pvalue)
+            return "not computable (fewer than two groups with values)", np.nan, np.nan
+        return _numeric_test(samples, numeric_test)
     values = as_labels(data[name])
     known = values != MISSING
     table = pd.crosstab(values[known], groups[known]).to_numpy()
     table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
     if table.shape[0] < 2 or table.shape[1] < 2:
-        return "not computable", np.nan, np.nan
-    expected = stats.contingency.expected_freq(table)
-    if (expected < 5).any() and table.sum() <= 500:
-        if table.shape == (2, 2):
-            return "Fisher's exact test", np.nan, _scalar(stats.fisher_exact(table).pvalue)
-        method = stats.MonteCarloMethod(n_resamples=MONTE_CARLO_TABLES, rng=np.random.default_rng(MONTE_CARLO_SEED))
-        result = stats.fisher_exact(table, method=method)
-        return (f"Fisher's exact test (Monte Carlo, {MONTE_CARLO_TABLES:,} tables, seed {MONTE_CARLO_SEED})",
-                np.nan, _scalar(result.pvalue))
+        return "not computable (fewer than two levels or groups with values)", np.nan, np.nan
+    if (stats.contingency.expected_freq(table) < 5).any():
+        result = fisher_exact(table)
+        return result.method, np.nan, result.p_value
     chi2, p, _, _ = stats.chi2_contingency(table, correction=False)
-    return "chi-square test", _scalar(chi2), _scalar(p)
+    return "Pearson's chi-square test without continuity correction", _scalar(chi2), _scalar(p)
 
 
 def _cell(row: pd.Series) -> list[str]:
@@ -137,17 +146,31 @@ def _display(rows: pd.DataFrame, groups: list[str], sizes: dict, tests: pd.DataF
     return frame[["Characteristic", *columns] + (["p-value"] if p_values else [])]
 
 
+def _footnote(tests: pd.DataFrame) -> str:
+    """What each row's p-value comes from: 'p-values: Fisher's exact test (Sex, Limb); ...'."""
+    text = "Categories: n (% of patients with a known value); numbers: mean \u00b1 SD and median [IQR]."
+    if not len(tests):
+        return text
+    named = [f"{test} ({', '.join(part.label)})" for test, part in tests.groupby("test", sort=False)]
+    return text + " p-values: " + "; ".join(named) + "."
+
+
 def table_one(data: pd.DataFrame, labels: pd.Series | None = None, *, variables: dict | None = None,
-              tests: bool = False, numeric_test: str = "mann-whitney") -> TableOne:
+              tests: bool = False, numeric_test: str = "mann-whitney",
+              grouping_variable: str | None = None) -> TableOne:
     """Baseline characteristics: n (%) for categories, mean +/- SD and median [IQR] for numbers,
     missing counts, overall and per group; p-values only when ``tests`` is true.
 
-    Percentages are of the patients with a known value. Tests (between groups, not
-    including Overall): Fisher's exact test when an expected count is below 5 (tables of
-    up to 500 patients; beyond 2 x 2 by a seeded Monte Carlo of 100,000 tables, so it
-    repeats exactly), otherwise the chi-square test without continuity correction;
-    Mann-Whitney U (Kruskal-Wallis for more than two groups) or, with
-    ``numeric_test="t-test"``, Welch's t-test (one-way ANOVA).
+    Percentages are of the patients with a known value. Tests between the groups (as R computes
+    them): Fisher's exact test when an expected count is below 5 (exact for r x c tables as
+    ``fisher.test``, see :func:`ilp_core.fisher.fisher_exact`), otherwise Pearson's chi-square
+    test without continuity correction (``chisq.test(correct = FALSE)``); for numbers the
+    Mann-Whitney U test (exact when both groups have fewer than 50 values and none is tied, as
+    ``wilcox.test``; otherwise the normal approximation with continuity correction) or
+    Kruskal-Wallis for more than two groups, or with ``numeric_test="t-test"`` Welch's t-test
+    (Welch's one-way ANOVA, ``oneway.test``, for more than two). ``grouping_variable``, the
+    variable that defines the groups, is described but not tested against itself. The footnote
+    names the test behind each row's p-value.
     """
     if numeric_test not in ("mann-whitney", "t-test"):
         raise ValueError(f"numeric_test must be one of 'mann-whitney', 't-test'; got {numeric_test!r}")
@@ -169,10 +192,13 @@ def table_one(data: pd.DataFrame, labels: pd.Series | None = None, *, variables:
     test_rows = []
     if tests and labels is not None and groups.nunique() > 1:
         for name, label in variables.items():
-            test_rows.append((name, label, *_test(data, name, groups, numeric_test)))
+            if name == grouping_variable:
+                test_rows.append((name, label, "no test: this variable defines the groups", np.nan, np.nan))
+            else:
+                test_rows.append((name, label, *_test(data, name, groups, numeric_test)))
     test_frame = pd.DataFrame(test_rows, columns=TEST_COLUMNS)
-    used = sorted(set(test_frame.test) - {"not computable"})
-    footnote = ("Categories: n (% of patients with a known value); numbers: mean \u00b1 SD and median [IQR]."
-                + (f" p-values: {', '.join(used)}." if used else ""))
     sizes = {g: len(members[g]) for g in names}
+    footnote = _footnote(test_frame)
+    if len(test_frame) and MISSING in names:
+        footnote += f" Patients in the {MISSING} group are described but left out of the tests."
     return TableOne(tidy, _display(tidy, names, sizes, test_frame), test_frame, footnote)

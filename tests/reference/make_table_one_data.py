@@ -2,7 +2,7 @@
 
 table_one_sample.csv: the synthetic sample's baseline variables as the app analyses them
 (categories as their labels, blanks empty). table_one_random.csv: 150 seeded random patients
-with rare levels, ties and a group of 60, so every branch of the tests is exercised (exact and
+with rare levels, ties, a group of 60 and two of about 22 (no tied tumour sizes), so every branch of the tests is exercised (exact and
 asymptotic Mann-Whitney, r x c Fisher, chi-square, Welch).
 """
 from pathlib import Path
@@ -29,9 +29,11 @@ def sample() -> pd.DataFrame:
 def random_patients(n: int = 150, seed: int = 20261127) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     arm = rng.choice(["A", "B", "C"], n, p=[0.4, 0.4, 0.2])
+    subset = np.where(np.arange(n) < 45, np.where(np.arange(n) % 2 == 0, "X", "Y"), None)  # 23 + 22: exact Wilcoxon
     return pd.DataFrame({
         "arm": arm,
         "pair": np.where(arm == "C", "B", arm),
+        "subset": subset,
         "histology": rng.choice(["UPS", "LMS", "MLS", "SS", "AS"], n, p=[0.4, 0.25, 0.2, 0.1, 0.05]),
         "grade": rng.choice(["1", "2", "3"], n, p=[0.2, 0.3, 0.5]),
         "sex": rng.choice(["F", "M"], n),
