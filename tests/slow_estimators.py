@@ -146,7 +146,7 @@ def gray_loop(time, status, group, event=1, rho=0):
         u = a_col + t4 * (c[:, j] - c_then)
         v += t3 * np.outer(u, u)
     stat = float(s[:-1] @ np.linalg.solve(v[:-1, :-1], s[:-1]))
-    return stat, float(chi2.sf(stat, k - 1))
+    return stat, float(chi2.sf(stat, k - 1)), v[:-1, :-1]
 
 
 def incidence_delta_exact(time, status, event=1):

@@ -139,11 +139,15 @@ def test_gray_test_agrees_with_loop(data, rho):
     time, status, group = data
     assume(1 in status)
     try:
-        want, p = gray_loop(time, status, group, rho=rho)
+        want, p, variance = gray_loop(time, status, group, rho=rho)
     except np.linalg.LinAlgError:
         assume(False)
-    assume(np.isfinite(want) and want < 1e6)
     result = core.gray_test(time, status, group, rho=rho)
+    if "singular" in result.note:  # declined as cuminc declines: the loop's variance is rank-deficient
+        singular_values = np.linalg.svd(variance, compute_uv=False)
+        assert singular_values[-1] <= 1e-6 * singular_values[0]
+        return
+    assume(np.isfinite(want) and want < 1e6)
     np.testing.assert_allclose(result.statistic, want, rtol=1e-8, atol=1e-10)
     np.testing.assert_allclose(result.p_value, p, rtol=1e-7, atol=1e-12)
 

@@ -46,14 +46,14 @@ ci <- summary(survfit(Surv(time, factor(status, 0:1)) ~ 1, data = nt), times = c
 w(data.frame(time = ci$time, n_risk = ci$n.risk[, 1], estimate = ci$pstate[, 2], std_err = ci$std.err[, 2]),
   "near_ties_cif.csv")
 
-# 4. cmprsk::crr with censorings at time 0: crr reads the censoring distribution at
-#    time * (1 - 100 eps), i.e. G(0) including those censorings.
+# 4. cmprsk::crr with events and censorings at time 0: crr reads the censoring distribution at
+#    time * (1 - 100 eps), i.e. G(0) including the censorings at 0, for the events at 0 too.
 m <- survival::mgus2
 m$etime <- ifelse(m$pstat == 1, m$ptime, m$futime)
 m$status <- ifelse(m$pstat == 1, 1, 2 * m$death)
 m0 <- m[, c("id", "age", "sex", "etime", "status")]
-zero <- which(m0$status == 0)[1:25]
-m0$etime[zero] <- 0
+zero <- c(which(m0$status == 0)[1:25], which(m0$status == 2)[1:5], which(m0$status == 1)[1:3])
+m0$etime[zero] <- 0   # 25 censorings, 5 deaths and 3 malignancies on day 0
 w(data.frame(id = m0$id, age = m0$age, sex = m0$sex, time = m0$etime, status = m0$status), "crr_time_zero_data.csv")
 cov <- model.matrix(~ age + sex, data = m0)[, -1]
 fit <- crr(m0$etime, m0$status, cov)

@@ -1,0 +1,93 @@
+"""R's ``survival::finegray`` expansion and the weighted Cox fit on it (Fine-Gray, second method).
+
+Subjects with a competing event stay in the risk set after it, in pieces weighted by the
+censoring distribution; ``coxph`` on those rows with their weights gives the Fine-Gray
+estimate. R's coxph then reports a robust (sandwich) variance, each expanded row its own
+cluster, because the weights are not whole numbers. The expansion grows with competing events
+x censoring times, so it is refused above MAX_ROWS rows (crr, the default, is linear).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .cox import coxph_fit
+
+MAX_ROWS = 200_000
+
+
+def finegray_rows(time: np.ndarray, status: np.ndarray, event: int = 1) -> pd.DataFrame:
+    """R ``survival::finegray``'s expanded data: ``row, start, stop, status, weight``.
+
+    Subjects with a competing event stay at risk after it, in the intervals between censoring
+    times that hold an event of interest, weighted G(interval) / G(their own interval), where G
+    is the Kaplan-Meier of censoring with events before censorings at a tied time.
+    """
+    time, status = np.asarray(time, float), np.asarray(status)
+    censored = status == 0
+    cut = np.unique(time[censored])
+    later = len(time) - np.searchsorted(np.sort(time), cut, side="right")       # time > c
+    lost = np.array([((time == c) & censored).sum() for c in cut], dtype=float)
+    surv = np.cumprod(1 - lost / np.maximum(later + lost, 1))
+    ends = np.append(cut, time.max())                       # interval j is (ends[j-1], ends[j]]
+    probs = np.concatenate(([1.0], surv))                   # G over interval j
+    keep = np.zeros(len(ends), dtype=bool)
+    keep[np.unique(np.searchsorted(ends, np.unique(time[status == event]), side="left"))] = True
+    keep[0] = True
+    start = 0.0 if time.min() > 0 else 2 * time.min() - 1
+    rows = []
+    for i, (t, s) in enumerate(zip(time, status)):
+        if s == 0 or s == event:
+            rows.append((i, start, t, int(s == event), 1.0))
+            continue
+        j = int(np.searchsorted(ends, t, side="left"))      # first interval end >= t
+        rows.append((i, start, ends[j], 0, 1.0))
+        rows += [(i, ends[k - 1], ends[k], 0, probs[k] / probs[j]) for k in range(j + 1, len(ends)) if keep[k]]
+    return pd.DataFrame(rows, columns=["row", "start", "stop", "status", "weight"])
+
+
+def _efron_information_and_residuals(start, stop, status, weight, x, coef):
+    """Weighted Efron information matrix and score residuals for (start, stop] data at ``coef``
+    (the quantities R's coxph uses for its model-based and robust variances)."""
+    n, p = x.shape
+    x = x - x.mean(axis=0)
+    relative = np.exp(x @ coef)
+    risk = weight * relative
+    info = np.zeros((p, p))
+    residuals = np.zeros((n, p))
+    for t in np.unique(stop[status == 1]):
+        at_risk = np.flatnonzero((start < t) & (stop >= t))
+        dead = (stop[at_risk] == t) & (status[at_risk] == 1)
+        d = int(dead.sum())
+        xr, rr = x[at_risk], risk[at_risk]
+        total, total_x = rr.sum(), rr @ xr
+        total_xx = (rr[:, None] * xr).T @ xr
+        dead_r, dead_x = rr[dead].sum(), rr[dead] @ xr[dead]
+        dead_xx = (rr[dead][:, None] * xr[dead]).T @ xr[dead]
+        mean_weight = weight[at_risk][dead].sum() / d
+        for k in range(d):
+            f = k / d
+            denom = total - f * dead_r
+            mean = (total_x - f * dead_x) / denom
+            info += mean_weight * ((total_xx - f * dead_xx) / denom - np.outer(mean, mean))
+            hazard = mean_weight / denom
+            share = np.where(dead, 1 - f, 1.0)
+            residuals[at_risk] -= (relative[at_risk] * share * hazard)[:, None] * (xr - mean)
+            residuals[at_risk[dead]] += (xr[dead] - mean) / d
+    return info, residuals
+
+
+def finegray_fit(time, status, values, event: int = 1):
+    """survival::finegray + coxph: (coef, information, robust variance, converged). The robust
+    variance is coxph's default for these non-integer weights: each expanded row its own cluster."""
+    expanded = finegray_rows(time, status, event)
+    if len(expanded) > MAX_ROWS:
+        raise ValueError(f"the finegray expansion needs {len(expanded):,} rows (more than {MAX_ROWS:,}); "
+                         "use method='crr', which gives the Fine-Gray model in memory linear in patients")
+    rows = values[expanded.row.to_numpy()]
+    start, stop = expanded.start.to_numpy(), expanded.stop.to_numpy()
+    status_rows, weight = expanded.status.to_numpy(), expanded.weight.to_numpy()
+    fit = coxph_fit(stop, status_rows, rows, weight=weight, start=start, timefix=False)
+    information, residuals = _efron_information_and_residuals(start, stop, status_rows, weight, rows, fit.coef)
+    influence = (weight[:, None] * residuals) @ np.linalg.inv(information)
+    return fit.coef, information, influence.T @ influence, fit.converged
