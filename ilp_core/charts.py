@@ -165,30 +165,35 @@ def panel_figure(panels: list[dict], *, size: str = "slide", title: str = "", su
 
 def forest_plot(table: pd.DataFrame, *, title: str, x_title: str = "Hazard ratio (95% CI)", subtitle: str = "",
                 size: str = "slide") -> alt.LayerChart:
-    """Hazard ratios with their intervals on a log axis, one row per term, a line at 1."""
+    """Hazard ratios with their intervals on a log axis, one row per term, a line at 1; a term the
+    model could not estimate keeps its row, with "not estimable" written at 1 instead of a point."""
     spec = SIZES[size]
-    rows = table.dropna(subset=["hazard_ratio"]).copy()
-    finite = rows[np.isfinite(rows.ci_lower) & np.isfinite(rows.ci_upper) & (rows.ci_lower > 0)]
-    low = float(min(finite.ci_lower.min(), 0.5)) if len(finite) else 0.1
-    high = float(max(finite.ci_upper.max(), 2.0)) if len(finite) else 10.0
-    rows["label"] = [f"{h:.2f} ({lo:.2f}\u2013{hi:.2f})" for h, lo, hi in zip(rows.hazard_ratio, rows.ci_lower,
-                                                                              rows.ci_upper)]
-    rows["lo"], rows["hi"] = rows.ci_lower.clip(lower=low), rows.ci_upper.clip(upper=high)
+    rows = table.copy()
+    if "estimable" not in rows:
+        rows["estimable"] = True
+    rows["estimable"] = rows.estimable.astype(bool) & np.isfinite(rows.hazard_ratio.astype(float)) & \
+        np.isfinite(rows.ci_lower.astype(float)) & np.isfinite(rows.ci_upper.astype(float)) & (rows.ci_lower > 0)
+    estimated = rows[rows.estimable]
+    low = float(min(estimated.ci_lower.min(), 0.5)) if len(estimated) else 0.5
+    high = float(max(estimated.ci_upper.max(), 2.0)) if len(estimated) else 2.0
+    rows["label"] = [f"{h:.2f} ({lo:.2f}\u2013{hi:.2f})" if ok else "not estimable"
+                     for h, lo, hi, ok in zip(rows.hazard_ratio, rows.ci_lower, rows.ci_upper, rows.estimable)]
+    rows["at"] = np.where(rows.estimable, rows.hazard_ratio, 1.0)
+    shown = rows.loc[rows.estimable, ["term", "hazard_ratio", "p_value"]].assign(
+        lo=rows.ci_lower[rows.estimable], hi=rows.ci_upper[rows.estimable])
     order = rows.term.tolist()
-    x = alt.X("hazard_ratio:Q", title=x_title, scale=alt.Scale(type="log", domain=[low, high]))
-    y = alt.Y("term:N", sort=order, title=None, axis=alt.Axis(labelLimit=spec.width // 3))
-    base = alt.Chart(rows)
+    scale = alt.Scale(type="log", domain=[low, high])
+    y = alt.Y("term:N", sort=order, title=None, scale=alt.Scale(domain=order), axis=alt.Axis(labelLimit=spec.width // 3))
     step = 32 if size == "slide" else 18  # a height per row, so every renderer gives each term its own line
     chart = alt.layer(
-        alt.Chart(pd.DataFrame({"one": [1.0]})).mark_rule(strokeDash=[4, 4], color="#666666").encode(x="one:Q"),
-        base.mark_rule(strokeWidth=2, color=PALETTE[0]).encode(x=alt.X("lo:Q", scale=alt.Scale(type="log",
-                                                                                              domain=[low, high])),
-                                                                x2="hi:Q", y=y),
-        base.mark_point(filled=True, size=80 if size == "slide" else 30, color=PALETTE[0]).encode(
-            x=x, y=y, tooltip=["term:N", alt.Tooltip("hazard_ratio:Q", format=".2f"), alt.Tooltip("p_value:Q",
-                                                                                              format=".3f")]),
-        base.mark_text(align="left", dx=6, dy=-10, fontSize=spec.font - 2, color="#333333").encode(
-            x=x, y=y, text="label:N"),
+        alt.Chart(pd.DataFrame({"one": [1.0]})).mark_rule(strokeDash=[4, 4], color="#666666").encode(
+            x=alt.X("one:Q", scale=scale, title=x_title)),
+        alt.Chart(shown).mark_rule(strokeWidth=2, color=PALETTE[0]).encode(x=alt.X("lo:Q", scale=scale), x2="hi:Q", y=y),
+        alt.Chart(shown).mark_point(filled=True, size=80 if size == "slide" else 30, color=PALETTE[0]).encode(
+            x=alt.X("hazard_ratio:Q", scale=scale), y=y,
+            tooltip=["term:N", alt.Tooltip("hazard_ratio:Q", format=".2f"), alt.Tooltip("p_value:Q", format=".3f")]),
+        alt.Chart(rows).mark_text(align="left", dx=6, dy=-10, fontSize=spec.font - 2, color="#333333").encode(
+            x=alt.X("at:Q", scale=scale), y=y, text="label:N"),
     ).properties(width=spec.width - spec.width // 3 - 40, height=alt.Step(step))
     return chart.properties(title=alt.TitleParams(title, subtitle=subtitle or alt.Undefined, fontSize=spec.title_font,
                                                   subtitleFontSize=spec.font, subtitleColor="#B00020",

@@ -32,3 +32,28 @@ def p_value(p) -> str:
     if _missing(p):
         return DASH
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def ci_label(conf_level: float) -> str:
+    """'95% CI' for 0.95, '97.5% CI' for 0.975: the one place an interval's label is written."""
+    return f"{100 * float(conf_level):g}% CI"
+
+
+def time_value(value, digits: int = 1) -> str:
+    """A median or its limit: 'not reached' where the curve never gets there (NaN)."""
+    return "not reached" if _missing(value) else f"{value:.{digits}f}"
+
+
+def time_interval(lower, upper, digits: int = 1) -> str:
+    """'36.0 to 58.2', '36.0 to not reached'."""
+    return f"{time_value(lower, digits)} to {time_value(upper, digits)}"
+
+
+def ratio_with_ci(row, ratio: str, conf_level: float) -> str:
+    """'HR 1.02 (95% CI 0.99 to 1.05), p = 0.21', or 'not estimable' for a term a model could not
+    estimate (``row.estimable`` False, or any of the numbers undefined)."""
+    values = (row.hazard_ratio, row.ci_lower, row.ci_upper)
+    if not getattr(row, "estimable", True) or any(_missing(v) or not math.isfinite(v) for v in values):
+        return "not estimable"
+    return (f"{ratio} {row.hazard_ratio:.2f} ({ci_label(conf_level)} {row.ci_lower:.2f} to {row.ci_upper:.2f}), "
+            f"{p_value(row.p_value)}")

@@ -14,7 +14,7 @@ import pandas as pd
 import scipy
 
 from .analysis import Analysis
-from .formatting import p_value, percent
+from .formatting import ci_label, p_value, percent, ratio_with_ci, time_interval, time_value
 from .intervals import PRESETS
 
 VERSION = "0.1.0"
@@ -27,7 +27,7 @@ def _with_ci(row, level: str) -> str:
         return "not estimable (no patient followed that long)"
     if row.ci_lower != row.ci_lower or row.ci_upper != row.ci_upper:
         return f"{percent(row.estimate, 1)} (interval not defined)"
-    return f"{percent(row.estimate, 1)} ({level} CI {percent(row.ci_lower, 1)} to {percent(row.ci_upper, 1)})"
+    return f"{percent(row.estimate, 1)} ({level} {percent(row.ci_lower, 1)} to {percent(row.ci_upper, 1)})"
 
 
 def _at_landmarks(table: pd.DataFrame, level: str, unit: str) -> str:
@@ -41,11 +41,22 @@ def _groups(analysis: Analysis, endpoint: str):
         yield name, part
 
 
+def _follow_up(analysis: Analysis) -> str:
+    """'Median follow-up was 46.7 months (95% CI 36.0 to not reached; reverse Kaplan-Meier).'"""
+    follow, s = analysis.follow_up, analysis.settings
+    if follow.estimate != follow.estimate:
+        return ("Median follow-up was not reached (fewer than half of the patients were censored alive; "
+                "reverse Kaplan-Meier).")
+    return (f"Median follow-up was {time_value(follow.estimate)} {s.time_unit} ({ci_label(s.conf_level)} "
+            f"{time_interval(follow.ci_lower, follow.ci_upper)}; reverse Kaplan-Meier).")
+
+
 def _test_sentence(result) -> str:
     if result is None:
         return ""
     if result.note:
-        return f" {result.method[:1].upper() + result.method[1:]} was not computable ({result.note})."
+        note = result.note.removeprefix("not computable: ")
+        return f" {result.method[:1].upper() + result.method[1:]} was not computable: {note}."
     return (f" {result.method[:1].upper() + result.method[1:]}: chi-square {result.statistic:.2f} on {result.df} "
             f"df, {p_value(result.p_value)}.")
 
@@ -53,15 +64,13 @@ def _test_sentence(result) -> str:
 def results_text(analysis: Analysis) -> str:
     """Paragraphs with every headline estimate, each followed by its own interval."""
     s = analysis.settings
-    level, unit = f"{s.conf_level:.0%}", s.time_unit
+    level, unit = ci_label(s.conf_level), s.time_unit
     flow = dict(zip(analysis.flow.step, analysis.flow.n))
     n = analysis.n_selected
     lines = [f"Of {n} patients treated with isolated limb perfusion"
              + (f" (selected: {analysis.filters})" if analysis.filters else "")
              + f", the perfusion was completed in {flow['completed']} ({100 * flow['completed'] / n:.0f}%) and "
-             f"{flow['surgery']} had a resection after a completed perfusion. Median follow-up was "
-             f"{analysis.follow_up.estimate:.1f} {unit} ({level} CI {analysis.follow_up.ci_lower:.1f} to "
-             f"{analysis.follow_up.ci_upper:.1f}; reverse Kaplan-Meier)."]
+             f"{flow['surgery']} had a resection after a completed perfusion. " + _follow_up(analysis)]
     subjects = {
         "amputation": ("The cumulative incidence of amputation, with death as a competing event, was",
                        "the cumulative incidence of amputation (death competing)"),
@@ -89,7 +98,7 @@ def results_text(analysis: Analysis) -> str:
 def methods_text(analysis: Analysis) -> str:
     """A methods paragraph naming estimators, variances, interval transforms, tests, time origin and software."""
     s = analysis.settings
-    level = f"{s.conf_level:.0%}"
+    level = ci_label(s.conf_level).removesuffix(" CI")
     preset = PRESETS.get(s.preset)
     text = (
         f"Time was measured from the date of the isolated limb perfusion and is reported in {s.time_unit} "
@@ -118,16 +127,10 @@ def methods_text(analysis: Analysis) -> str:
 
 
 def model_sentence(result, outcome: str) -> str:
-    """'In the multivariable Cox model (n = 34, 18 events), overall survival was associated with
-    age: HR 1.02 (95% CI 0.99 to 1.05), p = 0.21; ...'"""
+    """'In the Cox model for overall survival (n = 34, 18 events), age: HR 1.02 (95% CI 0.99 to 1.05),
+    p = 0.21; limb: upper vs lower: not estimable.' The interval label is the model's own level."""
     kind = "Fine-Gray" if result.method.startswith("Fine-Gray") else "Cox"
     ratio = "SHR" if kind == "Fine-Gray" else "HR"
-    parts = []
-    for row in result.table.itertuples():
-        if row.hazard_ratio != row.hazard_ratio or not np.isfinite(row.ci_upper):
-            parts.append(f"{row.term}: not estimable")
-        else:
-            parts.append(f"{row.term}: {ratio} {row.hazard_ratio:.2f} (95% CI {row.ci_lower:.2f} to "
-                         f"{row.ci_upper:.2f}), {p_value(row.p_value)}")
+    parts = [f"{row.term}: {ratio_with_ci(row, ratio, result.conf_level)}" for row in result.table.itertuples()]
     return (f"In the {kind} model for {outcome} (n = {result.n}, {result.events} events), "
             + "; ".join(parts) + ".")

@@ -87,20 +87,69 @@ def test_settings_say_what_changed(cohort):
     changed = changed[changed.patient_id != "SYN-05"]
     extra = changed.iloc[[0]].assign(patient_id="SYN-99")
     change = reproducibility.compare_data(document, pd.concat([changed, extra]))
-    assert (change.added, change.removed, change.edited) == (["SYN-99"], ["SYN-05"], ["SYN-03"])
+    assert (change.added, change.removed, change.edited) == (["SYN-99"], 1, ["SYN-03"])
     assert change.summary() == ("The data have changed since the settings were saved: 1 patient added (SYN-99); "
-                                "1 patient removed (SYN-05); 1 patient edited (SYN-03).")
+                                "1 patient edited (SYN-03); 1 patient of the saved data not in this workbook.")
+
+
+def test_settings_file_holds_no_patient_code(cohort):
+    raw = reproducibility.settings_json(_document(cohort.data))
+    for pid in cohort.data.patient_id:
+        assert pid.encode() not in raw
+    first, second = _document(cohort.data), _document(cohort.data)
+    assert first["data"]["salt"] != second["data"]["salt"]  # the same patient hashes differently in each file
+    assert set(first["data"]["rows"]).isdisjoint(second["data"]["rows"])
+
+
+def test_version_1_files_with_codes_in_clear_still_compare(cohort):
+    import hashlib
+    texts = reproducibility._row_texts(cohort.data)
+    document = _document(cohort.data)
+    document["version"] = 1
+    document["data"] = {"patients": 34, "sha256": "", "rows": {
+        pid: hashlib.sha256(text.encode()).hexdigest()[:16] for pid, text in zip(cohort.data.patient_id, texts)}}
+    back = reproducibility.read_settings(reproducibility.settings_json(document))
+    assert reproducibility.compare_data(back, cohort.data).unchanged
 
 
 def test_bad_settings_files(cohort):
     with pytest.raises(ValueError, match="not valid JSON"):
         reproducibility.read_settings(b"not json")
+    with pytest.raises(ValueError, match="not valid JSON"):
+        reproducibility.read_settings(b"[" * 100_000)  # nesting deeper than the parser allows
     with pytest.raises(ValueError, match="not a settings file saved by this app"):
         reproducibility.read_settings(json.dumps({"hello": 1}).encode())
     document = _document(cohort.data)
     document["version"] = 7
-    with pytest.raises(ValueError, match="version 7; this app reads version 1"):
+    with pytest.raises(ValueError, match="version 7; this app reads versions 1 and 2"):
         reproducibility.read_settings(json.dumps(document).encode())
+    document = _document(cohort.data)
+    document["data"] = {}
+    with pytest.raises(ValueError, match="data fingerprint is damaged"):
+        reproducibility.read_settings(reproducibility.settings_json(document))
+
+
+@pytest.mark.parametrize("key, value, said", [
+    ("conf_level", 0.5, "confidence level 0.5 (this app offers 90%, 95% or 99%)"),
+    ("time_unit", "fortnights", 'time unit "fortnights" (one of months, years, weeks, days)'),
+    ("preset", "Excel", 'preset "Excel" (one of'),
+    ("landmarks", [12, -3], "landmarks [12, -3] (1 to 20 positive times in months)"),
+    ("landmarks", "12, 24", 'landmarks "12, 24"'),
+    ("filters", {"limb": "upper"}, 'filters {"limb": "upper"}'),
+    ("age_range", [80, 30], "age range [80, 30] (two ages, lowest first)"),
+    ("header_row", 0, "header row 0"),
+    ("date_order", "DDMMYY", 'date order "DDMMYY"'),
+    ("mapping", {"limb": 3}, 'mapping {"limb": 3}'),
+    ("model", {"outcome": "overall_survival", "covariates": "age"}, "model"),
+])
+def test_values_outside_what_the_app_offers_are_not_applied(cohort, key, value, said):
+    document = _document(cohort.data)
+    document[key] = value
+    back = reproducibility.read_settings(reproducibility.settings_json(document))
+    assert any(line.startswith(said) for line in back["not_applied"]), back["not_applied"]
+    assert back[key] != value
+    fine = reproducibility.read_settings(reproducibility.settings_json(_document(cohort.data)))
+    assert fine["not_applied"] == []
 
 
 def test_same_settings_give_identical_tables(cohort):

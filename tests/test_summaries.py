@@ -124,3 +124,13 @@ def test_formatting_never_invents_numbers():
     assert formatting.interval(0.04, float("nan")) == "\u2013"
     assert formatting.interval(0.041, 0.302, 1) == "4.1% to 30.2%"
     assert formatting.p_value(0.0004) == "p < 0.001" and formatting.p_value(0.0321) == "p = 0.032"
+
+
+def test_category_percentages_leave_out_the_missing_like_table_one(data):
+    from ilp_core.table_one import table_one
+    counts = description.category_counts(data, "wieberdink_grade").set_index("value")
+    known = int(data.wieberdink_grade.notna().sum())
+    assert counts.loc["(missing)", "n"] == 34 - known > 0 and np.isnan(counts.loc["(missing)", "%"])
+    assert counts.loc["II", "%"] == round(100 * counts.loc["II", "n"] / known, 1)
+    rows = table_one(data).rows
+    assert rows[(rows.variable == "wieberdink_grade") & (rows.level == "II")].percent.round(1).item() == counts.loc["II", "%"]
