@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 import ilp_core as core
-from ilp_core import charts, export, formatting, reproducibility, selection, summaries
+from ilp_core import charts, display, export, formatting, predictors, reproducibility, selection, summaries
 from ilp_core.intervals import PRESETS
 
 SAMPLE = Path(__file__).with_name("sample_data") / "ilp_sample_cohort.xlsx"
@@ -30,7 +30,8 @@ class View:
     synthetic: bool
     selected: pd.DataFrame
     labels: pd.Series
-    compare_by: str | None
+    compare_by: str | None          # the comparison as the user reads it ("Limb")
+    compare_column: str | None      # the column it comes from ("limb"; "age_years" for age groups)
     settings: summaries.Settings
     landmarks: list[float]
     filters: str
@@ -96,7 +97,8 @@ def mapping_key(sheet, header_row, mapping: dict, date_order: str) -> tuple:
 # -- reproducible settings ---------------------------------------------------------------------
 
 def settings_file() -> bytes:
-    """The current mapping, filters, comparison and conventions with the data's fingerprint."""
+    """The current mapping, filters, comparison, conventions and model with the data's fingerprint.
+    Call it during the script run (it reads the session), never from a download callable."""
     current, choices = view(), st.session_state.get("load_choices", {})
     return reproducibility.settings_json(reproducibility.settings_document(
         source=current.source_name, sheet=choices.get("sheet"), header_row=choices.get("header_row"),
@@ -104,7 +106,8 @@ def settings_file() -> bytes:
         filters=current.filter_spec.choices, age_range=current.filter_spec.age_range,
         compare_by=st.session_state.get(f"compare:{source()['digest']}"), preset=current.settings.preset,
         conf_level=current.settings.conf_level, time_unit=current.settings.time_unit,
-        landmarks=current.landmarks, data=current.cohort.data))
+        landmarks=current.landmarks, data=current.cohort.data,
+        model=predictors.request_for_settings(st.session_state.get("model_request"))))
 
 
 def apply_settings(document: dict) -> list[str]:
@@ -140,10 +143,16 @@ def apply_settings(document: dict) -> list[str]:
     ss[f"compare:{token}"] = compare if compare in (None, selection.AGE_GROUP) or compare in columns else None
     if compare not in (None, selection.AGE_GROUP) and compare not in columns:
         skipped.append(f"comparison by {compare!r} (no such column)")
-    ss["preset"], ss["conf_level"], ss["time_unit"] = document["preset"], document["conf_level"], document["time_unit"]
-    ss["landmarks"] = ", ".join(f"{m:g}" for m in document["landmarks"])
+    for key in ("preset", "conf_level", "time_unit"):
+        if document[key] is not None:
+            ss[key] = document[key]
+    if document["landmarks"] is not None:
+        ss["landmarks"] = ", ".join(f"{m:g}" for m in document["landmarks"])
+    model = predictors.request_from_settings(document.get("model"))
+    if model is not None:
+        ss["model_request"] = model
     ss["applied_settings"] = document
-    return skipped
+    return list(document.get("not_applied", [])) + skipped
 
 
 # -- the sidebar ------------------------------------------------------------------------------
@@ -209,12 +218,15 @@ def sidebar() -> None:
     filters = _filters(data, columns, src["digest"])
     selected = selection.apply_filters(data, filters)
     options = {None: "No comparison", **columns, selection.AGE_GROUP: "Age group (<50, 50-69, \u226570)"}
+    if st.session_state.get(f"compare:{src['digest']}") not in options:  # a column this workbook lacks
+        st.session_state[f"compare:{src['digest']}"] = None
     compare_by = st.sidebar.selectbox("Compare by", list(options), format_func=options.get,
                                       key=f"compare:{src['digest']}")
     settings, landmarks = _conventions()
     count.metric("Patients selected", f"{len(selected)} of {len(data)}")
+    column = "age_years" if compare_by == selection.AGE_GROUP else compare_by
     st.session_state["view"] = View(loaded, src["name"], src["synthetic"], selected,
-                                    selection.strata(selected, compare_by), compare_by and options[compare_by],
+                                    selection.strata(selected, compare_by), compare_by and options[compare_by], column,
                                     settings, landmarks, filters.describe(columns), filters)
 
 
@@ -237,7 +249,8 @@ def header(title: str, minimum: int = 1) -> View:
         parts.append(f"compared by {current.compare_by.lower()}")
     st.caption(" \u00b7 ".join(parts) + (f" \u00b7 **{SYNTHETIC_NOTE}**" if current.synthetic else ""))
     if len(current.selected) < minimum:
-        st.info(f"{len(current.selected)} patient{'s' if len(current.selected) != 1 else ''} match the filters; "
+        n = len(current.selected)
+        st.info(f"{n} patient{' matches' if n == 1 else 's match'} the filters; "
                 f"this page needs at least {minimum}. Widen the filters in the sidebar.",
                 icon=":material/filter_alt_off:")
         st.stop()
@@ -247,14 +260,35 @@ def header(title: str, minimum: int = 1) -> View:
 # -- figures and tables -----------------------------------------------------------------------
 
 def figure_downloads(figure, stem: str, key: str):
-    """PNG (300 dpi), SVG and PDF buttons for ``figure``, built only when clicked; returns the
-    fourth column for a table's button."""
+    """PNG (300 dpi), SVG and PDF buttons for ``figure``, built only when clicked (from the figure
+    captured here, nothing read from the session later); returns the fourth column for a table's button."""
     columns = st.columns(4)
     for column, fmt in zip(columns, export.FORMATS):
         column.download_button(fmt.upper(), lambda f=fmt: export.figure_bytes(figure, f), file_name=f"{stem}.{fmt}",
                                mime=export.FORMATS[fmt], on_click="ignore", icon=":material/download:",
                                key=f"{key}:{fmt}")
     return columns[3]
+
+
+def csv_download(place, label: str, frame: pd.DataFrame, file_name: str, key: str) -> None:
+    """A CSV download of ``frame`` (captured now; the bytes are made when clicked)."""
+    place.download_button(label, lambda: export.csv_bytes(frame), file_name=file_name, mime="text/csv",
+                          on_click="ignore", icon=":material/download:", key=key)
+
+
+def remembered_text(place, label: str, key: str, default: str) -> str:
+    """A text input that shows ``default`` until the user types their own, and keeps theirs across
+    pages. When the default changes (the time unit, say), a value still equal to the previous
+    default follows it; a typed one stays."""
+    kept, previous = st.session_state.get(f"{key}:kept"), st.session_state.get(f"{key}:default")
+    if key not in st.session_state:  # Streamlit forgets a widget's value on pages that do not draw it
+        st.session_state[key] = kept if kept is not None else default
+    if st.session_state[key] == previous:
+        st.session_state[key] = default
+    st.session_state[f"{key}:default"] = default
+    value = place.text_input(label, key=key)
+    st.session_state[f"{key}:kept"] = value
+    return value
 
 
 def curve_section(curves: dict, *, incidence: bool, key: str, title: str, y_title: str) -> None:
@@ -268,17 +302,16 @@ def curve_section(curves: dict, *, incidence: bool, key: str, title: str, y_titl
         left, middle, right = st.columns([1.2, 2, 2])
         size = left.selectbox("Figure size", list(charts.SIZES), format_func=lambda s: charts.SIZES[s].label,
                               key=f"{key}:size")
-        title = middle.text_input("Title", title, key=f"{key}:title")
-        y_title = right.text_input("Vertical axis", y_title, key=f"{key}:y")
+        title = remembered_text(middle, "Title", f"{key}:title", title)
+        y_title = remembered_text(right, "Vertical axis", f"{key}:y", y_title)
         left, middle = st.columns([1.2, 4])
         bands = left.toggle("Interval bands", True, key=f"{key}:bands")
-        x_title = middle.text_input("Time axis", f"{unit.capitalize()} since perfusion", key=f"{key}:x")
+        x_title = remembered_text(middle, "Time axis", f"{key}:x", f"{unit.capitalize()} since perfusion")
     figure = charts.curve_figure(curves, risk, incidence=incidence, title=title, x_title=x_title, y_title=y_title,
                                  ticks=ticks, size=size, bands=bands,
                                  subtitle=SYNTHETIC_NOTE if current.synthetic else "")
     st.altair_chart(figure, theme=None, width="content")
-    figure_downloads(figure, key, key).download_button("Risk table CSV", lambda: export.csv_bytes(risk), file_name=f"{key}_at_risk.csv",
-                               mime="text/csv", on_click="ignore", icon=":material/download:", key=f"{key}:risk")
+    csv_download(figure_downloads(figure, key, key), "Risk table CSV", risk, f"{key}_at_risk.csv", f"{key}:risk")
     st.caption(f"PNG at {export.DPI} dpi, {charts.SIZES[size].inches}. Under the plot: patients at risk "
                "(cumulative events) at each time.")
 
@@ -293,58 +326,41 @@ def headline(curves: dict, *, what: str) -> None:
     for column, row, month in zip(st.columns(len(table)), table.itertuples(), months):
         column.metric(f"{what} at {month:g} months", formatting.percent(row.estimate, 1),
                       help=next(iter(curves.values())).method)
-        column.caption(f"{current.settings.conf_level:.0%} CI {formatting.interval(row.ci_lower, row.ci_upper, 1)}"
-                       f" · {formatting.number(row.n_risk, 0)} at risk")
+        column.caption(f"{formatting.ci_label(current.settings.conf_level)} "
+                       f"{formatting.interval(row.ci_lower, row.ci_upper, 1)} \u00b7 "
+                       f"{formatting.number(row.n_risk, 0)} at risk")
 
 
 def landmark_section(curves: dict, *, key: str, what: str) -> pd.DataFrame:
     """Estimates with named interval bounds at the landmark times; the exact numbers download as CSV."""
     current = view()
-    table = summaries.landmark_table(curves, current.landmarks, current.settings)
-    level = f"{current.settings.conf_level:.0%} CI"
-    unit = current.settings.time_unit
-    shown = pd.DataFrame({
-        "Group": table.stratum,
-        f"Time ({unit})": table.time.map(lambda t: formatting.number(t, 1 if unit != "days" else 0)),
-        what: table.estimate.map(lambda v: formatting.percent(v, 1)),
-        level: [formatting.interval(lo, hi, 1) for lo, hi in zip(table.ci_lower, table.ci_upper)],
-        "At risk": table.n_risk.map(lambda n: formatting.number(n, 0)),
-        "Note": table.few_at_risk.map(lambda few: "\u2020 fewer than 10 at risk" if few else ""),
-    })
-    st.dataframe(shown, hide_index=True)
+    settings = current.settings
+    table = summaries.landmark_table(curves, current.landmarks, settings)
+    st.dataframe(display.landmark_display(table, conf_level=settings.conf_level, time_unit=settings.time_unit,
+                                          what=what), hide_index=True)
     st.caption(f"{next(iter(curves.values())).method}. \u2013 = not estimable (no patient followed that long, "
                "or the interval is undefined). \u2020 the estimate rests on fewer than 10 patients.")
-    st.download_button("Estimates CSV", lambda: export.csv_bytes(table), file_name=f"{key}_estimates.csv",
-                       mime="text/csv", on_click="ignore", icon=":material/download:", key=f"{key}:estimates")
-    difference = summaries.landmark_difference(curves, current.landmarks, current.settings)
+    csv_download(st, "Estimates CSV", table, f"{key}_estimates.csv", f"{key}:estimates")
+    difference = summaries.landmark_difference(curves, current.landmarks, settings)
     if len(difference):
-        a, b = difference.group_a.iloc[0], difference.group_b.iloc[0]
-        st.dataframe(pd.DataFrame({
-            f"Time ({unit})": difference.time.map(lambda t: formatting.number(t, 1)),
-            f"{a} minus {b}": difference.difference.map(lambda v: formatting.number(100 * v, 1) + " points"
-                                                          if v == v else formatting.DASH),
-            level: [formatting.DASH if lo != lo else f"{100 * lo:.1f} to {100 * hi:.1f} points"
-                    for lo, hi in zip(difference.ci_lower, difference.ci_upper)],
-            "p (z-test)": difference.p_value.map(formatting.p_value)}), hide_index=True)
+        shown = display.difference_display(difference, conf_level=settings.conf_level, time_unit=settings.time_unit)
+        st.dataframe(shown if shown.Note.astype(bool).any() else shown.drop(columns="Note"), hide_index=True)
         st.caption(f"Difference between the two groups at each landmark: {difference.method.iloc[0]}.")
     return table
 
 
-def analysis(baseline_tests: bool = False):
+def current_analysis(baseline_tests: bool = False):
     """Everything the Export page and the downloads report, for the current selection."""
     from ilp_core.analysis import analyse
     current = view()
     return analyse(current.selected, current.labels, current.settings, current.landmarks,
                    n_loaded=len(current.cohort.data), n_rows=current.cohort.n_rows,
-                   compare_by=current.compare_by, filters=current.filters, baseline_tests=baseline_tests)
+                   compare_by=current.compare_by, filters=current.filters, baseline_tests=baseline_tests,
+                   grouping_variable=current.compare_column)
 
 
 def test_line(result) -> None:
-    """'Gray's test: chi-square 1.15 on 1 df, p = 0.284' (or why it could not be computed)."""
-    if result is None:
-        return
-    if result.note:
-        st.write(f"**{result.method[:1].upper() + result.method[1:]}**: {result.note}.")
-    else:
-        st.write(f"**{result.method[:1].upper() + result.method[1:]}** across groups: chi-square "
-                 f"{result.statistic:.2f} on {result.df} df, {formatting.p_value(result.p_value)}.")
+    """'Gray's test across groups: chi-square 1.15 on 1 df, p = 0.284' (or why it could not be computed)."""
+    line = display.test_line(result, view().compare_by)
+    if line:
+        st.write(line)

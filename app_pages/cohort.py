@@ -12,7 +12,7 @@ follow = summaries.follow_up(data, view.settings)
 unit = view.settings.time_unit
 left, middle, right, far = st.columns(4)
 left.metric("Patients", len(data))
-middle.metric(f"Median follow-up ({unit})", formatting.number(follow.estimate),
+middle.metric(f"Median follow-up ({unit})", formatting.time_value(follow.estimate),
               help="Reverse Kaplan-Meier: " + follow.method)
 right.metric("Deaths", int((data.vital_status == "dead").sum()))
 far.metric("Amputations", int(data.amputation.sum()))
@@ -36,12 +36,13 @@ st.download_button("Patient list CSV", lambda: export.csv_bytes(data), file_name
 st.subheader("Table 1: baseline characteristics")
 left, right = st.columns([1, 3])
 with_tests = left.toggle("p-values", False, key="table1:tests", disabled=not view.compare_by,
-                         help="Between the compared groups: Fisher's exact or chi-square test for categories, "
-                              "Mann-Whitney U or Welch's t-test for numbers.")
+                         help="Between the compared groups, as R computes them: Fisher's exact test (exact for "
+                              "any table) or Pearson's chi-square for categories; Mann-Whitney U (Kruskal-Wallis) "
+                              "or Welch's t-test (Welch's ANOVA) for numbers. The footnote names each row's test.")
 numeric_test = right.radio("Numbers compared with", ["mann-whitney", "t-test"], horizontal=True,
                            format_func={"mann-whitney": "Mann-Whitney U", "t-test": "Welch's t-test"}.get,
                            key="table1:numeric", disabled=not with_tests)
-baseline = table_one(data, by, tests=with_tests, numeric_test=numeric_test)
+baseline = table_one(data, by, tests=with_tests, numeric_test=numeric_test, grouping_variable=view.compare_column)
 st.dataframe(baseline.display, hide_index=True)
 st.caption(baseline.footnote)
 st.download_button("Table 1 CSV", lambda: export.csv_bytes(baseline.display), file_name="table1.csv",

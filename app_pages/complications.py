@@ -6,7 +6,7 @@ from ilp_core import complications, description, export, formatting
 
 view = ui.header("Early complications")
 table = complications.complication_table(view.selected, view.labels, conf_level=view.settings.conf_level)
-level = f"{view.settings.conf_level:.0%} CI"
+level = formatting.ci_label(view.settings.conf_level)
 overall = complications.complication_table(view.selected, conf_level=view.settings.conf_level).iloc[0]
 st.metric("Early severe complication (death, compartment syndrome or amputation for a reaction, 30 days)",
           f"{overall.k} of {overall.n} ({formatting.percent(overall.estimate, 1)})",

@@ -1,22 +1,29 @@
 """The paper's skeleton: results and methods text, the three-panel figure, one-click downloads,
 and the settings that reproduce every number."""
+import hashlib
+
 import streamlit as st
 
 import ui
-from ilp_core import bundle, charts, report, reproducibility
+from ilp_core import bundle, charts, predictors, report, reproducibility
 
 view = ui.header("Export")
-result = ui.analysis(baseline_tests=bool(view.compare_by))
+result = ui.current_analysis(baseline_tests=bool(view.compare_by))
 problems = view.cohort.problems
+model, model_problem = predictors.model_paragraph(view.selected, st.session_state.get("model_request"),
+                                                  conf_level=view.settings.conf_level)
 
 st.subheader("Results")
 st.markdown(report.results_text(result))
-model = st.session_state.get("model_sentence", "")
 if model:
     st.markdown(model)
+elif model_problem:
+    st.info(f"The regression model chosen on the Predictors page is left out: for these "
+            f"{len(view.selected)} patients, {model_problem}.", icon=":material/info:")
 st.subheader("Methods")
 st.markdown(report.methods_text(result))
-st.caption("The text follows every filter and setting; each percentage stands with its own interval.")
+st.caption("The text follows every filter and setting; each percentage stands with its own interval, and the "
+           "model is refitted to the patients selected now.")
 
 st.subheader("Three-panel figure")
 size = st.selectbox("Size", list(charts.PANEL_SIZES), format_func=lambda s: charts.PANEL_SIZES[s].label,
@@ -27,20 +34,33 @@ st.altair_chart(panels, theme=None, width="content")
 ui.figure_downloads(panels, "three_panels", "export:panel")
 
 st.subheader("Everything at once")
+settings_bytes = ui.settings_file()  # made now, in the script run: a download callable cannot read the session
 left, middle, right = st.columns(3)
 left.download_button("Results workbook (.xlsx)", lambda: bundle.results_workbook(
     result, problems, source=view.source_name, synthetic=view.synthetic), file_name="ilp_results.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore",
     icon=":material/table:", key="export:workbook")
-middle.download_button("Figures, workbook and text (.zip)", lambda: bundle.results_zip(
-    result, problems, source=view.source_name, synthetic=view.synthetic, settings_json=ui.settings_file(),
-    extra_text=model),
-    file_name="ilp_results.zip", mime="application/zip", on_click="ignore", icon=":material/folder_zip:",
-    key="export:zip")
-right.download_button("Settings (.json)", ui.settings_file, file_name="ilp_settings.json", mime="application/json",
+right.download_button("Settings (.json)", settings_bytes, file_name="ilp_settings.json", mime="application/json",
                       on_click="ignore", icon=":material/settings:", key="export:settings")
+# The zip takes a few seconds: it is built on request, with progress, for exactly what is on this page.
+identity = hashlib.sha256(repr((ui.source()["digest"], view.filters, view.compare_by, view.settings,
+                                view.landmarks, model, len(view.selected))).encode()).hexdigest()
+built = st.session_state.get("export:zip:bytes")
+if built is None or built[0] != identity:
+    if middle.button("Build the zip of figures, workbook and text", icon=":material/folder_zip:",
+                     key="export:zip:build"):
+        bar = middle.progress(0.0, text="Starting")
+        data = bundle.results_zip(result, problems, source=view.source_name, synthetic=view.synthetic,
+                                  settings_json=settings_bytes, extra_text=model,
+                                  progress=lambda done, what: bar.progress(done, text=f"Making {what}"))
+        bar.empty()
+        st.session_state["export:zip:bytes"] = built = (identity, data)
+if built is not None and built[0] == identity:
+    middle.download_button("Figures, workbook and text (.zip)", built[1], file_name="ilp_results.zip",
+                           mime="application/zip", on_click="ignore", icon=":material/folder_zip:", key="export:zip")
 st.caption("The zip holds every figure as PNG (300 dpi), SVG and PDF, the workbook, the text and the settings. "
-           "Building it takes a few seconds.")
+           "The settings file names no patient: each is kept as a salted hash, enough to tell later which "
+           "patients changed.")
 
 st.subheader("Repeat an earlier analysis")
 saved = st.file_uploader("Settings file saved from this app", type=["json"], key="export:load")
@@ -52,7 +72,7 @@ def apply_saved_settings() -> None:
         document = reproducibility.read_settings(st.session_state["export:load"].getvalue())
         st.session_state["settings_skipped"] = ui.apply_settings(document)
         st.session_state["settings_error"] = ""
-    except (ValueError, KeyError) as exc:  # CohortError is a ValueError
+    except ValueError as exc:  # CohortError is a ValueError
         st.session_state["settings_error"] = str(exc)
 
 
@@ -63,6 +83,11 @@ if st.session_state.get("settings_error"):
 applied = st.session_state.get("applied_settings")
 if applied is not None:
     change = reproducibility.compare_data(applied, view.cohort.data)
-    (st.success if change.unchanged else st.warning)(change.summary())
-    for item in st.session_state.get("settings_skipped", []):
+    skipped = st.session_state.get("settings_skipped", [])
+    if change.unchanged and not skipped:
+        st.success(change.summary() + " Every setting was applied: every number will match.")
+    else:
+        st.warning(change.summary() + (" Some settings were not applied (below): numbers may differ from those "
+                                       "saved." if skipped else ""))
+    for item in skipped:
         st.warning(f"Not applied: {item}")

@@ -2,7 +2,7 @@
 import streamlit as st
 
 import ui
-from ilp_core import formatting, summaries
+from ilp_core import display, summaries
 
 RECURRENCE = {
     "censored": ("Local recurrence-free survival, deaths censored (as in the published series)",
@@ -30,19 +30,13 @@ ui.headline(curves, what="Incidence" if competing else ("Survival" if which == "
 ui.curve_section(curves, incidence=competing, key=key, title=title,
                  y_title="Cumulative incidence" if competing else "Probability")
 
-unit = view.settings.time_unit
+settings = view.settings
 if not competing:
-    medians = summaries.median_table(curves)
     st.subheader("Median")
-    st.dataframe({"Group": medians.stratum, "Patients": medians.n, "Events": medians.events,
-                  f"Median ({unit})": medians["median"].map(lambda v: formatting.number(v) if v == v else "not reached"),
-                  f"{view.settings.conf_level:.0%} CI": [f"{formatting.number(lo)} to {formatting.number(hi)}"
-                                                         for lo, hi in zip(medians.ci_lower, medians.ci_upper)]},
-                 hide_index=True)
-follow = summaries.follow_up(view.selected, view.settings)
-st.write(f"Median follow-up (reverse Kaplan-Meier): **{formatting.number(follow.estimate)} {unit}** "
-         f"({view.settings.conf_level:.0%} CI {formatting.number(follow.ci_lower)} to "
-         f"{formatting.number(follow.ci_upper)}).")
+    st.dataframe(display.median_display(summaries.median_table(curves), conf_level=settings.conf_level,
+                                        time_unit=settings.time_unit), hide_index=True)
+follow = summaries.follow_up(view.selected, settings)
+st.write(display.follow_up_line(follow, conf_level=settings.conf_level, time_unit=settings.time_unit))
 st.subheader("At the landmark times")
 ui.landmark_section(curves, key=key, what="Incidence" if competing else "Estimate")
 ui.test_line(summaries.compare_strata(view.selected, endpoint, view.labels, competing=competing, event_codes=events))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -56,7 +57,7 @@ def _about(analysis: Analysis, source: str, synthetic: bool) -> pd.DataFrame:
         ("Selection", analysis.filters or "all patients"),
         ("Compared by", analysis.compare_by or "no comparison"),
         ("Conventions", s.preset),
-        ("Confidence level", f"{s.conf_level:.0%}"),
+        ("Confidence level", f"{100 * s.conf_level:g}%"),
         ("Kaplan-Meier interval", f"{s.km_conf_type} (Greenwood variance)"),
         ("Cumulative incidence", f"{s.cif_variance} variance, {s.cif_conf_type} interval"),
         ("Time unit", s.time_unit),
@@ -148,20 +149,30 @@ def figures(analysis: Analysis, *, size: str = "slide", subtitle: str = "") -> d
 
 
 def results_zip(analysis: Analysis, problems: pd.DataFrame, *, source: str, synthetic: bool = False,
-                size: str = "slide", settings_json: bytes | None = None, extra_text: str = "") -> bytes:
+                size: str = "slide", settings_json: bytes | None = None, extra_text: str = "",
+                progress: Callable[[float, str], None] | None = None) -> bytes:
     """zip bytes: figures/<name>.png|svg|pdf, results.xlsx, results_and_methods.txt (with ``extra_text``,
-    e.g. a regression model's sentence, after the results) and settings.json when given."""
+    e.g. a regression model's sentence, after the results) and settings.json when given.
+    ``progress(fraction done, what is being made)`` is called before each file."""
     subtitle = "Synthetic sample data: not real patients" if synthetic else ""
+    report_progress = progress or (lambda fraction, what: None)
+    charts_by_name = figures(analysis, size=size, subtitle=subtitle)
+    steps, done = len(charts_by_name) * len(export.FORMATS) + 2, 0
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, chart in figures(analysis, size=size, subtitle=subtitle).items():
+        for name, chart in charts_by_name.items():
             spec = chart.to_dict()
             for fmt in export.FORMATS:
+                report_progress(done / steps, f"figures/{name}.{fmt}")
                 archive.writestr(f"figures/{name}.{fmt}", export.figure_bytes(spec, fmt))
+                done += 1
+        report_progress(done / steps, "results.xlsx")
         archive.writestr("results.xlsx", results_workbook(analysis, problems, source=source, synthetic=synthetic))
+        report_progress((done + 1) / steps, "results_and_methods.txt")
         results = report.results_text(analysis) + (f"\n\n{extra_text}" if extra_text else "")
         text = "RESULTS\n\n" + results + "\n\nMETHODS\n\n" + report.methods_text(analysis) + "\n"
         archive.writestr("results_and_methods.txt", text.encode("utf-8"))
         if settings_json is not None:
             archive.writestr("settings.json", settings_json)
+    report_progress(1.0, "done")
     return buffer.getvalue()

@@ -42,7 +42,7 @@ class CumulativeIncidence:
     @property
     def method(self) -> str:
         return (f"Aalen-Johansen cumulative incidence, other events competing; "
-                f"{_VARIANCE_NAMES[self.variance]}; {self.conf_level:.0%} pointwise interval "
+                f"{_VARIANCE_NAMES[self.variance]}; {100 * self.conf_level:g}% pointwise interval "
                 f"on the {self.conf_type} scale")
 
     def at(self, times) -> pd.DataFrame:

@@ -29,8 +29,8 @@ class Outcome:
 OUTCOMES: dict[str, Outcome] = {
     "overall_survival": Outcome("Overall survival (Cox)", "overall survival", "overall_survival", False),
     "local_recurrence": Outcome("Local recurrence-free survival, deaths censored (Cox)",
-                                "local recurrence-free survival (deaths censored)", "local_recurrence", False),
-    "amputation": Outcome("Amputation, death competing (Fine-Gray)", "amputation (death competing)", "amputation",
+                                "local recurrence-free survival with deaths censored", "local_recurrence", False),
+    "amputation": Outcome("Amputation, death competing (Fine-Gray)", "amputation with death as a competing event", "amputation",
                           True),
 }
 NUMERIC_COVARIATES = {"age_years": "Age (years)", "tumor_size_cm": "Tumour size (cm)",
@@ -93,3 +93,30 @@ def fit_outcome_model(data: pd.DataFrame, request: ModelRequest, *, conf_level: 
     fit = fine_gray if outcome.competing else cox_regression
     model = fit(frame, covariates=list(request.covariates), **arguments)
     return OutcomeModel(request, outcome, model, univariable(fit, frame, list(request.covariates), **arguments))
+
+
+def model_paragraph(data: pd.DataFrame, request: ModelRequest | None, *, conf_level: float) -> tuple[str, str]:
+    """The model sentence for the results text, refitted to ``data``: ``(sentence, "")``, or
+    ``("", why)`` when these patients cannot support the model (then it is left out of the text)."""
+    from .report import model_sentence
+    if request is None:
+        return "", ""
+    try:
+        fitted = fit_outcome_model(data, request, conf_level=conf_level)
+    except ModelError as exc:
+        return "", str(exc)
+    return model_sentence(fitted.model, fitted.outcome.name), ""
+
+
+def request_from_settings(saved: dict | None) -> ModelRequest | None:
+    """A ModelRequest from a settings file's ``model`` entry (already type-checked), or None."""
+    if not saved or saved.get("outcome") not in OUTCOMES:
+        return None
+    return ModelRequest(saved["outcome"], tuple(saved["covariates"]), tuple(saved.get("reference", {}).items()))
+
+
+def request_for_settings(request: ModelRequest | None) -> dict | None:
+    """The JSON form of a ModelRequest for the settings file."""
+    if request is None:
+        return None
+    return {"outcome": request.outcome, "covariates": list(request.covariates), "reference": dict(request.reference)}

@@ -62,4 +62,4 @@ def proportion_ci(k: int, n: int, *, conf_level: float = 0.95,
         upper = 1.0
     label = "Clopper-Pearson exact" if method == "clopper-pearson" else "Wilson score"
     return Proportion(k, n, k / n, float(np.clip(lower, 0, 1)), float(np.clip(upper, 0, 1)),
-                      f"{label} {level:.0%} interval", level)
+                      f"{label} {100 * level:g}% interval", level)

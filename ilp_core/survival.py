@@ -49,7 +49,7 @@ class KaplanMeier:
 
     @property
     def method(self) -> str:
-        return (f"Kaplan-Meier estimator; Greenwood variance; {self.conf_level:.0%} pointwise "
+        return (f"Kaplan-Meier estimator; Greenwood variance; {100 * self.conf_level:g}% pointwise "
                 f"interval on the {self.conf_type} scale")
 
     def at(self, times) -> pd.DataFrame:
@@ -136,7 +136,7 @@ def kaplan_meier(time, event, *, conf_level: float = 0.95, conf_type: str = "log
     }, columns=KM_COLUMNS)
     level = float(conf_level)
     median = _median(table, f"median of the Kaplan-Meier curve; limits from the inverted "
-                                       f"{level:.0%} {conf_type} pointwise band")
+                                       f"{100 * level:g}% {conf_type} pointwise band")
     return KaplanMeier(table, conf_type, level, median, len(times), int(died.sum()))
 
 
@@ -153,4 +153,4 @@ def median_follow_up(time, event, *, conf_level: float = 0.95, conf_type: str = 
     m = reverse.median
     return Median(m.estimate, m.ci_lower, m.ci_upper,
                   f"reverse Kaplan-Meier median follow-up; limits from the inverted "
-                  f"{reverse.conf_level:.0%} {conf_type} band")
+                  f"{100 * reverse.conf_level:g}% {conf_type} band")

@@ -1,4 +1,6 @@
 """The Streamlit app driven by AppTest: every page on the sample, upload, filters, strata."""
+import json
+
 import pyarrow
 from pathlib import Path
 
@@ -115,10 +117,14 @@ def test_remapping_a_column_changes_the_analysis(app):
 def test_too_few_patients_says_so(app):
     widget(app, "multiselect", "filter:histology:").set_value(["angiosarcoma"]).run()
     widget(app, "multiselect", "filter:limb:").set_value(["upper"]).run()
-    app.switch_page("app_pages/amputation.py").run()
+    assert selected(app) == "1 of 34"
+    app.switch_page("app_pages/predictors.py").run()  # a model needs at least 5 patients
     assert not app.exception
-    if selected(app).startswith("0 "):
-        assert "match the filters" in app.info[0].value
+    assert "1 patient matches the filters; this page needs at least 5" in app.info[0].value
+    widget(app, "multiselect", "filter:limb:").set_value(["lower", "upper"]).run()
+    widget(app, "multiselect", "filter:histology:").set_value(["clear cell sarcoma", "angiosarcoma"]).run()
+    app.switch_page("app_pages/amputation.py").run()
+    assert selected(app) == "3 of 34" and not app.exception and not app.info
 
 
 def test_bad_landmark_times_are_explained(app):
@@ -180,3 +186,82 @@ def test_predictors_page_fits_cox_and_fine_gray(app):
     assert any("events for" in w.value for w in app.warning)  # 5 events: the guardrail shows
     app.switch_page("app_pages/export.py").run()
     assert any(m.value.startswith("In the Fine-Gray model for amputation") for m in app.markdown)
+
+
+def x_title(at) -> str:
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    return spec["vconcat"][0]["layer"][-1]["encoding"]["x"]["title"]
+
+
+def test_time_axis_title_follows_the_unit_unless_typed(app):
+    app.switch_page("app_pages/amputation.py").run()
+    assert x_title(app) == "Months since perfusion"
+    app.selectbox(key="time_unit").set_value("years").run()
+    assert x_title(app) == "Years since perfusion"
+    app.text_input(key="amputation:x").set_value("Follow-up (years)").run()
+    app.selectbox(key="time_unit").set_value("weeks").run()
+    assert x_title(app) == "Follow-up (years)"  # the user's own title stays
+    app.switch_page("app_pages/cohort.py").run()
+    app.switch_page("app_pages/amputation.py").run()
+    assert x_title(app) == "Follow-up (years)"  # and survives a page switch
+
+
+@pytest.mark.parametrize("page", ["app_pages/amputation.py", "app_pages/survival.py", "app_pages/cohort.py",
+                                  "app_pages/export.py"])
+def test_compare_by_age_group_on_every_page(app, page):
+    widget(app, "selectbox", "compare:").set_value("age group").run()
+    app.switch_page(page).run()
+    assert not app.exception, app.exception
+    assert not app.error
+
+
+def test_export_refits_the_model_for_the_current_selection_and_level(app):
+    app.switch_page("app_pages/predictors.py").run()
+    app.multiselect(key="predictors:covariates").set_value(["age_years"]).run()
+    assert any("(n = 34, 18 events)" in m.value for m in app.markdown)
+    widget(app, "multiselect", "filter:limb:").set_value(["upper"]).run()
+    app.selectbox(key="conf_level").set_value(0.90).run()
+    app.switch_page("app_pages/export.py").run()
+    text = " ".join(m.value for m in app.markdown)
+    assert "Of 13 patients" in text and "In the Cox model for overall survival (n = 13," in text
+    assert "(90% CI" in text and "95% CI" not in text and "nan" not in text
+
+
+def test_export_leaves_out_a_model_these_patients_cannot_support(app):
+    app.switch_page("app_pages/predictors.py").run()
+    app.multiselect(key="predictors:covariates").set_value(["limb"]).run()
+    widget(app, "multiselect", "filter:limb:").set_value(["upper"]).run()  # now limb has one value
+    app.switch_page("app_pages/export.py").run()
+    assert not app.exception
+    assert not any("Cox model" in m.value for m in app.markdown)
+    assert any("left out" in i.value and "limb" in i.value for i in app.info)
+
+
+def test_settings_outside_what_the_app_offers_are_reported(app):
+    import ilp_core as core
+    from ilp_core import reproducibility
+    sample = core.load_cohort(SAMPLE)
+    document = reproducibility.settings_document(
+        source="Synthetic sample cohort", sheet="cohort", header_row=None, mapping=sample.mapping,
+        date_order="auto", filters={}, age_range=None, compare_by=None, preset="R survival",
+        conf_level=0.5, time_unit="fortnights", landmarks=[12, 24], data=sample.data)
+    app.switch_page("app_pages/export.py").run()
+    app.file_uploader(key="export:load").set_value(
+        ("s.json", reproducibility.settings_json(document), "application/json")).run()
+    app.button(key="export:apply").click().run()
+    assert not app.exception
+    warnings = [w.value for w in app.warning]
+    assert any(w.startswith("Not applied: confidence level 0.5") for w in warnings)
+    assert any(w.startswith('Not applied: time unit "fortnights"') for w in warnings)
+    assert not any("every number will match" in s.value for s in app.success)
+    assert app.selectbox(key="conf_level").value == 0.95 and app.selectbox(key="preset").value == "R survival"
+
+
+def test_zip_is_built_on_request_and_rebuilt_when_the_selection_changes(app):
+    app.switch_page("app_pages/export.py").run()
+    keys = lambda: {d.key for d in app.get("download_button")}  # noqa: E731
+    assert "export:zip" not in keys() and "export:settings" in keys()
+    app.button(key="export:zip:build").click().run()
+    assert not app.exception and "export:zip" in keys()
+    widget(app, "multiselect", "filter:limb:").set_value(["upper"]).run()
+    assert "export:zip" not in keys()  # the zip of 34 patients is not offered for 13
