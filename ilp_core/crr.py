@@ -138,8 +138,10 @@ def _influence(model: _Model, beta: np.ndarray) -> np.ndarray:
     extra = -(risk / model.g)[:, None] * (x * tail0[:, None] - tail1)
     eta += np.where(model.competing[:, None], extra, 0.0)
     eta[failures] += x[failures] - mean
-    # psi: how each patient's censoring moves the estimate through G
+    # psi: how each patient's censoring moves the estimate through G (nothing to move without censoring)
     cut, lost = np.unique(t[model.censored], return_counts=True)
+    if not len(cut):
+        return eta
     at_risk = len(t) - np.searchsorted(t, cut, side="left")
     before = np.searchsorted(t, cut, side="left")                  # rows with time < c
     weighted = np.where(model.competing, risk / model.g, 0.0)

@@ -62,10 +62,12 @@ def _wald_table(terms, coef: np.ndarray, se: np.ndarray, conf_level: float, esti
     """term, coef, std_err, hazard ratio exp(b), limits exp(b -/+ z se), p = 2 (1 - Phi(|b| / se)),
     and whether the term is estimable (NaN hazard ratio, limits and p where it is not)."""
     z = norm.ppf(1 - (1 - conf_level) / 2)
-    estimable = estimable & np.isfinite(coef) & np.isfinite(se) & (se > 0)
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        lower, upper = np.exp(coef - z * se), np.exp(coef + z * se)
+        # an interval that overflows to infinity or underflows to 0 has no information: not estimable
+        estimable = estimable & np.isfinite(coef) & np.isfinite(se) & (se > 0) & np.isfinite(upper) & (lower > 0)
         table = pd.DataFrame({"term": list(terms), "coef": coef, "std_err": se, "hazard_ratio": np.exp(coef),
-                              "ci_lower": np.exp(coef - z * se), "ci_upper": np.exp(coef + z * se),
+                              "ci_lower": lower, "ci_upper": upper,
                               "p_value": 2 * norm.sf(np.abs(coef / se)), "estimable": estimable},
                              columns=TABLE_COLUMNS)
     table.loc[~estimable, ["hazard_ratio", "ci_lower", "ci_upper", "p_value"]] = np.nan
@@ -101,14 +103,19 @@ def design_matrix(data: pd.DataFrame, covariates: list[str], reference: dict | N
     return matrix, terms, matrix.notna().all(axis=1)
 
 
-def _separated(x: pd.DataFrame, event: np.ndarray) -> np.ndarray:
-    """Indicator columns with no event among the patients who have the level, or none among those
-    who do not: the hazard ratio runs to 0 or infinity (separation)."""
+def _separated(x: pd.DataFrame, event: np.ndarray, terms: dict[str, list[str]]) -> np.ndarray:
+    """Indicator columns whose hazard ratio runs to 0 or infinity (separation): no event among the
+    patients with the level, or none among those without it, or none in the covariate's reference
+    level (then every level of that covariate is compared with a group that has no event)."""
     out = np.zeros(x.shape[1], dtype=bool)
-    for i, column in enumerate(x.columns):
-        values = x[column].to_numpy()
-        if set(np.unique(values)) <= {0.0, 1.0}:
-            out[i] = event[values == 1].sum() == 0 or event[values == 0].sum() == 0
+    for columns in terms.values():
+        index = [x.columns.get_loc(c) for c in columns]
+        values = x[columns].to_numpy()
+        if not len(index) or not np.isin(values, (0.0, 1.0)).all():
+            continue
+        reference = values.sum(axis=1) == 0
+        for i, column in zip(index, values.T):
+            out[i] = event[column == 1].sum() == 0 or event[column == 0].sum() == 0 or event[reference].sum() == 0
     return out
 
 
@@ -155,7 +162,7 @@ def cox_regression(data: pd.DataFrame, time: str, event: str, covariates: list[s
     times = data.loc[complete, time].to_numpy(float)
     events = data.loc[complete, event].to_numpy(float)
     fit = coxph_fit(times, events, x.to_numpy(float))
-    separated = _separated(x, events)
+    separated = _separated(x, events, terms)
     estimable = ~(separated | fit.infinite | fit.singular)
     notes = _warnings(x, events, separated)
     notes += [f"{column}: the coefficient runs off to infinity (R: \"Loglik converged before variable\"); "
@@ -204,7 +211,7 @@ def fine_gray(data: pd.DataFrame, time: str, status: str, covariates: list[str],
     times, codes = data.loc[complete, time].to_numpy(float), data.loc[complete, status].to_numpy()
     values = x.to_numpy(float)
     events = (codes == event).astype(float)
-    separated = _separated(x, events)
+    separated = _separated(x, events, terms)
     notes = _warnings(x, events, separated)
     try:
         if method == "crr":

@@ -44,11 +44,12 @@ class TableOne:
 
 
 def _categorical_rows(values: pd.Series, name: str, label: str, group: str, order: list[str]) -> list[tuple]:
-    known = values[values != MISSING]
-    rows = [(name, label, level, group, int((known == level).sum()),
-             100 * (known == level).sum() / len(known) if len(known) else np.nan,
-             np.nan, np.nan, np.nan, np.nan, np.nan, int((values == MISSING).sum())) for level in order]
-    return rows
+    counts = values.value_counts()
+    missing = int(counts.get(MISSING, 0))
+    known = len(values) - missing
+    return [(name, label, level, group, int(counts.get(level, 0)),
+             100 * counts.get(level, 0) / known if known else np.nan,
+             np.nan, np.nan, np.nan, np.nan, np.nan, missing) for level in order]
 
 
 def _numeric_row(values: pd.Series, name: str, label: str, group: str) -> tuple:
@@ -70,6 +71,9 @@ def _numeric_test(samples: list[pd.Series], numeric_test: str) -> tuple[str, flo
     if numeric_test == "t-test":
         if min(len(s) for s in samples) < 2:
             return "not computable (a group has fewer than 2 values)", np.nan, np.nan
+        constant = [float(np.var(s)) == 0 for s in samples]
+        if all(constant) or (len(samples) > 2 and any(constant)):  # R: "data are essentially constant" / NaN
+            return "not computable (the values within a group are all equal)", np.nan, np.nan
         if len(samples) == 2:
             result = stats.ttest_ind(*samples, equal_var=False)
             return "Welch's t-test", _scalar(result.statistic), _scalar(result.pvalue)
@@ -109,39 +113,37 @@ def _test(data: pd.DataFrame, name: str, groups: pd.Series, numeric_test: str) -
     return "Pearson's chi-square test without continuity correction", _scalar(chi2), _scalar(p)
 
 
-def _cell(row: pd.Series) -> list[str]:
-    if row["level"] == "":  # numeric: two lines
-        if row["n"] == 0:
+def _cell(row) -> list[str]:
+    if row.level == "":  # numeric: two lines
+        if row.n == 0:
             return ["\u2013", "\u2013"]
-        sd = f"{row['sd']:.1f}" if row["sd"] == row["sd"] else "\u2013"
-        return [f"{row['mean']:.1f} \u00b1 {sd}", f"{row['median']:.1f} [{row['q1']:.1f}\u2013{row['q3']:.1f}]"]
-    return [f"{row['n']} ({row['percent']:.1f}%)" if row["percent"] == row["percent"] else "0"]
+        sd = f"{row.sd:.1f}" if row.sd == row.sd else "\u2013"
+        return [f"{row.mean:.1f} \u00b1 {sd}", f"{row.median:.1f} [{row.q1:.1f}\u2013{row.q3:.1f}]"]
+    return [f"{row.n} ({row.percent:.1f}%)" if row.percent == row.percent else "0"]
 
 
 def _display(rows: pd.DataFrame, groups: list[str], sizes: dict, tests: pd.DataFrame) -> pd.DataFrame:
     columns = [f"{g} (n = {sizes[g]})" for g in groups]
+    cells = {(r.variable, r.level, r.stratum): r for r in rows.itertuples()}
     lines = []
     p_values = dict(zip(tests.variable, tests.p_value)) if len(tests) else {}
     for name, part in rows.groupby("variable", sort=False):
-        label = part.label.iloc[0]
-        by_group = {g: part[part.stratum == g] for g in groups}
-        head = {"Characteristic": label, **{c: "" for c in columns}}
+        head = {"Characteristic": part.label.iloc[0], **{c: "" for c in columns}}
         if name in p_values:
             p = p_values[name]
             head["p-value"] = "\u2013" if p != p else ("<0.001" if p < 0.001 else f"{p:.3f}")
+        lines.append(head)
         if name in NUMERIC:
-            lines.append(head)
             for i, text in enumerate(["  mean \u00b1 SD", "  median [IQR]"]):
-                lines.append({"Characteristic": text, **{c: _cell(by_group[g].iloc[0])[i]
+                lines.append({"Characteristic": text, **{c: _cell(cells[(name, "", g)])[i]
                                                          for c, g in zip(columns, groups)}})
         else:
-            lines.append(head)
             for level in part.level.unique():
-                lines.append({"Characteristic": f"  {level}", **{
-                    c: _cell(by_group[g][by_group[g].level == level].iloc[0])[0] for c, g in zip(columns, groups)}})
-        missing = {g: int(by_group[g].missing.iloc[0]) for g in groups}
-        if any(missing.values()):
-            lines.append({"Characteristic": "  missing", **{c: str(missing[g]) for c, g in zip(columns, groups)}})
+                lines.append({"Characteristic": f"  {level}",
+                              **{c: _cell(cells[(name, level, g)])[0] for c, g in zip(columns, groups)}})
+        first = part.drop_duplicates("stratum").set_index("stratum").missing
+        if first.any():
+            lines.append({"Characteristic": "  missing", **{c: str(int(first[g])) for c, g in zip(columns, groups)}})
     frame = pd.DataFrame(lines).fillna("")
     return frame[["Characteristic", *columns] + (["p-value"] if p_values else [])]
 

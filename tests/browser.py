@@ -27,12 +27,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def runtime_python() -> str:
+    """The Python of the environment `make run` makes from requirements.txt alone (ILP_RUNTIME_PYTHON,
+    set by `make test`); the end-to-end tests serve the app from it, as users get it."""
+    path = os.environ.get("ILP_RUNTIME_PYTHON")
+    if not path:
+        pytest.skip("ILP_RUNTIME_PYTHON is not set: run `make test`, which builds .venv-runtime from "
+                    "requirements.txt alone")
+    if not Path(path).exists():
+        pytest.fail(f"ILP_RUNTIME_PYTHON={path} does not exist")
+    return path
+
+
 @contextmanager
-def app_server(env: dict | None = None):
-    """The app on a free loopback port; yields (url, process)."""
+def app_server(env: dict | None = None, python: str | None = None):
+    """The app on a free loopback port, served by ``python`` (default: this interpreter); yields (url, process)."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true", "--server.address=127.0.0.1",
+        [python or sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true", "--server.address=127.0.0.1",
          f"--server.port={port}", "--browser.gatherUsageStats=false"],
         cwd=ROOT, stdout=open(os.environ.get("ILP_SERVER_LOG", os.devnull), "w") if os.environ.get("ILP_SERVER_LOG")
         else subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})

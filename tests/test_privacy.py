@@ -30,7 +30,7 @@ def test_no_cache_shared_between_sessions_and_nothing_persisted():
         assert "streamlit" not in source or path.parent.name != "ilp_core", f"{path.name} imports streamlit"
 
 
-def _files(root: Path, skip=(".git", ".venv", "__pycache__", ".pytest_cache", ".hypothesis")) -> set:
+def _files(root: Path, skip=(".git", ".venv", ".venv-runtime", "__pycache__", ".pytest_cache", ".hypothesis")) -> set:
     found = set()
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if d not in skip]
