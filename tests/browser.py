@@ -72,3 +72,33 @@ def peak_memory_mb(pid: int) -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+@contextmanager
+def chromium_tab(url: str, width: int = 1440, height: int = 1000, timeout_ms: int = 60_000):
+    """A Chromium tab (downloads accepted) on ``url``, once the app's first run is done."""
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
+        tab = context.new_page()
+        tab.set_default_timeout(timeout_ms)
+        tab.goto(url)
+        settle(tab)
+        try:
+            yield tab
+        finally:
+            browser.close()
+
+
+def settle(tab) -> None:
+    """Wait until the app's script run (and the one a widget change may start) is done."""
+    tab.wait_for_selector(READY)
+    tab.wait_for_timeout(400)
+    tab.wait_for_selector(READY)
+
+
+def go(tab, name: str) -> None:
+    """Open a page from the sidebar navigation."""
+    tab.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True).click()
+    settle(tab)

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from browser import ARGS, CHROMIUM, app_server, needs_chromium
+from browser import app_server, chromium_tab, go, needs_chromium, settle
 from workbooks import ENGLISH, patient, workbook
 
 pytestmark = needs_chromium
@@ -21,27 +21,8 @@ def server():
 
 @pytest.fixture
 def page(server):
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        context = browser.new_context(viewport={"width": 1500, "height": 1100}, accept_downloads=True)
-        tab = context.new_page()
-        tab.set_default_timeout(30_000)
-        tab.goto(server)
-        settle(tab)
+    with chromium_tab(server, width=1500, height=1100, timeout_ms=30_000) as tab:
         yield tab
-        browser.close()
-
-
-def settle(tab):
-    tab.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
-    tab.wait_for_timeout(300)
-    tab.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
-
-
-def go(tab, name):
-    tab.get_by_test_id("stSidebarNav").get_by_role("link", name=name).click()
-    settle(tab)
 
 
 def selected(tab) -> str:

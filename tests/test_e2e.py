@@ -20,7 +20,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from browser import ARGS, CHROMIUM, READY, app_server, needs_chromium, runtime_python
+from browser import app_server, chromium_tab, go, needs_chromium, runtime_python, settle
 from workbooks import ENGLISH, patient, workbook
 
 pytestmark = [needs_chromium, pytest.mark.slow]
@@ -37,27 +37,8 @@ def server():
 
 @pytest.fixture
 def page(server):
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        context = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True)
-        tab = context.new_page()
-        tab.set_default_timeout(60_000)
-        tab.goto(server)
-        settle(tab)
+    with chromium_tab(server) as tab:
         yield tab
-        browser.close()
-
-
-def settle(tab) -> None:
-    tab.wait_for_selector(READY)
-    tab.wait_for_timeout(400)
-    tab.wait_for_selector(READY)
-
-
-def go(tab, name: str) -> None:
-    tab.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True).click()
-    settle(tab)
 
 
 def main_text(tab) -> str:
