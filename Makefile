@@ -44,6 +44,7 @@ test-fast: $(VENV)/.dev
 bench: $(VENV)/.dev
 	$(BIN)/python benchmarks/bench_statistics.py
 	$(BIN)/python benchmarks/bench_load_cohort.py
+	$(BIN)/python benchmarks/bench_regression.py
 
 clean:
 	rm -rf $(VENV) $(RUNTIME) .pytest_cache .hypothesis

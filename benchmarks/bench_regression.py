@@ -29,9 +29,10 @@ suppressMessages({library(survival); library(cmprsk)})
 d <- read.csv(commandArgs(TRUE)[1])
 x <- cbind(age = d$age, group_b = as.numeric(d$group == "b"))
 cox <- system.time(coxph(Surv(time, status == 1) ~ age + group, data = d, ties = "efron"))[["elapsed"]]
-crr_time <- system.time(crr(d$time, d$status, x))[["elapsed"]]
+crr_time <- if (nrow(d) <= 20000) system.time(crr(d$time, d$status, x))[["elapsed"]] else NA
 cat(cox, crr_time, "\\n")
 """
+# R's crr holds failures x patients work per iteration (29.5 s at 10^4 here): not run above 20,000.
 
 
 def cohort(n: int, seed: int = 2026) -> pd.DataFrame:
@@ -67,7 +68,8 @@ def r_times(data: pd.DataFrame) -> tuple[str, str]:
         out = subprocess.run(["Rscript", str(script), str(path)], capture_output=True, text=True, timeout=3600)
     try:
         cox, crr_time = out.stdout.split()
-        return f"{float(cox):.3f} s", f"{float(crr_time):.3f} s"
+        crr_text = "not run (quadratic)" if crr_time == "NA" else f"{float(crr_time):.3f} s"
+        return f"{float(cox):.3f} s", crr_text
     except ValueError:
         return "R failed", "R failed"
 

@@ -25,15 +25,21 @@ def finegray_rows(time: np.ndarray, status: np.ndarray, event: int = 1) -> pd.Da
     """
     time, status = np.asarray(time, float), np.asarray(status)
     censored = status == 0
-    cut = np.unique(time[censored])
+    cut, lost = np.unique(time[censored], return_counts=True)
     later = len(time) - np.searchsorted(np.sort(time), cut, side="right")       # time > c
-    lost = np.array([((time == c) & censored).sum() for c in cut], dtype=float)
     surv = np.cumprod(1 - lost / np.maximum(later + lost, 1))
     ends = np.append(cut, time.max())                       # interval j is (ends[j-1], ends[j]]
     probs = np.concatenate(([1.0], surv))                   # G over interval j
     keep = np.zeros(len(ends), dtype=bool)
     keep[np.unique(np.searchsorted(ends, np.unique(time[status == event]), side="left"))] = True
     keep[0] = True
+    competing = (status != 0) & (status != event)
+    own = np.searchsorted(ends, time[competing], side="left")
+    kept_after = np.concatenate((np.cumsum(keep[::-1])[::-1], [0]))        # kept intervals from k on
+    count = len(time) + int(kept_after[own + 1].sum())
+    if count > MAX_ROWS:  # counted before anything is built: the expansion grows as competing x censoring times
+        raise ValueError(f"the finegray expansion needs {count:,} rows (more than {MAX_ROWS:,}); use method='crr', "
+                         "which gives the Fine-Gray model in memory linear in patients")
     start = 0.0 if time.min() > 0 else 2 * time.min() - 1
     rows = []
     for i, (t, s) in enumerate(zip(time, status)):
@@ -81,9 +87,6 @@ def finegray_fit(time, status, values, event: int = 1):
     """survival::finegray + coxph: (coef, information, robust variance, converged). The robust
     variance is coxph's default for these non-integer weights: each expanded row its own cluster."""
     expanded = finegray_rows(time, status, event)
-    if len(expanded) > MAX_ROWS:
-        raise ValueError(f"the finegray expansion needs {len(expanded):,} rows (more than {MAX_ROWS:,}); "
-                         "use method='crr', which gives the Fine-Gray model in memory linear in patients")
     rows = values[expanded.row.to_numpy()]
     start, stop = expanded.start.to_numpy(), expanded.stop.to_numpy()
     status_rows, weight = expanded.status.to_numpy(), expanded.weight.to_numpy()

@@ -236,3 +236,16 @@ def test_not_estimable_terms_say_so_in_the_sentence_and_the_forest_plot():
     assert points == ["age"]  # no point or line drawn for a term with no estimate
     domain = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
     assert 0.4 < domain[0] < 1 < domain[1] < 3  # a sensible axis, not 1e-45 to 1e+45
+
+
+def test_finegray_expansion_is_counted_and_refused_before_it_is_built():
+    from ilp_core.finegray import MAX_ROWS, finegray_rows
+    from ilp_core.regression import fine_gray
+    rng = np.random.default_rng(3)
+    small = rng.exponential(10, 300).round(1), rng.choice([0, 1, 2], 300)
+    assert len(finegray_rows(*small)) < MAX_ROWS  # counted and built: the count let it through
+    n = 100_000  # would expand to about 48 million rows
+    data = pd.DataFrame({"time": rng.exponential(40, n).round(1) + 0.1, "status": rng.choice([0, 1, 2], n),
+                         "age": rng.normal(60, 10, n)})
+    with pytest.raises(ValueError, match=r"needs [\d,]+ rows \(more than 200,000\); use method='crr'"):
+        fine_gray(data, "time", "status", ["age"], method="finegray")
