@@ -163,12 +163,16 @@ def _format(data: bytes, name: str) -> str:
     return "csv"
 
 
+# What calamine raises on a damaged or odd file: its own errors, and value errors from cell contents.
+_CALAMINE_ERRORS = (python_calamine.CalamineError, ValueError, OverflowError, UnicodeError, OSError)
+
+
 def _open_workbook(data: bytes, name: str) -> python_calamine.CalamineWorkbook:
     try:
         return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError:
         raise CohortError(f"{name} is password-protected. Save an unprotected copy and upload that.") from None
-    except Exception as exc:  # calamine's own errors: damaged or unsupported file
+    except _CALAMINE_ERRORS as exc:  # a damaged or unsupported file (a bug of ours is not caught here)
         raise CohortError(f"{name} could not be read as a spreadsheet ({type(exc).__name__}: {exc}). "
                           "Open it in Excel, save it again as .xlsx, and upload that.") from None
 
@@ -213,7 +217,7 @@ def _blank(value) -> bool:
 def _workbook_rows(workbook, sheet: str, nrows: int | None = None) -> list[list]:
     try:
         return workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False, nrows=nrows)
-    except Exception as exc:
+    except _CALAMINE_ERRORS as exc:
         raise CohortError(f"Sheet {sheet!r} could not be read ({type(exc).__name__}: {exc}).") from None
 
 
