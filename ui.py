@@ -38,6 +38,28 @@ class View:
     filter_spec: selection.Filters
 
 
+# -- widgets that keep their value --------------------------------------------------------------
+
+def persistent(widget, *args, key: str, default, valid=None, **kwargs):
+    """Draw ``widget`` so that its value lasts the session. Streamlit forgets a widget's value on
+    any run that does not draw it (another page; a sidebar that stopped at a workbook that cannot
+    be loaded yet), and the next draw would show the default: the conventions once fell back to
+    another level that way. A copy kept under ``key:kept`` restores it; ``valid(value)`` can refuse a
+    kept value that no longer fits (a covariate this selection lacks), and ``default`` is used."""
+    if key not in st.session_state:
+        kept = st.session_state.get(f"{key}:kept", default)
+        st.session_state[key] = kept if valid is None or valid(kept) else default
+    value = widget(*args, key=key, **kwargs)
+    st.session_state[f"{key}:kept"] = value
+    return value
+
+
+def set_persistent(key: str, value) -> None:
+    """Give a persistent widget a value from outside (e.g. a settings file), whether or not it is drawn."""
+    st.session_state[key] = value
+    st.session_state[f"{key}:kept"] = value
+
+
 # -- the loaded cohort (per session, in st.session_state; nothing on disk) -------------------
 
 def use_source(name: str, data: bytes, synthetic: bool = False) -> None:
@@ -138,21 +160,47 @@ def apply_settings(document: dict) -> list[str]:
         ss[f"filter:{column}:{token}"] = [v for v in values if v in valid]
         skipped += [f"{column} = {v!r} (not in these data)" for v in values if v not in valid]
     if document["age_range"]:
-        ss[f"filter:age:{token}"] = tuple(float(v) for v in document["age_range"])
+        ages = loaded.data["age_years"].dropna()
+        low, high = (float(ages.min()), float(ages.max())) if len(ages) else (0.0, 0.0)
+        saved_low, saved_high = (float(v) for v in document["age_range"])
+        if not len(ages) or saved_high < low or saved_low > high:
+            skipped.append(f"age range {saved_low:g}-{saved_high:g} (these patients are {low:g}-{high:g} years old)")
+        else:  # a slider cannot go beyond these patients' ages: the saved range is clipped to them
+            ss[f"filter:age:{token}"] = (max(saved_low, low), min(saved_high, high))
     compare = document["compare_by"]
     ss[f"compare:{token}"] = compare if compare in (None, selection.AGE_GROUP) or compare in columns else None
     if compare not in (None, selection.AGE_GROUP) and compare not in columns:
         skipped.append(f"comparison by {compare!r} (no such column)")
     for key in ("preset", "conf_level", "time_unit"):
         if document[key] is not None:
-            ss[key] = document[key]
+            set_persistent(key, document[key])
     if document["landmarks"] is not None:
-        ss["landmarks"] = ", ".join(f"{m:g}" for m in document["landmarks"])
-    model = predictors.request_from_settings(document.get("model"))
-    if model is not None:
-        ss["model_request"] = model
+        set_persistent("landmarks", ", ".join(f"{m:g}" for m in document["landmarks"]))
+    skipped += _apply_model(document.get("model"), loaded.data)
     ss["applied_settings"] = document
     return list(document.get("not_applied", [])) + skipped
+
+
+def _apply_model(saved: dict | None, data: pd.DataFrame) -> list[str]:
+    """Put a saved model on the Predictors page (and so in the Export text); what does not fit these
+    data is listed, not applied."""
+    if not saved:
+        return []
+    request = predictors.request_from_settings(saved)
+    if request is None:
+        return [f"model for outcome {saved.get('outcome')!r} (this app offers {', '.join(predictors.OUTCOMES)})"]
+    options = predictors.covariate_options(data)
+    absent = [c for c in request.covariates if c not in options]
+    wrong = [f"{c} = {level!r}" for c, level in request.reference
+             if c in options and level not in predictors.reference_levels(data, c)]
+    if absent or wrong:
+        return [f"model: {', '.join(absent + wrong)} (not in these data)"]
+    set_persistent("predictors:outcome", request.outcome)
+    set_persistent("predictors:covariates", list(request.covariates))
+    for column, level in request.reference:
+        set_persistent(f"predictors:ref:{column}", level)
+    st.session_state["model_request"] = request
+    return []
 
 
 # -- the sidebar ------------------------------------------------------------------------------
@@ -184,15 +232,14 @@ def _filters(data: pd.DataFrame, columns: dict[str, str], token: str) -> selecti
 
 def _conventions() -> tuple[summaries.Settings, list[float]]:
     with st.sidebar.expander("Conventions", icon=":material/tune:"):
-        preset = st.selectbox("Match the output of", list(PRESETS), key="preset",
-                              help="Interval transforms and variance that reproduce each program's numbers.")
+        preset = persistent(st.selectbox, "Match the output of", list(PRESETS), key="preset",
+                            default=next(iter(PRESETS)), valid=PRESETS.__contains__,
+                            help="Interval transforms and variance that reproduce each program's numbers.")
         st.caption(PRESETS[preset].note)
-        st.session_state.setdefault("conf_level", 0.95)
-        level = st.selectbox("Confidence level", [0.90, 0.95, 0.99], key="conf_level",
-                             format_func=lambda v: f"{v:.0%}")
-        unit = st.selectbox("Time unit", list(summaries.TIME_UNITS), key="time_unit")
-        st.session_state.setdefault("landmarks", DEFAULT_LANDMARKS)
-        text = st.text_input("Landmark times (months)", key="landmarks")
+        level = persistent(st.selectbox, "Confidence level", [0.90, 0.95, 0.99], key="conf_level", default=0.95,
+                           format_func=lambda v: formatting.ci_label(v).removesuffix(" CI"))
+        unit = persistent(st.selectbox, "Time unit", list(summaries.TIME_UNITS), key="time_unit", default="months")
+        text = persistent(st.text_input, "Landmark times (months)", key="landmarks", default=DEFAULT_LANDMARKS)
         try:
             landmarks = summaries.parse_landmarks(text)
         except ValueError as exc:
@@ -322,9 +369,9 @@ def headline(curves: dict, *, what: str) -> None:
     if len(curves) != 1:
         return
     table = summaries.landmark_table(curves, current.landmarks[:4], current.settings)
-    months = current.landmarks[:4]
-    for column, row, month in zip(st.columns(len(table)), table.itertuples(), months):
-        column.metric(f"{what} at {month:g} months", formatting.percent(row.estimate, 1),
+    for column, row in zip(st.columns(len(table)), table.itertuples()):
+        column.metric(f"{what} at {formatting.time_with_unit(row.time, current.settings.time_unit)}",
+                      formatting.percent(row.estimate, 1),
                       help=next(iter(curves.values())).method)
         column.caption(f"{formatting.ci_label(current.settings.conf_level)} "
                        f"{formatting.interval(row.ci_lower, row.ci_upper, 1)} \u00b7 "
@@ -349,13 +396,16 @@ def landmark_section(curves: dict, *, key: str, what: str) -> pd.DataFrame:
     return table
 
 
-def current_analysis(baseline_tests: bool = False):
-    """Everything the Export page and the downloads report, for the current selection."""
+def current_analysis():
+    """Everything the Export page and the downloads report, for the current selection; Table 1 has
+    p-values when the Cohort page shows them (and a comparison is chosen)."""
     from ilp_core.analysis import analyse
     current = view()
+    tests = bool(current.compare_by) and bool(st.session_state.get("table1:tests:kept", False))
     return analyse(current.selected, current.labels, current.settings, current.landmarks,
                    n_loaded=len(current.cohort.data), n_rows=current.cohort.n_rows,
-                   compare_by=current.compare_by, filters=current.filters, baseline_tests=baseline_tests,
+                   compare_by=current.compare_by, filters=current.filters, baseline_tests=tests,
+                   numeric_test=st.session_state.get("table1:numeric:kept", "mann-whitney"),
                    grouping_variable=current.compare_column)
 
 

@@ -2,7 +2,7 @@
 import streamlit as st
 
 import ui
-from ilp_core import description, export, formatting, selection, summaries
+from ilp_core import description, display, export, formatting, selection, summaries
 from ilp_core.flow import flow_chart, patient_flow
 from ilp_core.table_one import table_one
 
@@ -24,7 +24,7 @@ tabs = st.columns(2)
 for i, (column, label) in enumerate(columns.items()):
     with tabs[i % 2]:
         st.subheader(label)
-        st.dataframe(description.category_counts(data, column, by).rename(columns={"value": label}),
+        st.dataframe(display.category_display(description.category_counts(data, column, by), label),
                      hide_index=True)
 
 st.subheader("Patients")
@@ -35,11 +35,12 @@ st.download_button("Patient list CSV", lambda: export.csv_bytes(data), file_name
 
 st.subheader("Table 1: baseline characteristics")
 left, right = st.columns([1, 3])
-with_tests = left.toggle("p-values", False, key="table1:tests", disabled=not view.compare_by,
+with_tests = ui.persistent(left.toggle, "p-values", key="table1:tests", default=False, disabled=not view.compare_by,
                          help="Between the compared groups, as R computes them: Fisher's exact test (exact for "
                               "any table) or Pearson's chi-square for categories; Mann-Whitney U (Kruskal-Wallis) "
                               "or Welch's t-test (Welch's ANOVA) for numbers. The footnote names each row's test.")
-numeric_test = right.radio("Numbers compared with", ["mann-whitney", "t-test"], horizontal=True,
+numeric_test = ui.persistent(right.radio, "Numbers compared with", ["mann-whitney", "t-test"], default="mann-whitney",
+                             horizontal=True,
                            format_func={"mann-whitney": "Mann-Whitney U", "t-test": "Welch's t-test"}.get,
                            key="table1:numeric", disabled=not with_tests)
 baseline = table_one(data, by, tests=with_tests, numeric_test=numeric_test, grouping_variable=view.compare_column)

@@ -2,7 +2,7 @@
 import streamlit as st
 
 import ui
-from ilp_core import complications, description, export, formatting
+from ilp_core import complications, description, display, export, formatting
 
 view = ui.header("Early complications")
 table = complications.complication_table(view.selected, view.labels, conf_level=view.settings.conf_level)
@@ -28,4 +28,5 @@ if view.selected["wieberdink_grade"].notna().any():
     st.subheader("Acute local toxicity (Wieberdink grade)")
     grades = description.category_counts(view.selected, "wieberdink_grade",
                                          view.labels if view.compare_by else None)
-    st.dataframe(grades.rename(columns={"value": "Grade"}), hide_index=True)
+    st.dataframe(display.category_display(grades, "Grade"), hide_index=True)
+    st.caption("Percentages of the patients with a recorded grade.")

@@ -8,10 +8,11 @@ import ui
 from ilp_core import bundle, charts, predictors, report, reproducibility
 
 view = ui.header("Export")
-result = ui.current_analysis(baseline_tests=bool(view.compare_by))
+result = ui.current_analysis()
 problems = view.cohort.problems
-model, model_problem = predictors.model_paragraph(view.selected, st.session_state.get("model_request"),
-                                                  conf_level=view.settings.conf_level)
+fitted_model, model_problem = predictors.refit(view.selected, st.session_state.get("model_request"),
+                                               conf_level=view.settings.conf_level)
+model = report.model_sentence(fitted_model.model, fitted_model.outcome.name) if fitted_model else ""
 
 st.subheader("Results")
 st.markdown(report.results_text(result))
@@ -37,7 +38,7 @@ st.subheader("Everything at once")
 settings_bytes = ui.settings_file()  # made now, in the script run: a download callable cannot read the session
 left, middle, right = st.columns(3)
 left.download_button("Results workbook (.xlsx)", lambda: bundle.results_workbook(
-    result, problems, source=view.source_name, synthetic=view.synthetic), file_name="ilp_results.xlsx",
+    result, problems, source=view.source_name, synthetic=view.synthetic, model=fitted_model), file_name="ilp_results.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore",
     icon=":material/table:", key="export:workbook")
 right.download_button("Settings (.json)", settings_bytes, file_name="ilp_settings.json", mime="application/json",
@@ -51,8 +52,9 @@ if built is None or built[0] != identity:
                      key="export:zip:build"):
         bar = middle.progress(0.0, text="Starting")
         data = bundle.results_zip(result, problems, source=view.source_name, synthetic=view.synthetic,
-                                  settings_json=settings_bytes, extra_text=model,
-                                  progress=lambda done, what: bar.progress(done, text=f"Making {what}"))
+                                  settings_json=settings_bytes, model=fitted_model,
+                                  progress=lambda done, what: bar.progress(done, text=f"Making {what}" if done < 1
+                                                                           else "Done"))
         bar.empty()
         st.session_state["export:zip:bytes"] = built = (identity, data)
 if built is not None and built[0] == identity:

@@ -8,24 +8,46 @@ from ilp_core.predictors import (NUMERIC_COVARIATES, OUTCOMES, ModelError, Model
 
 view = ui.header("Predictors", minimum=5)
 data, level = view.selected, view.settings.conf_level
-outcome = st.selectbox("Outcome", list(OUTCOMES), format_func=lambda k: OUTCOMES[k].label, key="predictors:outcome")
+
+
+def chosen_by_the_user() -> None:
+    """A widget here was changed by the user: the model they ask for is the one to report (a filter
+    that removes a covariate from the selection does not change what they asked for)."""
+    st.session_state["predictors:changed"] = True
+
+
+outcome = ui.persistent(st.selectbox, "Outcome", list(OUTCOMES), format_func=lambda k: OUTCOMES[k].label,
+                        key="predictors:outcome", default=next(iter(OUTCOMES)), valid=OUTCOMES.__contains__,
+                        on_change=chosen_by_the_user)
 options = covariate_options(data)
-chosen_now = st.session_state.get("predictors:covariates", [])
-st.session_state["predictors:covariates"] = [c for c in chosen_now if c in options]  # the selection may lack one
-chosen = st.multiselect("Covariates", list(options), format_func=options.get, key="predictors:covariates",
-                        placeholder="Choose one or more")
+asked = st.session_state.get("model_request")
+lacking = [c for c in (asked.covariates if asked else ()) if c not in options]
+if lacking:
+    st.info(f"{', '.join(lacking)}, chosen earlier, cannot enter a model for these patients (absent, or one value "
+            "only). The model below leaves it out; the Export page reports the model you chose once the selection "
+            "allows it.", icon=":material/info:")
+if any(c not in options for c in st.session_state.get("predictors:covariates", [])):  # this selection lacks one
+    st.session_state["predictors:covariates"] = [c for c in st.session_state["predictors:covariates"] if c in options]
+chosen = ui.persistent(st.multiselect, "Covariates", list(options), format_func=options.get,
+                       key="predictors:covariates", default=[], valid=lambda kept: all(c in options for c in kept),
+                       placeholder="Choose one or more", on_change=chosen_by_the_user)
 if not chosen:
+    if st.session_state.pop("predictors:changed", False):
+        st.session_state["model_request"] = None  # the user cleared the covariates: no model to report
     st.info("Choose covariates to see their hazard ratios.", icon=":material/tune:")
     st.stop()
 reference = {}
 categorical = [c for c in chosen if c not in NUMERIC_COVARIATES]
 for column, place in zip(categorical, st.columns(max(len(categorical), 1))):
     levels = reference_levels(data, column)
-    if st.session_state.get(f"predictors:ref:{column}") not in levels:
-        st.session_state[f"predictors:ref:{column}"] = levels[0]
-    reference[column] = place.selectbox(f"Reference for {options[column]}", levels, key=f"predictors:ref:{column}")
+    if st.session_state.get(f"predictors:ref:{column}", levels[0]) not in levels:
+        del st.session_state[f"predictors:ref:{column}"]
+    reference[column] = ui.persistent(place.selectbox, f"Reference for {options[column]}", levels,
+                                      key=f"predictors:ref:{column}", default=levels[0], valid=levels.__contains__,
+                                      on_change=chosen_by_the_user)
 request = ModelRequest(outcome, tuple(chosen), tuple(reference.items()))
-st.session_state["model_request"] = request  # the Export page refits it to its own selection
+if st.session_state.pop("predictors:changed", False) or st.session_state.get("model_request") is None:
+    st.session_state["model_request"] = request  # the Export page refits it to its own selection
 try:
     fitted = fit_outcome_model(data, request, conf_level=level)
 except ModelError as exc:

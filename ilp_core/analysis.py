@@ -46,7 +46,8 @@ class Analysis:
 
 def analyse(selected: pd.DataFrame, labels: pd.Series | None, settings: summaries.Settings, landmarks: list[float],
             *, n_loaded: int, n_rows: int, compare_by: str | None = None, filters: str = "",
-            baseline_tests: bool = False, grouping_variable: str | None = None) -> Analysis:
+            baseline_tests: bool = False, numeric_test: str = "mann-whitney",
+            grouping_variable: str | None = None) -> Analysis:
     """Curves, landmark estimates, tests, complications, Table 1 and the flow for ``selected``.
     ``grouping_variable`` is the column the groups come from (not tested against itself in Table 1)."""
     labels = labels if labels is not None else strata(selected, None)
@@ -66,6 +67,7 @@ def analyse(selected: pd.DataFrame, labels: pd.Series | None, settings: summarie
         settings, list(landmarks), len(selected), n_loaded, n_rows, filters, compare_by, curves, tests,
         complications.complication_table(selected, compared, conf_level=settings.conf_level),
         summaries.follow_up(selected, settings),
-        table_one(selected, compared, tests=baseline_tests, grouping_variable=grouping_variable),
+        table_one(selected, compared, tests=baseline_tests, numeric_test=numeric_test,
+                  grouping_variable=grouping_variable),
         flow.patient_flow(selected, n_rows=n_rows, n_selected_from=n_loaded if n_loaded != len(selected) else None),
     )

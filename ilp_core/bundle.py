@@ -98,20 +98,34 @@ def _ticks(curves: dict, analysis: Analysis, max_ticks: int = 9):
     return summaries.time_ticks(last, analysis.settings.time_unit, max_ticks)
 
 
-def results_workbook(analysis: Analysis, problems: pd.DataFrame, *, source: str, synthetic: bool = False) -> bytes:
+def _model_sentence(model) -> str:
+    return report.model_sentence(model.model, model.outcome.name) if model is not None else ""
+
+
+def results_workbook(analysis: Analysis, problems: pd.DataFrame, *, source: str, synthetic: bool = False,
+                     model=None) -> bytes:
     """xlsx bytes: About, Text, Estimates, Differences, Risk tables, Medians, Tests, Table 1,
-    Table 1 (numbers), Complications, Patient flow, Problems."""
+    Table 1 (numbers), Complications, Patient flow, Problems; with ``model`` (a
+    :class:`predictors.OutcomeModel` fitted to the same patients) its sentence in Text and the
+    sheets Model and Model, each alone."""
     book = Workbook()
     book.remove(book.active)
     _write(book, "About", _about(analysis, source, synthetic))
-    _write(book, "Text", pd.DataFrame({"section": ["Results", "Methods"],
-                                       "text": [report.results_text(analysis), report.methods_text(analysis)]}))
+    sections = {"Results": report.results_text(analysis), "Model": _model_sentence(model),
+                "Methods": report.methods_text(analysis)}
+    _write(book, "Text", pd.DataFrame({"section": [k for k, v in sections.items() if v],
+                                       "text": [v for v in sections.values() if v]}))
     for name, frame in _endpoint_frames(analysis).items():
         _write(book, name, frame, note="Estimates are proportions (0-1); times in " + analysis.settings.time_unit)
     _write(book, "Table 1", analysis.baseline.display, note=analysis.baseline.footnote)
     _write(book, "Table 1 (numbers)", analysis.baseline.rows)
     _write(book, "Complications", analysis.complications)
     _write(book, "Patient flow", analysis.flow)
+    if model is not None:
+        note = f"{model.model.method}; {model.model.n} patients, {model.model.events} events; " \
+               f"intervals at {100 * model.model.conf_level:g}%"
+        _write(book, "Model", model.model.table, note=note)
+        _write(book, "Model, each alone", model.single, note=note)
     _write(book, "Problems", problems)
     buffer = io.BytesIO()
     book.save(buffer)
@@ -149,14 +163,19 @@ def figures(analysis: Analysis, *, size: str = "slide", subtitle: str = "") -> d
 
 
 def results_zip(analysis: Analysis, problems: pd.DataFrame, *, source: str, synthetic: bool = False,
-                size: str = "slide", settings_json: bytes | None = None, extra_text: str = "",
+                size: str = "slide", settings_json: bytes | None = None, model=None,
                 progress: Callable[[float, str], None] | None = None) -> bytes:
-    """zip bytes: figures/<name>.png|svg|pdf, results.xlsx, results_and_methods.txt (with ``extra_text``,
-    e.g. a regression model's sentence, after the results) and settings.json when given.
-    ``progress(fraction done, what is being made)`` is called before each file."""
+    """zip bytes: figures/<name>.png|svg|pdf, results.xlsx, results_and_methods.txt and settings.json
+    when given; with ``model`` (fitted to the same patients) its forest plot and, after the results,
+    its sentence. ``progress(fraction done, what is being made)`` is called before each file."""
     subtitle = "Synthetic sample data: not real patients" if synthetic else ""
     report_progress = progress or (lambda fraction, what: None)
     charts_by_name = figures(analysis, size=size, subtitle=subtitle)
+    if model is not None:
+        ratio = "Subdistribution hazard ratio" if model.outcome.competing else "Hazard ratio"
+        charts_by_name["forest"] = charts.forest_plot(
+            model.model.table, title=model.outcome.label.split(" (")[0], subtitle=subtitle, size=size,
+            x_title=f"{ratio} ({100 * model.model.conf_level:g}% CI, log scale)")
     steps, done = len(charts_by_name) * len(export.FORMATS) + 2, 0
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -167,9 +186,11 @@ def results_zip(analysis: Analysis, problems: pd.DataFrame, *, source: str, synt
                 archive.writestr(f"figures/{name}.{fmt}", export.figure_bytes(spec, fmt))
                 done += 1
         report_progress(done / steps, "results.xlsx")
-        archive.writestr("results.xlsx", results_workbook(analysis, problems, source=source, synthetic=synthetic))
+        archive.writestr("results.xlsx", results_workbook(analysis, problems, source=source, synthetic=synthetic,
+                                                          model=model))
         report_progress((done + 1) / steps, "results_and_methods.txt")
-        results = report.results_text(analysis) + (f"\n\n{extra_text}" if extra_text else "")
+        sentence = _model_sentence(model)
+        results = report.results_text(analysis) + (f"\n\n{sentence}" if sentence else "")
         text = "RESULTS\n\n" + results + "\n\nMETHODS\n\n" + report.methods_text(analysis) + "\n"
         archive.writestr("results_and_methods.txt", text.encode("utf-8"))
         if settings_json is not None:

@@ -54,6 +54,18 @@ def _thin(table: pd.DataFrame, max_points: int = MAX_POINTS) -> pd.DataFrame:
     return kept
 
 
+def _close_bands(steps: pd.DataFrame) -> pd.DataFrame:
+    """Where the interval becomes undefined (a survival curve falling to 0), repeat the previous row
+    at that time, so the band of the step before it is drawn to its end instead of vanishing."""
+    undefined = steps.ci_lower.isna().to_numpy()
+    opens = np.flatnonzero(undefined[1:] & ~undefined[:-1]) + 1
+    if not len(opens):
+        return steps
+    carried = steps.iloc[opens - 1].assign(time=steps.time.to_numpy()[opens])
+    carried.index = steps.index[opens] - 0.5
+    return pd.concat([steps, carried]).sort_index().reset_index(drop=True)
+
+
 def curve_points(curves: dict, *, incidence: bool) -> pd.DataFrame:
     """One row per plotted step: ``stratum, time, estimate, ci_lower, ci_upper``, from time 0."""
     start = 0.0 if incidence else 1.0
@@ -61,7 +73,7 @@ def curve_points(curves: dict, *, incidence: bool) -> pd.DataFrame:
     for name, curve in curves.items():
         steps = _thin(curve.table)[["time", "estimate", "ci_lower", "ci_upper"]]
         origin = pd.DataFrame({"time": [0.0], "estimate": [start], "ci_lower": [start], "ci_upper": [start]})
-        frames.append(pd.concat([origin, steps], ignore_index=True).assign(stratum=name))
+        frames.append(_close_bands(pd.concat([origin, steps], ignore_index=True)).assign(stratum=name))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 

@@ -86,6 +86,31 @@ WIEBERDINK_WORDS = {roman: {roman.lower(), str(i), f"grade {roman.lower()}", f"g
 
 parse_flag = _lookup(FLAG_WORDS)
 parse_sex = _lookup(SEX_WORDS)
+_SPANISH_SEX = {"F": SEX_WORDS["F"] - {"v"} | {"m"}, "M": SEX_WORDS["M"] - {"m"} | {"v"}}
+parse_sex_hm = _lookup(_SPANISH_SEX)   # H/M (hombre/mujer, homem/mulher) and V/M (varón/mujer)
+_SPANISH_HEADERS = ("sexo", "genero", "género")
+_DUTCH_HEADERS = ("geslacht", "sekse")
+
+
+def sex_parser(raw: pd.Series, header) -> tuple[object, str]:
+    """The sex parser for this column, and a note when its one-letter codes needed reading.
+
+    "M" is male in English, German, French, Italian and Dutch, but *mujer* (female) in a Spanish
+    or Portuguese H/M or V/M column, where H is *hombre*/*homem* and V *varón*; "V" is female in
+    Dutch (*vrouw*). So a column holding H (and no F) reads M as female; one holding M and V but
+    neither F nor H follows its header's language (Sexo: Spanish; Geslacht: Dutch), and says so.
+    """
+    letters = {_plain(v) for v in raw.dropna().unique()} & {"f", "m", "h", "v", "w"}
+    name = _plain(header or "")
+    if "h" in letters and "f" not in letters:
+        return parse_sex_hm, "M read as mujer/mulher (female) and H as hombre/homem (male): this column codes H/M"
+    if {"m", "v"} <= letters and not letters & {"f", "h"}:
+        if any(word in name for word in _SPANISH_HEADERS):
+            return parse_sex_hm, "M read as mujer (female) and V as varón (male): a Spanish V/M column"
+        guess = "" if any(word in name for word in _DUTCH_HEADERS) else \
+            " (the header does not say which language; if V means varón, write the codes as H/M)"
+        return parse_sex, f"M read as man (male) and V as vrouw (female), Dutch M/V{guess}"
+    return parse_sex, ""
 parse_vital = _lookup(VITAL_WORDS)
 parse_limb = _lookup(LIMB_WORDS)
 parse_presentation = _lookup(PRESENTATION_WORDS)

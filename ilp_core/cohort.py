@@ -115,6 +115,12 @@ def _clean(table: pd.DataFrame, mapping: dict, date_order: str, log, today):
         if spec.kind == "date":
             order = orders.get(mapping.get(spec.name), "DMY")
             converted, failures = cleaning.convert(column, lambda v, o=order: cleaning.parse_date(v, o, today))
+        elif spec.kind == "sex":
+            parse, note = cleaning.sex_parser(column, mapping.get(spec.name))
+            converted, failures = cleaning.convert(column, parse, spec.values)
+            if note:
+                first = column.dropna().index[0]
+                log.add(first, mapping[spec.name], column[first], note, "warning")
         else:
             converted, failures = cleaning.convert(column, cleaning.PARSERS[spec.kind], spec.values)
         if failures:

@@ -46,10 +46,13 @@ class CumulativeIncidence:
                 f"on the {self.conf_type} scale")
 
     def at(self, times) -> pd.DataFrame:
-        """``time, estimate, std_err, ci_lower, ci_upper, n_risk`` at each requested time."""
+        """``time, estimate, std_err, ci_lower, ci_upper, n_risk`` at each requested time; past the
+        last follow-up NaN, unless every patient left by an event (then the last values hold)."""
         lower, upper = incidence_limits(np.zeros(1), np.zeros(1), 1.96, self.conf_type)
         origin = {"estimate": 0.0, "std_err": 0.0, "ci_lower": lower[0], "ci_upper": upper[0]}
-        return values_at(self.table, times, origin)
+        last = self.table.iloc[-1]
+        everyone_left_by_an_event = last.n_event + last.n_competing == last.n_risk
+        return values_at(self.table, times, origin, closed=bool(everyone_left_by_an_event))
 
 
 def _delta_variance(n, died, d1, surv, surv_before, incidence):

@@ -25,13 +25,15 @@ _READ_BEFORE = 1 - 100 * np.finfo(float).eps   # crr reads G at ftime * (1 - 100
 
 @dataclass(frozen=True)
 class CrrFit:
-    """coef, information, robust (sandwich) variance, iterations and crr's ``converged``."""
+    """coef, information, robust (sandwich) variance, iterations and crr's ``converged``;
+    ``diverging`` marks coefficients that keep running off when the iteration goes on."""
 
     coef: np.ndarray
     information: np.ndarray
     robust: np.ndarray
     iterations: int
     converged: bool
+    diverging: np.ndarray
 
 
 def censoring_survival(time: np.ndarray, status: np.ndarray) -> np.ndarray:
@@ -98,16 +100,18 @@ class _Model:
         return value, gradient, hessian, s0, mean, risk
 
 
-def _fit(model: _Model, p: int) -> tuple[np.ndarray, int, bool]:
+def _fit(model: _Model, beta: np.ndarray, iterations: int = MAX_ITERATIONS) -> tuple[np.ndarray, int, bool]:
     """crr's Newton iteration with Armijo step halving, as cmprsk 2.2-11 runs it."""
-    beta = np.zeros(p)
-    for iteration in range(MAX_ITERATIONS + 1):
+    for iteration in range(iterations + 1):
         value, gradient, hessian, *_ = model.derivatives(beta)
         if np.max(np.abs(gradient) * np.maximum(np.abs(beta), 1)) < max(abs(value), 1) * GTOL:
             return beta, iteration, True
-        if iteration == MAX_ITERATIONS:
+        if iteration == iterations:
             return beta, iteration, False
-        step = -np.linalg.solve(hessian, gradient)
+        try:
+            step = -np.linalg.solve(hessian, gradient)
+        except np.linalg.LinAlgError:
+            return beta, iteration, False
         trial = model.objective(beta + step)
         halvings = 0
         while not np.isfinite(trial) or trial > value + 1e-4 * float(step @ gradient):
@@ -168,8 +172,19 @@ def crr_fit(time, status, x, *, event: int = 1) -> CrrFit:
     time, status = np.asarray(time, float), np.asarray(status)
     x = np.asarray(x, float).reshape(len(time), -1)
     model = _Model(time, status, x, event)
-    beta, iterations, converged = _fit(model, x.shape[1])
+    beta, iterations, converged = _fit(model, np.zeros(x.shape[1]))
     _, _, information, *_ = model.derivatives(beta)
     influence = _influence(model, beta)
     inverse = np.linalg.inv(information)
-    return CrrFit(beta, information, inverse @ (influence.T @ influence) @ inverse, iterations, converged)
+    return CrrFit(beta, information, inverse @ (influence.T @ influence) @ inverse, iterations, converged,
+                  _diverging(model, beta, x) if not converged else np.zeros(x.shape[1], dtype=bool))
+
+
+def _diverging(model: _Model, beta: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Where crr stopped unconverged, go on (30 more steps, a diagnostic only: the reported numbers
+    stay R's): a coefficient that moves by more than 1 more and whose effect over one standard
+    deviation of its covariate passes e^5 is running off to infinity (monotone likelihood)."""
+    further, _, _ = _fit(model, beta.copy(), iterations=30)
+    spread = x.std(axis=0)
+    with np.errstate(invalid="ignore", over="ignore"):
+        return (np.abs(further - beta) > 1) & (np.abs(further) * spread > 5)

@@ -94,3 +94,12 @@ def model_display(table: pd.DataFrame, *, ratio: str, conf_level: float) -> pd.D
                      p_value(row.p_value) if estimable else DASH, ""))
     frame = pd.DataFrame(rows, columns=["Term", ratio, ci_label(conf_level), "p", "Note"])
     return frame if frame.Note.astype(bool).any() else frame.drop(columns="Note")
+
+
+def category_display(counts: pd.DataFrame, label: str) -> pd.DataFrame:
+    """:func:`description.category_counts` as shown: percentages with one decimal, blank for the
+    '(missing)' row (its patients are counted, not part of the denominator)."""
+    shown = counts.rename(columns={"value": label}).copy()
+    for column in [c for c in shown.columns if str(c).endswith("%")]:
+        shown[column] = shown[column].map(lambda v: "" if v != v else f"{v:.1f}")
+    return shown

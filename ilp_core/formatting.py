@@ -45,7 +45,9 @@ def time_value(value, digits: int = 1) -> str:
 
 
 def time_interval(lower, upper, digits: int = 1) -> str:
-    """'36.0 to 58.2', '36.0 to not reached'."""
+    """'36.0 to 58.2', '36.0 to not reached'; 'not estimable' when neither limit is reached."""
+    if _missing(lower) and _missing(upper):
+        return "not estimable"
     return f"{time_value(lower, digits)} to {time_value(upper, digits)}"
 
 
@@ -57,3 +59,11 @@ def ratio_with_ci(row, ratio: str, conf_level: float) -> str:
         return "not estimable"
     return (f"{ratio} {row.hazard_ratio:.2f} ({ci_label(conf_level)} {row.ci_lower:.2f} to {row.ci_upper:.2f}), "
             f"{p_value(row.p_value)}")
+
+
+def time_with_unit(value: float, unit: str) -> str:
+    """A landmark as a reader writes it: '12 months', '1 year', '0.5 years', '26.1 weeks', '365 days'."""
+    digits = 0 if unit == "days" else 1
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{value:.0f}"
+    singular = unit[:-1] if unit.endswith("s") else unit
+    return f"{text} {singular if text == '1' else unit}"

@@ -44,12 +44,17 @@ def _kind_from_values(values: pd.Series) -> str | None:
     return None
 
 
+def identifier_kind(header, values: pd.Series) -> str | None:
+    """What a column seems to hold if it identifies patients directly ('medical record numbers'),
+    judged by its header (in seven languages) or its values (e-mail addresses, phone numbers)."""
+    return _HEADERS.get(normalise_header(header)) or _kind_from_values(values)
+
+
 def identifier_columns(table: pd.DataFrame) -> dict[str, str]:
-    """``{header: what it seems to hold}`` for columns that look like direct identifiers, judged
-    by the header (in seven languages) or by the values (e-mail addresses, phone numbers)."""
+    """``{header: what it seems to hold}`` for columns that look like direct identifiers."""
     found = {}
     for header in table.columns:
-        kind = _HEADERS.get(normalise_header(header)) or _kind_from_values(table[header])
+        kind = identifier_kind(header, table[header])
         if kind:
             found[header] = kind
     return found

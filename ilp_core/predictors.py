@@ -95,17 +95,23 @@ def fit_outcome_model(data: pd.DataFrame, request: ModelRequest, *, conf_level: 
     return OutcomeModel(request, outcome, model, univariable(fit, frame, list(request.covariates), **arguments))
 
 
+def refit(data: pd.DataFrame, request: ModelRequest | None, *, conf_level: float) -> tuple[OutcomeModel | None, str]:
+    """The requested model refitted to ``data``: ``(model, "")``, or ``(None, why)`` when these
+    patients cannot support it (then reports leave it out and say why); ``(None, "")`` for no request."""
+    if request is None:
+        return None, ""
+    try:
+        return fit_outcome_model(data, request, conf_level=conf_level), ""
+    except ModelError as exc:
+        return None, str(exc)
+
+
 def model_paragraph(data: pd.DataFrame, request: ModelRequest | None, *, conf_level: float) -> tuple[str, str]:
     """The model sentence for the results text, refitted to ``data``: ``(sentence, "")``, or
     ``("", why)`` when these patients cannot support the model (then it is left out of the text)."""
     from .report import model_sentence
-    if request is None:
-        return "", ""
-    try:
-        fitted = fit_outcome_model(data, request, conf_level=conf_level)
-    except ModelError as exc:
-        return "", str(exc)
-    return model_sentence(fitted.model, fitted.outcome.name), ""
+    fitted, why = refit(data, request, conf_level=conf_level)
+    return (model_sentence(fitted.model, fitted.outcome.name), "") if fitted else ("", why)
 
 
 def request_from_settings(saved: dict | None) -> ModelRequest | None:

@@ -217,9 +217,13 @@ def fine_gray(data: pd.DataFrame, time: str, status: str, covariates: list[str],
         if method == "crr":
             fit = crr_fit(times, codes, values, event=event)
             coef, information, robust, converged = fit.coef, fit.information, fit.robust, fit.converged
+            running = fit.diverging & ~separated
+            separated = separated | fit.diverging
+            notes += [f"{column}: the coefficient runs off to infinity (the fit does not settle); not estimable"
+                      for column, flag in zip(x.columns, running) if flag]
             if not converged:
                 notes.append(f"crr did not converge in {fit.iterations} iterations (as R reports converged = FALSE); "
-                             "with a term that is not estimable this is expected, the others are as R prints them")
+                             "the terms marked not estimable are why, the others are as R prints them")
         else:
             coef, information, robust, converged = finegray_fit(times, codes, values, event)
         covariance = robust if variance == "robust" else np.linalg.inv(information)

@@ -14,7 +14,7 @@ import pandas as pd
 import scipy
 
 from .analysis import Analysis
-from .formatting import ci_label, p_value, percent, ratio_with_ci, time_interval, time_value
+from .formatting import ci_label, p_value, percent, ratio_with_ci, time_interval, time_value, time_with_unit
 from .intervals import PRESETS
 
 VERSION = "0.1.0"
@@ -31,7 +31,7 @@ def _with_ci(row, level: str) -> str:
 
 
 def _at_landmarks(table: pd.DataFrame, level: str, unit: str) -> str:
-    parts = [f"{_with_ci(row, level)} at {row.time:g} {unit}" for row in table.itertuples()]
+    parts = [f"{_with_ci(row, level)} at {time_with_unit(row.time, unit)}" for row in table.itertuples()]
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
@@ -39,6 +39,12 @@ def _groups(analysis: Analysis, endpoint: str):
     table = analysis.landmarks_table(endpoint)
     for name, part in table.groupby("stratum", sort=False):
         yield name, part
+
+
+def _listed(names: list[str]) -> str:
+    """'the A; the B; and the C' (the test names themselves hold commas)."""
+    names = [f"the {n}" for n in names]
+    return names[0] if len(names) == 1 else "; ".join(names[:-1]) + "; and " + names[-1]
 
 
 def _follow_up(analysis: Analysis) -> str:
@@ -57,8 +63,10 @@ def _test_sentence(result) -> str:
     if result.note:
         note = result.note.removeprefix("not computable: ")
         return f" {result.method[:1].upper() + result.method[1:]} was not computable: {note}."
+    left_out = (f" ({result.left_out} patient{'s' if result.left_out != 1 else ''} with no recorded value "
+                f"{'were' if result.left_out != 1 else 'was'} not tested)") if result.left_out else ""
     return (f" {result.method[:1].upper() + result.method[1:]}: chi-square {result.statistic:.2f} on {result.df} "
-            f"df, {p_value(result.p_value)}.")
+            f"df, {p_value(result.p_value)}{left_out}.")
 
 
 def results_text(analysis: Analysis) -> str:
@@ -67,7 +75,7 @@ def results_text(analysis: Analysis) -> str:
     level, unit = ci_label(s.conf_level), s.time_unit
     flow = dict(zip(analysis.flow.step, analysis.flow.n))
     n = analysis.n_selected
-    lines = [f"Of {n} patients treated with isolated limb perfusion"
+    lines = [f"Of {n} patient{'s' if n != 1 else ''} treated with isolated limb perfusion"
              + (f" (selected: {analysis.filters})" if analysis.filters else "")
              + f", the perfusion was completed in {flow['completed']} ({100 * flow['completed'] / n:.0f}%) and "
              f"{flow['surgery']} had a resection after a completed perfusion. " + _follow_up(analysis)]
@@ -110,14 +118,17 @@ def methods_text(analysis: Analysis) -> str:
         f"as a competing event, using the "
         + ("delta-method (Marubini-Valsecchi) variance" if s.cif_variance == "delta" else "variance of Gray (1988)")
         + f" and {level} confidence intervals on the {_SCALE[s.cif_conf_type]} scale of the incidence. Median "
-        f"follow-up was estimated with the reverse Kaplan-Meier method. Groups were compared with the log-rank test "
-        f"(survival) and Gray's test (cumulative incidence). The early severe complication rate (death, compartment "
-        f"syndrome or amputation for a treatment reaction within 30 days) is given with an exact Clopper-Pearson "
-        f"interval. ")
+        f"follow-up was estimated with the reverse Kaplan-Meier method. "
+        + (f"Groups defined by {analysis.compare_by.lower()} were compared with the log-rank test (survival) and "
+           f"Gray's test (cumulative incidence); patients with no recorded {analysis.compare_by.lower()} were "
+           f"described but not tested. " if analysis.compare_by else "")
+        + "The early severe complication rate (death, compartment syndrome or amputation for a treatment reaction "
+        "within 30 days) is given with an exact Clopper-Pearson interval. ")
     if analysis.baseline.tests is not None and len(analysis.baseline.tests):
-        used = sorted(t for t in set(analysis.baseline.tests.test) if not t.startswith(("not computable", "no test")))
+        used = [t for t in dict.fromkeys(analysis.baseline.tests.test)
+                if not t.startswith(("not computable", "no test"))]
         if used:
-            text += f"Baseline characteristics were compared with the {', '.join(used)}. "
+            text += f"Baseline characteristics were compared with {_listed(used)}. "
     if preset is not None:
         text += f"Conventions followed: {preset.name}. "
     text += (f"Analyses used ILP outcomes {VERSION} (ilp_core) with Python {platform.python_version()}, NumPy "

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .identifiers import identifier_kind
 from .schema import FIELD_NAMES
 
 # Schema fields offered as filters and strata, with the labels clinicians read.
@@ -37,13 +38,18 @@ def as_labels(values: pd.Series) -> pd.Series:
 def category_columns(data: pd.DataFrame) -> dict[str, str]:
     """``{column: label}`` of the columns patients can be filtered or grouped by:
     the schema's categories that hold any value, then the user's extra columns with
-    at most 25 distinct values."""
+    at most 25 distinct values, leaving out any that identifies patients (a record number,
+    a name, an e-mail: they must not reach a filter description, a legend or a settings file)
+    or holds a different value for every patient (a code, not a category)."""
     columns = {c: label for c, label in CATEGORY_FIELDS.items() if c in data and data[c].notna().any()}
     for column in data.columns:
         if column in FIELD_NAMES or column == "source_row":
             continue
-        distinct = data[column].dropna().nunique()
-        if 1 <= distinct <= _MAX_LEVELS:
+        known = data[column].dropna()
+        distinct = known.nunique()
+        if not 1 <= distinct <= _MAX_LEVELS or (distinct == len(known) and distinct > 5):
+            continue
+        if identifier_kind(column, pd.Series(known.unique())) is None:
             columns[column] = str(column)
     return columns
 

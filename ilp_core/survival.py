@@ -53,9 +53,10 @@ class KaplanMeier:
                 f"interval on the {self.conf_type} scale")
 
     def at(self, times) -> pd.DataFrame:
-        """``time, estimate, std_err, ci_lower, ci_upper, n_risk`` at each requested time."""
+        """``time, estimate, std_err, ci_lower, ci_upper, n_risk`` at each requested time; past the
+        last follow-up NaN, unless the curve reached 0 (then 0 for ever)."""
         origin = {"estimate": 1.0, "std_err": 0.0, "ci_lower": 1.0, "ci_upper": 1.0}
-        return values_at(self.table, times, origin)
+        return values_at(self.table, times, origin, closed=bool(self.table.estimate.iloc[-1] == 0))
 
 
 def _time_reaching(time: np.ndarray, curve: np.ndarray, p: float = 0.5) -> float:

@@ -265,3 +265,75 @@ def test_zip_is_built_on_request_and_rebuilt_when_the_selection_changes(app):
     assert not app.exception and "export:zip" in keys()
     widget(app, "multiselect", "filter:limb:").set_value(["upper"]).run()
     assert "export:zip" not in keys()  # the zip of 34 patients is not offered for 13
+
+
+def test_predictors_choices_survive_other_pages_and_clearing_them_removes_the_model(app):
+    app.switch_page("app_pages/predictors.py").run()
+    app.selectbox(key="predictors:outcome").set_value("amputation").run()
+    app.multiselect(key="predictors:covariates").set_value(["age_years", "ilp_completed"]).run()
+    app.switch_page("app_pages/export.py").run()
+    assert any(m.value.startswith("In the Fine-Gray model for amputation") for m in app.markdown)
+    app.switch_page("app_pages/predictors.py").run()
+    assert app.selectbox(key="predictors:outcome").value == "amputation"
+    assert app.multiselect(key="predictors:covariates").value == ["age_years", "ilp_completed"]
+    app.multiselect(key="predictors:covariates").set_value([]).run()
+    app.switch_page("app_pages/export.py").run()
+    assert not any("model for" in m.value for m in app.markdown)
+
+
+def test_conventions_survive_an_upload_that_cannot_be_loaded_yet(app):
+    app.selectbox(key="preset").set_value("SPSS").run()
+    app.selectbox(key="conf_level").set_value(0.99).run()
+    app.selectbox(key="time_unit").set_value("years").run()
+    app.text_input(key="landmarks").set_value("6, 36").run()
+    app.switch_page("app_pages/data.py").run()
+    unusable = workbook([[h for h in ENGLISH if h != "Date last FU"], patient("P1")[:-1]])
+    app.file_uploader(key="upload").set_value(("first.xlsx", unusable, XLSX)).run()
+    assert app.error and "This workbook can't be analysed yet" in app.sidebar.error[0].value
+    good = workbook([ENGLISH, patient("P1"), patient("P2", sex="M")])
+    app.file_uploader(key="upload").set_value(("second.xlsx", good, XLSX)).run()
+    assert selected(app) == "2 of 2"
+    assert (app.selectbox(key="preset").value, app.selectbox(key="conf_level").value,
+            app.selectbox(key="time_unit").value, app.text_input(key="landmarks").value) == \
+        ("SPSS", 0.99, "years", "6, 36")
+
+
+def test_a_saved_age_range_beyond_these_patients_is_clipped_or_reported(app):
+    import ilp_core as core
+    from ilp_core import reproducibility
+    sample = core.load_cohort(SAMPLE)
+    for age_range, expect in (([10, 200], None), ([100, 120], "age range 100-120 (these patients are 22-97")):
+        document = reproducibility.settings_document(
+            source="Synthetic sample cohort", sheet="cohort", header_row=None, mapping=sample.mapping,
+            date_order="auto", filters={}, age_range=age_range, compare_by="limb", preset="R survival",
+            conf_level=0.95, time_unit="months", landmarks=[12], data=sample.data)
+        app.switch_page("app_pages/export.py").run()
+        app.file_uploader(key="export:load").set_value(
+            ("s.json", reproducibility.settings_json(document), "application/json")).run()
+        app.button(key="export:apply").click().run()
+        assert not app.exception, app.exception
+        assert selected(app) == "34 of 34"
+        warnings = [w.value for w in app.warning]
+        assert (expect is None and not any(w.startswith("Not applied") for w in warnings)) or \
+            any(w.startswith(f"Not applied: {expect}") for w in warnings)
+
+
+def test_a_saved_model_these_data_cannot_hold_is_reported_not_applied(app):
+    import ilp_core as core
+    from ilp_core import reproducibility
+    sample = core.load_cohort(SAMPLE)
+    for model, said in (({"outcome": "overall_survival", "covariates": ["bmi", "age_years"], "reference": {}},
+                         "Not applied: model: bmi (not in these data)"),
+                        ({"outcome": "cure", "covariates": ["age_years"], "reference": {}},
+                         "Not applied: model for outcome 'cure'")):
+        document = reproducibility.settings_document(
+            source="Synthetic sample cohort", sheet="cohort", header_row=None, mapping=sample.mapping,
+            date_order="auto", filters={}, age_range=None, compare_by=None, preset="R survival", conf_level=0.95,
+            time_unit="months", landmarks=[12], data=sample.data, model=model)
+        app.switch_page("app_pages/export.py").run()
+        app.file_uploader(key="export:load").set_value(
+            ("s.json", reproducibility.settings_json(document), "application/json")).run()
+        app.button(key="export:apply").click().run()
+        assert not app.exception
+        assert any(w.value.startswith(said) for w in app.warning), [w.value for w in app.warning]
+        assert not any("every number will match" in s.value for s in app.success)

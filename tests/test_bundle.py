@@ -165,3 +165,17 @@ def test_same_settings_give_identical_tables(cohort):
     for endpoint in first.curves:
         pd.testing.assert_frame_equal(first.landmarks_table(endpoint), second.landmarks_table(endpoint))
     assert first.landmarks_table("overall_survival").time.tolist() == [1.0, 2.0, 1.0, 2.0]
+
+
+def test_the_model_travels_with_the_workbook_and_the_zip(result, cohort):
+    from ilp_core import predictors
+    model = predictors.fit_outcome_model(cohort.data, predictors.ModelRequest("overall_survival", ("age_years",)),
+                                         conf_level=0.95)
+    book = openpyxl.load_workbook(io.BytesIO(bundle.results_workbook(result, cohort.problems, source="s",
+                                                                     model=model)))
+    assert {"Model", "Model, each alone"} <= set(book.sheetnames)
+    sections = {row[0]: row[1] for row in book["Text"].iter_rows(min_row=2, values_only=True)}
+    assert sections["Model"].startswith("In the Cox model for overall survival (n = 34")
+    archive = zipfile.ZipFile(io.BytesIO(bundle.results_zip(result, cohort.problems, source="s", model=model)))
+    assert {"figures/forest.png", "figures/forest.svg", "figures/forest.pdf"} <= set(archive.namelist())
+    assert "In the Cox model for overall survival" in archive.read("results_and_methods.txt").decode()

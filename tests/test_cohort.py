@@ -287,3 +287,20 @@ def test_direct_identifiers_are_flagged_without_echoing_them():
     assert "seems to hold patient names" in flagged.message.iloc[0]
     assert "e-mail addresses" in flagged.message.iloc[3]
     assert len(cohort.data) == 2  # a warning: the rows are still analysed
+
+
+@pytest.mark.parametrize("header, codes, expected, note", [
+    ("Sexo", ["H", "M", "M"], ["M", "F", "F"], "this column codes H/M"),
+    ("Sexo", ["V", "M", "M"], ["M", "F", "F"], "a Spanish V/M column"),
+    ("Geslacht", ["V", "M", "M"], ["F", "M", "M"], "Dutch M/V"),
+    ("Sex", ["F", "M", "M"], ["F", "M", "M"], None),
+])
+def test_one_letter_sex_codes_are_read_as_the_column_uses_them(header, codes, expected, note):
+    # "M" is mujer (female) in a Spanish H/M column and male everywhere else; reading it one way for
+    # every column turned every woman of a Spanish unit into a man, silently.
+    rows = [[header if h == "Sex" else h for h in ENGLISH]] + [patient(f"P{i}", sex=code)
+                                                               for i, code in enumerate(codes)]
+    cohort = core.load_cohort(workbook(rows))
+    assert cohort.data.sex.tolist() == expected
+    notes = cohort.problems[cohort.problems.column == header].message.tolist()
+    assert (note is None and not notes) or any(note in n for n in notes)

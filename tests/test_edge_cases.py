@@ -73,8 +73,18 @@ def test_at_reads_right_continuous_steps_and_is_nan_past_follow_up():
     assert got.columns.tolist() == ["time", "estimate", "std_err", "ci_lower", "ci_upper", "n_risk"]
     np.testing.assert_allclose(got.estimate[:5], [1, 0.75, 0.75, 0.5, 0])
     np.testing.assert_array_equal(got.n_risk[:5], [4, 4, 3, 3, 1])
-    assert got.iloc[5].isna().drop("time").all()
     assert got.iloc[0][["std_err", "ci_lower", "ci_upper"]].tolist() == [0, 1, 1]
+    # the curve reached 0 at 4: it stays 0, nobody at risk (R: summary(fit, times = 4.01, extend = TRUE))
+    assert got.iloc[5].estimate == 0 and got.iloc[5].n_risk == 0
+    censored_last = core.kaplan_meier([1, 2, 2, 4], [1, 1, 0, 0]).at([4.01])
+    assert censored_last.iloc[0].isna().drop("time").all()  # ended by a censoring: unknown past it
+
+
+def test_incidence_past_follow_up_is_known_only_when_everyone_left_by_an_event():
+    closed = core.cumulative_incidence([1, 2, 3], [1, 2, 1]).at([24])
+    assert closed.estimate.iloc[0] == pytest.approx(2 / 3) and closed.n_risk.iloc[0] == 0
+    open_ = core.cumulative_incidence([1, 2, 3], [1, 2, 0]).at([24])
+    assert np.isnan(open_.estimate.iloc[0])
 
 
 def test_incidence_at_time_zero_before_any_event():

@@ -52,3 +52,14 @@ def test_risk_table_is_aligned_data_under_the_plot(figure):
     plot, table = spec["vconcat"]
     assert spec["resolve"]["scale"]["x"] == "shared"
     assert table["encoding"]["y"]["axis"]["minExtent"] == plot["layer"][1]["encoding"]["y"]["axis"]["minExtent"]
+
+
+def test_the_band_reaches_the_step_where_a_curve_falls_to_zero():
+    # At S = 0 the interval is undefined; the band of the step before it must still be drawn to its end
+    # (it vanished from 31 to 62 months on the sample's lower-limb curve).
+    import ilp_core as core
+    from ilp_core import charts
+    points = charts.curve_points({"a": core.kaplan_meier([1, 2, 3, 4], [1, 0, 1, 1])}, incidence=False)
+    last = points[points.time == 4.0]
+    assert len(last) == 2 and last.ci_lower.notna().iloc[0] and last.ci_lower.isna().iloc[1]
+    assert last.estimate.tolist() == [0.375, 0.0]

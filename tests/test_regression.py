@@ -249,3 +249,18 @@ def test_finegray_expansion_is_counted_and_refused_before_it_is_built():
                          "age": rng.normal(60, 10, n)})
     with pytest.raises(ValueError, match=r"needs [\d,]+ rows \(more than 200,000\); use method='crr'"):
         fine_gray(data, "time", "status", ["age"], method="finegray")
+
+
+def test_a_crr_term_running_off_to_infinity_is_not_estimable():
+    # Sample, amputation ~ histology + surgery + tumour size: crr stops after 10 iterations with surgery at
+    # -22 (SE 0.9): it was printed "SHR 0.00 (99% CI 0.00 to 0.00), p < 0.001", a finding it is not.
+    import ilp_core as core
+    from ilp_core import predictors, report
+    from sample_path import SAMPLE
+    data = core.load_cohort(SAMPLE).data
+    fitted = predictors.fit_outcome_model(
+        data, predictors.ModelRequest("amputation", ("histology", "surgery", "tumor_size_cm")), conf_level=0.99)
+    table = fitted.model.table.set_index("term")
+    assert not table.loc["surgery: yes vs no", "estimable"] and table.loc["tumor_size_cm", "estimable"]
+    sentence = report.model_sentence(fitted.model, fitted.outcome.name)
+    assert "surgery: yes vs no: not estimable" in sentence and "0.00 to 0.00" not in sentence

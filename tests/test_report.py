@@ -67,8 +67,12 @@ def test_methods_name_every_choice(data):
         "cmprsk / tidycmprsk / EZR": ["on the log-log scale", "variance of Gray (1988)"],
         "SPSS": ["on the linear (plain) scale"],
     }.items():
-        text = report.methods_text(run(data, settings=summaries.Settings.from_preset(preset, 0.9, "years")))
+        settings = summaries.Settings.from_preset(preset, 0.9, "years")
+        text = report.methods_text(run(data, "limb", settings=settings))
         for phrase in phrases + ["reported in years", "90% pointwise", "Aalen-Johansen", "reverse Kaplan-Meier",
-                                 "log-rank test", "Gray's test", "Clopper-Pearson", f"ILP outcomes {report.VERSION}",
-                                 "30.4375 days", f"Conventions followed: {preset}."]:
+                                 "Groups defined by limb were compared with the log-rank test", "Gray's test",
+                                 "Clopper-Pearson", f"ILP outcomes {report.VERSION}", "30.4375 days",
+                                 f"Conventions followed: {preset}."]:
             assert phrase in text, (preset, phrase)
+        alone = report.methods_text(run(data, settings=settings))
+        assert "log-rank" not in alone and "Groups" not in alone  # nothing was compared: no test is named

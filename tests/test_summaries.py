@@ -134,3 +134,12 @@ def test_category_percentages_leave_out_the_missing_like_table_one(data):
     assert counts.loc["II", "%"] == round(100 * counts.loc["II", "n"] / known, 1)
     rows = table_one(data).rows
     assert rows[(rows.variable == "wieberdink_grade") & (rows.level == "II")].percent.round(1).item() == counts.loc["II", "%"]
+
+
+def test_columns_that_identify_patients_are_not_offered_as_categories(data):
+    extra = data.assign(MRN=[str(1486700 + i) for i in range(34)][:34], Hospital=["A", "B"] * 17,
+                        Study_code=[f"S{i}" for i in range(34)], Email=["a@b.org", "c@d.org"] * 17)
+    small = extra.iloc[:20]  # 20 patients: every column above has at most 25 distinct values
+    columns = selection.category_columns(small)
+    assert "Hospital" in columns
+    assert not {"MRN", "Study_code", "Email"} & set(columns)
