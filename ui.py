@@ -209,9 +209,8 @@ def _filters(data: pd.DataFrame, columns: dict[str, str], token: str) -> selecti
     schema = {c: l for c, l in columns.items() if c in selection.CATEGORY_FIELDS}
     extra = {c: l for c, l in columns.items() if c not in selection.CATEGORY_FIELDS}
     choices = {}
-    active = sum(bool(st.session_state.get(f"filter:{c}:{token}")) for c in columns)
-    label = f"Filters ({active} active)" if active else "Filters"
-    with st.sidebar.expander(label, icon=":material/filter_alt:", expanded=False):
+    # one label whatever is chosen: an expander whose label changes is a new one, and it closed after every choice
+    with st.sidebar.expander("Filters", icon=":material/filter_alt:", expanded=False):
         for column, label in schema.items():
             choices[column] = tuple(st.multiselect(label, selection.levels(data, column), placeholder="All",
                                                    key=f"filter:{column}:{token}"))

@@ -118,6 +118,8 @@ def logrank_test(time, event, group, *, rho: float = 0, timefix: bool = True) ->
     table = pd.DataFrame({"group": labels, "n": np.bincount(groups, minlength=k),
                           "observed": observed, "expected": expected})
     tested = np.flatnonzero(expected > 0)
+    if not d.sum():
+        return TestResult(float("nan"), 0, float("nan"), name, table, "not computable: no events in any group")
     if len(tested) < 2:
         return TestResult(float("nan"), 0, float("nan"), name, table,
                           "not computable: fewer than two groups have subjects at risk at an event time")
