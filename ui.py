@@ -395,17 +395,45 @@ def landmark_section(curves: dict, *, key: str, what: str) -> pd.DataFrame:
     return table
 
 
+def selection_key() -> tuple:
+    """What identifies the patients and groups in view: the workbook, how it was loaded, the filters
+    and the comparison (the key of this session's caches; the data themselves are not hashed)."""
+    current = view()
+    return (source()["digest"], repr(st.session_state.get("cohort_key")), repr(current.filter_spec),
+            current.compare_by, current.compare_column)
+
+
+@st.cache_data(scope="session", max_entries=8, show_spinner="Computing the report")
+def _analysis(key: tuple, _current: View, tests: bool, numeric_test: str):
+    from ilp_core.analysis import analyse
+    return analyse(_current.selected, _current.labels, _current.settings, _current.landmarks,
+                   n_loaded=len(_current.cohort.data), n_rows=_current.cohort.n_rows,
+                   compare_by=_current.compare_by, filters=_current.filters, baseline_tests=tests,
+                   numeric_test=numeric_test, grouping_variable=_current.compare_column)
+
+
 def current_analysis():
     """Everything the Export page and the downloads report, for the current selection; Table 1 has
-    p-values when the Cohort page shows them (and a comparison is chosen)."""
-    from ilp_core.analysis import analyse
+    p-values when the Cohort page shows them (and a comparison is chosen). Kept for this session
+    only, per selection and conventions: exact Fisher tests can take seconds."""
     current = view()
     tests = bool(current.compare_by) and bool(st.session_state.get("table1:tests:kept", False))
-    return analyse(current.selected, current.labels, current.settings, current.landmarks,
-                   n_loaded=len(current.cohort.data), n_rows=current.cohort.n_rows,
-                   compare_by=current.compare_by, filters=current.filters, baseline_tests=tests,
-                   numeric_test=st.session_state.get("table1:numeric:kept", "mann-whitney"),
-                   grouping_variable=current.compare_column)
+    numeric = st.session_state.get("table1:numeric:kept", "mann-whitney")
+    key = selection_key() + (repr(current.settings), tuple(current.landmarks))
+    return _analysis(key, current, tests, numeric)
+
+
+@st.cache_data(scope="session", max_entries=8, show_spinner="Computing Table 1")
+def _table_one(key: tuple, _data: pd.DataFrame, _labels, tests: bool, numeric_test: str, grouping_variable):
+    from ilp_core.table_one import table_one
+    return table_one(_data, _labels, tests=tests, numeric_test=numeric_test, grouping_variable=grouping_variable)
+
+
+def baseline_table(tests: bool, numeric_test: str):
+    """Table 1 of the current selection (by the compared groups if any), kept for this session."""
+    current = view()
+    labels = current.labels if current.compare_by else None
+    return _table_one(selection_key(), current.selected, labels, tests, numeric_test, current.compare_column)
 
 
 def test_line(result) -> None:

@@ -4,7 +4,6 @@ import streamlit as st
 import ui
 from ilp_core import description, display, export, formatting, selection, summaries
 from ilp_core.flow import flow_chart, patient_flow
-from ilp_core.table_one import table_one
 
 view = ui.header("Cohort")
 data = view.selected
@@ -43,7 +42,7 @@ numeric_test = ui.persistent(right.radio, "Numbers compared with", ["mann-whitne
                              horizontal=True,
                            format_func={"mann-whitney": "Mann-Whitney U", "t-test": "Welch's t-test"}.get,
                            key="table1:numeric", disabled=not with_tests)
-baseline = table_one(data, by, tests=with_tests, numeric_test=numeric_test, grouping_variable=view.compare_column)
+baseline = ui.baseline_table(with_tests, numeric_test)
 st.dataframe(baseline.display, hide_index=True)
 st.caption(baseline.footnote)
 st.download_button("Table 1 CSV", lambda: export.csv_bytes(baseline.display), file_name="table1.csv",

@@ -192,7 +192,9 @@ def coxph_fit(time, status, x, *, weight=None, start=None, timefix: bool = True)
         new_loglik, score, information = terms(new_beta)
         ldl, kept = _ldl(information, TOLER_CHOLESKY)
         finite = np.isfinite(new_loglik) and np.isfinite(score).all() and np.isfinite(information).all()
-        if finite and abs(1 - best / new_loglik) <= EPS:
+        with np.errstate(divide="ignore", invalid="ignore"):  # a log-likelihood of exactly 0: 0/0, as in R's C
+            change = abs(1 - np.float64(best) / np.float64(new_loglik))
+        if finite and change <= EPS:
             beta, best, converged = new_beta, new_loglik, True
             break
         if not finite or new_loglik < best:  # not improving: step back towards the last good beta

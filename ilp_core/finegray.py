@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ._risk_sets import merge_near_ties
 from .cox import coxph_fit
 
 MAX_ROWS = 200_000
@@ -84,13 +85,17 @@ def _efron_information_and_residuals(start, stop, status, weight, x, coef):
 
 
 def finegray_fit(time, status, values, event: int = 1):
-    """survival::finegray + coxph: (coef, information, robust variance, converged). The robust
-    variance is coxph's default for these non-integer weights: each expanded row its own cluster."""
-    expanded = finegray_rows(time, status, event)
+    """survival::finegray + coxph: (coef, information, coxph's default variance, converged). Times
+    closer than R's timefix tolerance are merged first, as finegray does. With weights that are not
+    whole numbers coxph's default variance is the robust one (each expanded row its own cluster);
+    when every weight is 1 (no censoring between events) it is the inverse information."""
+    expanded = finegray_rows(merge_near_ties(np.asarray(time, float)), status, event)
     rows = values[expanded.row.to_numpy()]
     start, stop = expanded.start.to_numpy(), expanded.stop.to_numpy()
     status_rows, weight = expanded.status.to_numpy(), expanded.weight.to_numpy()
     fit = coxph_fit(stop, status_rows, rows, weight=weight, start=start, timefix=False)
     information, residuals = _efron_information_and_residuals(start, stop, status_rows, weight, rows, fit.coef)
+    if np.all(weight == np.round(weight)):
+        return fit.coef, information, np.linalg.inv(information), fit.converged
     influence = (weight[:, None] * residuals) @ np.linalg.inv(information)
     return fit.coef, information, influence.T @ influence, fit.converged

@@ -118,7 +118,8 @@ def request_from_settings(saved: dict | None) -> ModelRequest | None:
     """A ModelRequest from a settings file's ``model`` entry (already type-checked), or None."""
     if not saved or saved.get("outcome") not in OUTCOMES:
         return None
-    return ModelRequest(saved["outcome"], tuple(saved["covariates"]), tuple(saved.get("reference", {}).items()))
+    return ModelRequest(saved["outcome"], tuple(dict.fromkeys(saved["covariates"])),
+                        tuple(saved.get("reference", {}).items()))
 
 
 def request_for_settings(request: ModelRequest | None) -> dict | None:

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
+from ._inputs import as_codes, as_event_flags, as_times, check_conf_level
 from .cox import coxph_fit
 from .crr import crr_fit
 from .finegray import finegray_fit
@@ -61,7 +62,7 @@ class RegressionResult:
 def _wald_table(terms, coef: np.ndarray, se: np.ndarray, conf_level: float, estimable: np.ndarray) -> pd.DataFrame:
     """term, coef, std_err, hazard ratio exp(b), limits exp(b -/+ z se), p = 2 (1 - Phi(|b| / se)),
     and whether the term is estimable (NaN hazard ratio, limits and p where it is not)."""
-    z = norm.ppf(1 - (1 - conf_level) / 2)
+    z = norm.ppf(1 - (1 - check_conf_level(conf_level)) / 2)
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         lower, upper = np.exp(coef - z * se), np.exp(coef + z * se)
         # an interval that overflows to infinity or underflows to 0 has no information: not estimable
@@ -81,6 +82,9 @@ def design_matrix(data: pd.DataFrame, covariates: list[str], reference: dict | N
     rows used (those with every covariate known).
     """
     reference = reference or {}
+    twice = sorted({name for name in covariates if list(covariates).count(name) > 1})
+    if twice:
+        raise ValueError(f"each covariate can enter a model once; {', '.join(map(repr, twice))} is listed twice")
     parts, terms = [], {}
     for name in covariates:
         values = data[name]
@@ -130,9 +134,12 @@ def _warnings(x: pd.DataFrame, event: np.ndarray, separated: np.ndarray) -> list
     return notes
 
 
-def _complete(data: pd.DataFrame, covariates: list[str], reference: dict | None, outcome: str):
-    """The design matrix on the patients with every covariate known; ModelError if nothing is left."""
+def _complete(data: pd.DataFrame, covariates: list[str], reference: dict | None, outcome: str,
+              time: str, status: str):
+    """The design matrix on the patients with the time, status and every covariate known (as R's
+    na.omit); ModelError if nothing is left."""
     x, terms, complete = design_matrix(data, covariates, reference)
+    complete &= data[time].notna() & data[status].notna()
     if not complete.any():
         raise ModelError("no patient has every chosen covariate recorded; choose other covariates")
     if x.shape[1] == 0:
@@ -158,17 +165,17 @@ def cox_regression(data: pd.DataFrame, time: str, event: str, covariates: list[s
         (default: the first level in sorted order).
     conf_level : level of the intervals.
     """
-    x, terms, complete = _complete(data, covariates, reference, event)
-    times = data.loc[complete, time].to_numpy(float)
-    events = data.loc[complete, event].to_numpy(float)
+    x, terms, complete = _complete(data, covariates, reference, event, time, event)
+    times = as_times(data.loc[complete, time], time)
+    events = as_event_flags(data.loc[complete, event], event).astype(float)
     fit = coxph_fit(times, events, x.to_numpy(float))
     separated = _separated(x, events, terms)
     estimable = ~(separated | fit.infinite | fit.singular)
     notes = _warnings(x, events, separated)
     notes += [f"{column}: the coefficient runs off to infinity (R: \"Loglik converged before variable\"); "
               "not estimable" for column, flag in zip(x.columns, fit.infinite & ~separated) if flag]
-    notes += [f"{column}: set aside as collinear with the other covariates; not estimable"
-              for column, flag in zip(x.columns, fit.singular) if flag]
+    notes += [f"{column}: no information to estimate it (collinear with other covariates, or nobody else at risk "
+              "when the events happened); not estimable" for column, flag in zip(x.columns, fit.singular) if flag]
     if not fit.converged:
         notes.append(f"the fit did not converge in {fit.iterations} iterations (R: \"Ran out of iterations\"); "
                      "the estimates are unreliable")
@@ -207,8 +214,9 @@ def fine_gray(data: pd.DataFrame, time: str, status: str, covariates: list[str],
     if variance not in FINE_GRAY_VARIANCES:
         raise ValueError(f"variance must be one of {', '.join(map(repr, FINE_GRAY_VARIANCES))}; got {variance!r}")
     codes_all = (data[status] == event).astype(int)
-    x, terms, complete = _complete(data.assign(_has_event=codes_all), covariates, reference, "_has_event")
-    times, codes = data.loc[complete, time].to_numpy(float), data.loc[complete, status].to_numpy()
+    x, terms, complete = _complete(data.assign(_has_event=codes_all), covariates, reference, "_has_event", time,
+                                   status)
+    times, codes = as_times(data.loc[complete, time], time), as_codes(data.loc[complete, status], status)
     values = x.to_numpy(float)
     events = (codes == event).astype(float)
     separated = _separated(x, events, terms)
@@ -234,8 +242,8 @@ def fine_gray(data: pd.DataFrame, time: str, status: str, covariates: list[str],
                      "or too few events)")
     label = {("crr", "robust"): "R cmprsk::crr, robust (sandwich) standard errors",
              ("crr", "model"): "R cmprsk::crr likelihood, model-based standard errors",
-             ("finegray", "robust"): "R survival::finegray + weighted coxph (Efron ties), coxph's robust "
-                                     "standard errors",
+             ("finegray", "robust"): "R survival::finegray + weighted coxph (Efron ties), coxph's default "
+                                     "standard errors (robust when the weights are not whole numbers)",
              ("finegray", "model"): "R survival::finegray + weighted coxph (Efron ties), model-based standard "
                                     "errors"}[(method, variance)]
     return RegressionResult(_wald_table(x.columns, coef, se, conf_level, ~separated), len(times), int(events.sum()),

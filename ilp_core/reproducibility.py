@@ -3,9 +3,10 @@
 The settings file holds the column mapping, sheet, header row, date order, filters,
 comparison, conventions, landmark times and the regression model, plus one short hash per
 patient of the values analysed, so loading it with next month's workbook says which patients
-were added, removed or edited. A file people share must not identify patients: patient codes
-appear only as keyed hashes (HMAC-SHA256 with a random salt kept in the file), and the
-current workbook's own codes name what changed.
+were added, removed or edited. A file people share must not identify patients: a patient appears
+only as an HMAC-SHA256, keyed by a random salt kept in the file, of their code together with their
+perfusion date, so confirming a guessed code also needs that patient's perfusion date (data the
+file does not hold); the current workbook's own codes name what changed.
 
 Reading a file checks every value against what the app offers (a closed set, or a type and
 range); what fails is dropped and listed in ``not_applied``, never applied silently.
@@ -17,6 +18,7 @@ import hashlib
 import hmac
 import json
 import math
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -33,6 +35,7 @@ DATE_ORDERS = ("auto", "DMY", "MDY", "YMD")
 HEADER_ROWS = range(1, 31)
 MAX_BYTES = 20 * 2 ** 20
 MAX_LANDMARKS = 20
+_HASH = re.compile(r"^[0-9a-f]{16}$")
 _KEYS = {"format", "version", "saved", "source", "sheet", "header_row", "mapping", "date_order", "filters",
          "age_range", "compare_by", "preset", "conf_level", "time_unit", "landmarks", "data"}
 
@@ -56,12 +59,20 @@ def _keyed(salt: str, text: str) -> str:
     return hmac.new(salt.encode(), text.encode(), hashlib.sha256).hexdigest()[:16]
 
 
+def _patient_keys(data: pd.DataFrame, salt: str) -> list[str]:
+    """One key per patient: their code and perfusion date, hashed with the salt."""
+    dates = data["ilp_date"].dt.strftime("%Y-%m-%d").fillna("") if "ilp_date" in data else \
+        pd.Series("", index=data.index)
+    return [_keyed(salt, f"id\x1e{pid}\x1e{date}") for pid, date in zip(data.patient_id.astype(str), dates)]
+
+
 def fingerprint(data: pd.DataFrame, salt: str | None = None) -> dict:
     """``{"patients": n, "salt": hex, "sha256": digest of all rows, "rows": {hashed code: row hash}}``
     over the schema fields (the values analysed, after cleaning). No patient code appears in it."""
-    salt = salt or secrets.token_hex(16)
+    salt = secrets.token_hex(16) if salt is None else salt
     ids = data.patient_id.astype(str).tolist()
-    rows = {_keyed(salt, "id\x1e" + pid): _keyed(salt, pid + "\x1e" + text) for pid, text in zip(ids, _row_texts(data))}
+    rows = {key: _keyed(salt, pid + "\x1e" + text)
+            for key, pid, text in zip(_patient_keys(data, salt), ids, _row_texts(data))}
     whole = hashlib.sha256("\n".join(f"{k}\x1e{v}" for k, v in sorted(rows.items())).encode()).hexdigest()
     return {"patients": len(rows), "salt": salt, "sha256": whole, "rows": rows}
 
@@ -115,7 +126,7 @@ def _checked(document: dict) -> list[str]:
     skipped: list[str] = []
     _check(document, "source", lambda v: isinstance(v, str), "not text", "", skipped)
     _check(document, "sheet", lambda v: v is None or isinstance(v, str), "not a sheet name", None, skipped)
-    _check(document, "header_row", lambda v: v is None or (isinstance(v, int) and v in HEADER_ROWS),
+    _check(document, "header_row", lambda v: v is None or (type(v) is int and v in HEADER_ROWS),
            "the header row must be a row number from 1 to 30", None, skipped)
     _check(document, "date_order", lambda v: v in DATE_ORDERS, f"one of {', '.join(DATE_ORDERS)}", "auto", skipped)
     _check(document, "mapping", lambda v: isinstance(v, dict) and all(
@@ -156,15 +167,15 @@ def read_settings(raw: bytes) -> dict:
         raise ValueError(f"this is not a settings file saved by this app (not valid JSON: {exc})"[:300]) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ValueError("this is not a settings file saved by this app")
-    if document.get("version") not in (1, VERSION):
+    if type(document.get("version")) is not int or document["version"] not in (1, VERSION):
         raise ValueError(f"settings file version {document.get('version')!r}; this app reads versions 1 and {VERSION}")
     missing = sorted(_KEYS - set(document))
     if missing:
         raise ValueError(f"the settings file lacks {', '.join(missing)}")
     data = document["data"]
     if not (isinstance(data, dict) and isinstance(data.get("rows"), dict)
-            and all(isinstance(k, str) and isinstance(v, str) for k, v in data["rows"].items())
-            and (document["version"] == 1 or isinstance(data.get("salt"), str))):
+            and all(isinstance(k, str) and isinstance(v, str) and _HASH.match(v) for k, v in data["rows"].items())
+            and (document["version"] == 1 or (isinstance(data.get("salt"), str) and len(data["salt"]) >= 16))):
         raise ValueError("the settings file's data fingerprint is damaged (it needs a salt and a hash per patient)")
     document.setdefault("model", None)
     document["not_applied"] = _checked(document)
@@ -209,7 +220,7 @@ def compare_data(document: dict, data: pd.DataFrame) -> DataChange:
     else:
         salt = document["data"]["salt"]
         now_by_key = fingerprint(data, salt)["rows"]
-        keys = {pid: _keyed(salt, "id\x1e" + pid) for pid in ids}
+        keys = dict(zip(ids, _patient_keys(data, salt)))
         now = {pid: now_by_key[keys[pid]] for pid in ids}
     present = {keys[pid] for pid in ids}
     return DataChange(added=sorted(pid for pid in ids if keys[pid] not in saved),

@@ -68,6 +68,8 @@ def _scalar(value) -> float:
 
 def _numeric_test(samples: list[pd.Series], numeric_test: str) -> tuple[str, float, float]:
     """Mann-Whitney / Kruskal-Wallis or Welch's t / Welch's ANOVA, each as R computes it."""
+    if len(np.unique(np.concatenate(samples))) == 1:  # R: NaN (wilcox.test), error (t.test, kruskal.test)
+        return "not computable (every value is the same)", np.nan, np.nan
     if numeric_test == "t-test":
         if min(len(s) for s in samples) < 2:
             return "not computable (a group has fewer than 2 values)", np.nan, np.nan

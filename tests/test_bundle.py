@@ -179,3 +179,30 @@ def test_the_model_travels_with_the_workbook_and_the_zip(result, cohort):
     archive = zipfile.ZipFile(io.BytesIO(bundle.results_zip(result, cohort.problems, source="s", model=model)))
     assert {"figures/forest.png", "figures/forest.svg", "figures/forest.pdf"} <= set(archive.namelist())
     assert "In the Cox model for overall survival" in archive.read("results_and_methods.txt").decode()
+
+
+def test_settings_that_would_break_the_comparison_are_refused(cohort):
+    for damage in ({"salt": ""}, {"rows": {"x": "not a hash"}}):
+        document = _document(cohort.data)
+        document["data"].update(damage)
+        with pytest.raises(ValueError, match="data fingerprint is damaged"):
+            reproducibility.read_settings(reproducibility.settings_json(document))
+    document = _document(cohort.data)
+    document["version"] = True  # a boolean is not version 1
+    with pytest.raises(ValueError, match="version True"):
+        reproducibility.read_settings(reproducibility.settings_json(document))
+    document = _document(cohort.data, header_row=True)
+    assert reproducibility.read_settings(reproducibility.settings_json(document))["not_applied"][0].startswith(
+        "header row true")
+
+
+def test_a_guessed_code_alone_does_not_match_a_saved_patient(cohort):
+    # The salt is in the file, so a code space can be enumerated; the key also holds the perfusion date,
+    # which the file does not: a right code with the wrong date gives no match.
+    document = _document(cohort.data)
+    salt, saved = document["data"]["salt"], set(document["data"]["rows"])
+    first = cohort.data.iloc[0]
+    right = reproducibility._keyed(salt, f"id\x1e{first.patient_id}\x1e{first.ilp_date:%Y-%m-%d}")
+    wrong = reproducibility._keyed(salt, f"id\x1e{first.patient_id}\x1e2000-01-01")
+    code_only = reproducibility._keyed(salt, f"id\x1e{first.patient_id}")
+    assert right in saved and wrong not in saved and code_only not in saved

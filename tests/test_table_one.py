@@ -75,7 +75,7 @@ def test_fisher_r_by_c_is_exact_and_repeatable(data):
 
 def test_fisher_falls_back_to_a_named_monte_carlo_beyond_its_limit(data, monkeypatch):
     from ilp_core import fisher
-    monkeypatch.setattr(fisher, "MAX_PATHS", 10)
+    monkeypatch.setattr(fisher, "MAX_WORK", 10)
     tests = table_one(data, selection.strata(data, "sex"), tests=True).tests.set_index("variable")
     assert tests.loc["histology", "test"].startswith("Fisher's exact test (Monte Carlo, 100,000 tables, seed")
     assert "too large to enumerate exactly" in table_one(data, selection.strata(data, "sex"), tests=True).footnote
