@@ -9,6 +9,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from . import charts, export, flow, report, summaries
@@ -28,13 +29,15 @@ def _cell_value(value):
         return float(value)
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime()
+    if isinstance(value, str):  # a control character (a vertical tab from a pasted cell) cannot go into .xlsx
+        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
     return value
 
 
 def _write(book: Workbook, name: str, frame: pd.DataFrame, note: str = "") -> None:
     """A sheet with bold headers; text is always stored as text (never run as a formula)."""
     sheet = book.create_sheet(name[:31])
-    rows = ([[note]] if note else []) + [list(map(str, frame.columns))] + \
+    rows = ([[note]] if note else []) + [[_cell_value(str(c)) for c in frame.columns]] + \
         [[_cell_value(v) for v in row] for row in frame.itertuples(index=False)]
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row, start=1):

@@ -25,6 +25,11 @@ def _plain(value) -> str:
     return " ".join(text.replace("_", " ").split()).strip(" .;:!?")
 
 
+def is_code(value, code: str) -> bool:
+    """Whether a cell reads as this code ('Ò ', 'o' and 'O' all read as 'o')."""
+    return _plain(value) == code
+
+
 def _lookup(table: dict[str, set[str]]):
     index = {_plain(word): canonical for canonical, words in table.items() for word in words}
 
@@ -111,6 +116,31 @@ def sex_parser(raw: pd.Series, header) -> tuple[object, str]:
             " (the header does not say which language; if V means varón, write the codes as H/M)"
         return parse_sex, f"M read as man (male) and V as vrouw (female), Dutch M/V{guess}"
     return parse_sex, ""
+
+
+_parse_flag_without_o = _lookup({True: FLAG_WORDS[True] - {"o"}, False: FLAG_WORDS[False]})
+
+
+def _o_or_zero(value, valid: str):
+    if _plain(value) == "o":
+        raise BadValue(f"{value!r} could be the letter O (oui: yes) or a mistyped 0 (no), since this column "
+                       f"also holds digits; type it as {valid}")
+    return _parse_flag_without_o(value, valid)
+
+
+def flag_parser(raw: pd.Series, header) -> tuple[object, str]:
+    """The yes/no parser for this column, and a note when "O" needed reading.
+
+    "O" is *oui* (yes) in a French O/N column, but beside 0 and 1 it is more likely a mistyped
+    0 (no): there it is reported, not read. Read as yes, it is said once per column."""
+    codes = {_plain(v) for v in raw.dropna().unique()}
+    if "o" not in codes:
+        return parse_flag, ""
+    if codes & {"0", "1"}:
+        return _o_or_zero, ""
+    return parse_flag, "O read as oui (yes), as in a French O/N column; if an O is a mistyped 0 (no), correct it"
+
+
 parse_vital = _lookup(VITAL_WORDS)
 parse_limb = _lookup(LIMB_WORDS)
 parse_presentation = _lookup(PRESENTATION_WORDS)
@@ -325,9 +355,10 @@ def decide_date_orders(columns: dict[str, pd.Series], requested: str) -> tuple[d
 
     ``requested`` "DMY", "MDY" or "YMD" applies to every column. "auto" decides
     each column from its own texts (a first number above 12 means day first, a
-    second number above 12 month first); a column its texts can't settle follows
-    the other columns, and when nothing settles it day/month/year is used and
-    the first ambiguous row is reported.
+    second number above 12 month first; the majority where both occur, and then the
+    first ambiguous row is reported); a column its texts can't settle follows the
+    other columns, and when nothing settles it day/month/year is used and the first
+    ambiguous row is reported.
     """
     if requested not in DATE_ORDERS:
         raise ValueError(f"date_order must be one of {', '.join(map(repr, DATE_ORDERS))}; got {requested!r}")
@@ -341,6 +372,12 @@ def decide_date_orders(columns: dict[str, pd.Series], requested: str) -> tuple[d
     for header, (day, month, ambiguous_row) in evidence.items():
         if day or month:
             orders[header] = "MDY" if month > day else "DMY"
+            if day and month and ambiguous_row is not None:
+                chosen = "month/day/year" if month > day else "day/month/year"
+                notes.append((ambiguous_row, header, columns[header][ambiguous_row],
+                              f"this column writes {day} date{'s' if day != 1 else ''} day first and {month} month "
+                              f"first; dates like this one, which could be either, were read as {chosen}. Check "
+                              "them, or choose the date order"))
         else:
             orders[header] = overall
             if ambiguous_row is not None and not (total_day or total_month):

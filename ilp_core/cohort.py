@@ -115,11 +115,15 @@ def _clean(table: pd.DataFrame, mapping: dict, date_order: str, log, today):
         if spec.kind == "date":
             order = orders.get(mapping.get(spec.name), "DMY")
             converted, failures = cleaning.convert(column, lambda v, o=order: cleaning.parse_date(v, o, today))
-        elif spec.kind == "sex":
-            parse, note = cleaning.sex_parser(column, mapping.get(spec.name))
+        elif spec.kind in ("sex", "flag"):
+            chooser = cleaning.sex_parser if spec.kind == "sex" else cleaning.flag_parser
+            parse, note = chooser(column, mapping.get(spec.name))
             converted, failures = cleaning.convert(column, parse, spec.values)
-            if note:
-                first = column.dropna().index[0]
+            if note:  # said on the first row the note is about
+                about = column.dropna()
+                if spec.kind == "flag":
+                    about = about[about.map(lambda v: cleaning.is_code(v, "o"))]
+                first = about.index[0]
                 log.add(first, mapping[spec.name], column[first], note, "warning")
         else:
             converted, failures = cleaning.convert(column, cleaning.PARSERS[spec.kind], spec.values)
@@ -171,6 +175,8 @@ def cohort_from_table(table: pd.DataFrame, *, mapping: dict | None = None, date_
         log.add(table.attrs.get("header_row"), header, "",
                 f"this column seems to hold {kind}, which identify a patient directly; remove it from the "
                 "workbook before analysing or sharing results", "warning")
+    for row, header, value, message in table.attrs.get("reading_notes", []):
+        log.add(row, header, value, message, "warning")
     notes = _note_rows(table, log)
     patients = table.drop(index=notes)
     data, raw, orders = _clean(patients, mapping, date_order, log, today)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 import struct
 
 import pandas as pd
@@ -51,10 +52,18 @@ def png_size(png: bytes) -> tuple[int, int]:
     return struct.unpack(">II", png[16:24])
 
 
+# A formula starts a cell: at the start of the text, or after a comma or semicolon, where Excel
+# splits a CSV line in locales whose list separator is ',' (English) or ';' (German, French, Dutch,
+# Italian, Spanish, Portuguese). Spaces before it do not stop Excel.
+_FORMULA_START = re.compile(r"(^|[,;])( *)(?=[=+\-@\t\r])")
+
+
 def _neutral(value):
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
+    """Text that a spreadsheet would run as a formula, in any Excel locale, gets an apostrophe
+    before each place a cell could start with = + - @ tab or CR: ``=1+1`` is written ``'=1+1``,
+    ``ok;=1+1`` ``ok;'=1+1``; Excel shows the text without the apostrophe."""
+    if isinstance(value, str) and _FORMULA_START.search(value):
+        return _FORMULA_START.sub(lambda m: m.group(1) + m.group(2) + "'", value)
     return value
 
 

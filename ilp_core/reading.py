@@ -9,15 +9,23 @@ those Excel shows.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
+import json
+import pickle
 import re
+import signal
+import subprocess
+import sys
 import zipfile
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import python_calamine
+
+from defusedxml import ElementTree
 
 from .mapping import suggest_mapping
 from .schema import CohortError
@@ -64,7 +72,7 @@ def _too_large(size: int) -> str:
 
 
 _ROW = re.compile(rb'<row[^>]*\br="(\d+)"')
-_DIMENSION = re.compile(rb'<dimension ref="[A-Z]+\d+(?::([A-Z]+)\d+)?"')
+_CELL_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})')  # the cell's own reference: <dimension> can lie
 _DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
@@ -77,7 +85,8 @@ def _column_number(letters: bytes) -> int:
 
 def _inspect_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, budget: int) -> tuple[int, int, int]:
     """Inflate one member in chunks (never beyond ``budget`` bytes), refusing XML entity
-    declarations; returns (bytes inflated, last row number, last column from <dimension>)."""
+    declarations; returns (bytes inflated, last row number, last column number) from the
+    rows' and cells' own references."""
     total, last_row, last_column, tail = 0, 0, 0, b""
     with archive.open(member) as stream:
         while chunk := stream.read(2**20):
@@ -90,10 +99,9 @@ def _inspect_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, budget: i
                                   "spreadsheet never needs and which can be used to attack the reader. It was refused. "
                                   "Open it in Excel and save it again as .xlsx.")
             if member.filename.startswith("xl/worksheets/"):
-                rows = _ROW.findall(window)
-                last_row = max([last_row] + [int(r) for r in rows])
-                if not last_column and (dimension := _DIMENSION.search(window)):
-                    last_column = _column_number(dimension.group(1)) if dimension.group(1) else 1
+                last_row = max([last_row] + [int(r) for r in _ROW.findall(window)])
+                columns = set(_CELL_COLUMN.findall(window))
+                last_column = max([last_column] + [_column_number(c) for c in columns])
             tail = window[-64:]
     return total, last_row, last_column
 
@@ -163,18 +171,83 @@ def _format(data: bytes, name: str) -> str:
     return "csv"
 
 
-# What calamine raises on a damaged or odd file: its own errors, and value errors from cell contents.
-_CALAMINE_ERRORS = (python_calamine.CalamineError, ValueError, OverflowError, UnicodeError, OSError)
+_CHILD = Path(__file__).with_name("_workbook_child.py")
+_CHILD_SECONDS = 60
+_CHILD_BASE_BYTES = 400 * 2**20  # Python and calamine themselves, and a small workbook
+_CHILD_BYTES_PER_FILE_BYTE = 60  # a real workbook holds about one cell per 5-15 of its bytes
 
 
-def _open_workbook(data: bytes, name: str) -> python_calamine.CalamineWorkbook:
+@dataclass(frozen=True)
+class _Workbook:
+    """What the child parser found: ``(name, visible, is_worksheet)`` per sheet, and rows
+    of the sheets asked for (a sheet that could not be read maps to ``("error", message)``)."""
+
+    name: str
+    sheets: list[tuple[str, bool, bool]]
+    rows: dict[str, list | tuple]
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return [s[0] for s in self.sheets]
+
+    def ordered_sheets(self) -> list[str]:
+        """Visible worksheets first, then hidden ones (every sheet if none is a visible worksheet)."""
+        visible = [s for s, shown, worksheet in self.sheets if shown and worksheet]
+        return visible + [s for s in self.sheet_names if s not in visible]
+
+    def readable(self, sheet: str) -> bool:
+        return isinstance(self.rows.get(sheet), dict)
+
+    def sheet_rows(self, sheet: str) -> list[list]:
+        """The sheet's cells from A1."""
+        answer = self.rows[sheet]
+        if not isinstance(answer, dict):
+            raise CohortError(f"Sheet {sheet!r} could not be read ({answer[1]}).")
+        return answer["cells"]
+
+    def merged(self, sheet: str) -> list[tuple]:
+        return self.rows[sheet]["merged"] if self.readable(sheet) else []
+
+
+class _Cells(pickle.Unpickler):
+    """Unpickles the child's answer, allowing no class but the date and time types of cells."""
+
+    def find_class(self, module, name):
+        if module == "datetime" and name in {"datetime", "date", "time", "timedelta", "timezone"}:
+            return getattr(datetime, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not a cell type")
+
+
+def _parse_workbook(data: bytes, name: str, sheets: list[str] | None) -> _Workbook:
+    """Parse in a child process with a memory limit: calamine allocates a sheet's whole rectangle
+    and Rust aborts when that fails, which must end the child, never the server.
+    ``sheets=None`` reads only the sheet names; ``[]`` reads every worksheet."""
+    limit = _CHILD_BASE_BYTES + _CHILD_BYTES_PER_FILE_BYTE * len(data)
+    request = json.dumps({"limit": limit, "mode": "names" if sheets is None else "rows",
+                          "sheets": sheets or []}).encode()
     try:
-        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except python_calamine.PasswordError:
-        raise CohortError(f"{name} is password-protected. Save an unprotected copy and upload that.") from None
-    except _CALAMINE_ERRORS as exc:  # a damaged or unsupported file (a bug of ours is not caught here)
-        raise CohortError(f"{name} could not be read as a spreadsheet ({type(exc).__name__}: {exc}). "
-                          "Open it in Excel, save it again as .xlsx, and upload that.") from None
+        run = subprocess.run([sys.executable, "-I", str(_CHILD)], capture_output=True, timeout=_CHILD_SECONDS,
+                             input=len(request).to_bytes(8, "big") + request + data)
+    except subprocess.TimeoutExpired:
+        raise CohortError(_too_hard(name, f"took more than {_CHILD_SECONDS} s")) from None
+    if run.returncode != 0 or not run.stdout:
+        cpu = run.returncode in (-signal.SIGXCPU, -signal.SIGKILL)
+        raise CohortError(_too_hard(name, "took too long" if cpu else f"needed more than {limit / 2**20:,.0f} MB"))
+    answer = _Cells(io.BytesIO(run.stdout)).load()
+    if answer[0] == "password":
+        raise CohortError(f"{name} is password-protected. Save an unprotected copy and upload that.")
+    if answer[0] == "memory":
+        raise CohortError(_too_hard(name, f"needed more than {limit / 2**20:,.0f} MB"))
+    if answer[0] == "damaged":
+        raise CohortError(f"{name} could not be read as a spreadsheet ({answer[1]}). "
+                          "Open it in Excel, save it again as .xlsx, and upload that.")
+    return _Workbook(name, answer[1], answer[2])
+
+
+def _too_hard(name: str, what: str) -> str:
+    return (f"Reading {name} {what}, far more than a table of patients needs; usually a stray entry far below "
+            "or to the right of the data, or a damaged file. It was stopped; nothing else was affected. Delete the "
+            "empty rows and columns after your data, save it again as .xlsx, and upload that.")
 
 
 def _decode(data: bytes) -> str:
@@ -194,38 +267,121 @@ def _is_cp1252(data: bytes) -> bool:
         return False
 
 
-def _csv_rows(data: bytes) -> list[list]:
-    text = _decode(data).replace("\x00", "")
-    sample = text[:65536]
+def _csv_delimiter(sample: str) -> str:
     try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     except csv.Error:
-        delimiter = max(",;\t|", key=sample.count)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        return max(",;\t|", key=sample.count)
+
+
+def _csv_rows(data: bytes) -> tuple[list[list], list[tuple]]:
+    """The rows of a text table, and notes ``(row index, column index, value, message)``.
+
+    A quote opened in a cell and closed lines later (or never) makes one cell of every line
+    in between. Where those lines look like rows of the table (they hold the delimiter), each
+    is read as its own row, the quote kept as text, and the first is reported: no patient
+    disappears into a cell. A line break inside a quoted cell that holds no delimiter is a
+    cell written on several lines, as Excel saves it, and is read as one cell."""
+    estimate = max(data.count(d) for d in (b",", b";", b"\t", b"|")) + data.count(b"\n")
+    if estimate > MAX_SHEET_CELLS:
+        raise CohortError(f"The file holds about {estimate:,} cells, more than the {MAX_SHEET_CELLS:,} this app "
+                          "reads. Remove the columns the analysis does not need, or save it as .xlsx.")
+    text = _decode(data).replace("\x00", "")
+    delimiter = _csv_delimiter(text[:65536])
+    head = io.StringIO(text[:65536], newline="").readlines()[:_HEADER_SCAN_ROWS]
+    row_like = max(2, max((line.count(delimiter) for line in head), default=0) // 2)  # delimiters a row holds
+    spanned: list[str] = []
+
+    def lines():
+        for line in io.StringIO(text, newline=""):
+            spanned.append(line)
+            yield line
+
+    reader = csv.reader(lines(), delimiter=delimiter)
+    rows, notes, first_line = [], [], 0
     try:
-        return [list(row) for row in reader]
+        for row in reader:
+            if len(spanned) > 1 and any(line.count(delimiter) >= row_like for line in spanned[1:]):
+                notes.append(_open_quote_note(len(rows), row, spanned, first_line))
+                rows.extend(next(csv.reader([line.rstrip("\r\n")], delimiter=delimiter, quoting=csv.QUOTE_NONE), [])
+                            for line in spanned)
+            else:
+                rows.append(row)
+            first_line += len(spanned)
+            spanned.clear()
     except csv.Error as exc:
         raise CohortError(f"Line {reader.line_num} of the file could not be read as a table ({exc}); a cell that "
                           "long is not patient data. Check that line, or save the sheet from Excel as .xlsx.") from None
+    return rows, notes
+
+
+def _open_quote_note(row: int, cells: list[str], spanned: list[str], first_line: int) -> tuple:
+    column = next((j for j, cell in enumerate(cells) if "\n" in cell or "\r" in cell), len(cells) - 1)
+    closed = spanned[-1].rstrip("\r\n").count('"') % 2 == 1
+    where = f"closes only on line {first_line + len(spanned)} of the file" if closed else "is never closed"
+    others = len(spanned) - 1
+    return (row, column, '"' + cells[column].splitlines()[0] if cells[column] else '"',
+            f'a quote (") opened in this cell {where}, which would make the {others} line{"s" if others > 1 else ""} '
+            "after it part of this cell; each line was read as its own row instead, the quote kept as text. "
+            "Check these rows, and close or remove the quote in the file")
+
+
+_ERROR_CELL = re.compile(rb'<c\b(?=[^>]*\bt="e")[^>]*\br="([A-Z]{1,3})(\d+)"[^>]*>(?:(?!</c>).)*?<v>([^<]{1,40})</v>',
+                         re.DOTALL)
+_RELATIONSHIP_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _sheet_member(archive: zipfile.ZipFile, sheet: str) -> str | None:
+    """The archive member holding an .xlsx sheet, from the workbook and its relationships."""
+    try:
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        links = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return None
+    ids = {s.get("name"): s.get(_RELATIONSHIP_NS) for s in book.iter() if s.tag.endswith("}sheet")}
+    targets = {r.get("Id"): r.get("Target", "") for r in links}
+    target = targets.get(ids.get(sheet), "").lstrip("/")
+    return target if target.startswith("xl/") else "xl/" + target if target else None
+
+
+def _error_cells(data: bytes, sheet: str) -> list[tuple]:
+    """Notes for cells of an .xlsx sheet that hold a spreadsheet error (#DIV/0!, #N/A, #REF!...),
+    which the reader returns as blank."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    member = _sheet_member(archive, sheet)
+    if member is None or member not in archive.namelist():
+        return []
+    notes = []
+    for letters, row, value in _ERROR_CELL.findall(archive.read(member)):
+        shown = value.decode("utf-8", "replace")
+        notes.append((int(row) - 1, _column_number(letters) - 1, shown,
+                      f"the spreadsheet shows an error ({shown}) in this cell, not a value; it was read as blank. "
+                      "Correct the formula, or type the value"))
+    return notes
+
+
+def _carry_merged(rows: list[list], merged: list[tuple], header: int) -> list[tuple]:
+    """Give every row of a merged range below the header the value of its top cell (a reader
+    only keeps it in the top one: the rows below would read as blank); notes say where."""
+    notes = []
+    for (top, left), (bottom, right) in merged:
+        if bottom <= top or top <= header or top >= len(rows) or left >= len(rows[top]):
+            continue
+        value = rows[top][left]
+        if _blank(value):
+            continue
+        for r in range(top + 1, min(bottom, len(rows) - 1) + 1):
+            rows[r].extend([None] * (right + 1 - len(rows[r])))
+            rows[r][left:right + 1] = [value] * (right + 1 - left)
+        span = f"{_column_letter(left)}{top + 1}:{_column_letter(right)}{bottom + 1}"
+        notes.append((top, left, value, f"cells {span} are merged; the value was read for each of rows "
+                                        f"{top + 1} to {bottom + 1}. Check it holds for every one of them"))
+    return notes
 
 
 def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or (
         isinstance(value, float) and value != value)
-
-
-def _workbook_rows(workbook, sheet: str, nrows: int | None = None) -> list[list]:
-    try:
-        return workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False, nrows=nrows)
-    except _CALAMINE_ERRORS as exc:
-        raise CohortError(f"Sheet {sheet!r} could not be read ({type(exc).__name__}: {exc}).") from None
-
-
-def _visible_sheets(workbook) -> list[str]:
-    visible = [m.name for m in workbook.sheets_metadata
-               if m.visible == python_calamine.SheetVisibleEnum.Visible
-               and m.typ == python_calamine.SheetTypeEnum.WorkSheet]
-    return visible or list(workbook.sheet_names)
 
 
 def _header_score(row: list) -> tuple[int, int]:
@@ -254,24 +410,33 @@ def sheet_names(source) -> list[str]:
     data, name = _read_source(source)
     if _format(data, name) == "csv":
         return ["data"]
-    workbook = _open_workbook(data, name)
-    visible = _visible_sheets(workbook)
-    return visible + [s for s in workbook.sheet_names if s not in visible]
+    return _parse_workbook(data, name, None).ordered_sheets()
 
 
-def _choose_sheet(workbook) -> tuple[str, list[list]]:
+def _choose_sheet(workbook: _Workbook) -> tuple[str, list[list]]:
     """The sheet whose header names the most cohort fields: visible sheets first, a hidden one
-    only when it names more fields than any visible sheet. Its rows are returned too, since
-    calamine parses a whole sheet to read any of it."""
-    visible = _visible_sheets(workbook)
-    ordered = visible + [s for s in workbook.sheet_names if s not in visible]
+    only when it names more fields than any visible sheet."""
     best = None
-    for sheet in ordered:
-        rows = _workbook_rows(workbook, sheet)
-        score = max((_header_score(r)[0] for r in rows[:_HEADER_SCAN_ROWS]), default=0)
+    for sheet in workbook.ordered_sheets():
+        if sheet not in workbook.rows:
+            continue
+        rows = workbook.sheet_rows(sheet)
+        score = _sheet_score(rows)
         if best is None or score > best[0]:
             best = (score, sheet, rows)
+    if best is None:
+        raise CohortError(f"{workbook.name} holds no worksheet (only charts or macros); put the patients on a sheet.")
     return best[1], best[2]
+
+
+def _sheet_score(rows: list[list]) -> int:
+    return max((_header_score(r)[0] for r in rows[:_HEADER_SCAN_ROWS]), default=0)
+
+
+def _other_patient_lists(workbook: _Workbook, chosen: str) -> list[str]:
+    """Other sheets whose header names two or more cohort fields: patients the user may have missed."""
+    return [s for s in workbook.ordered_sheets() if s != chosen and workbook.readable(s)
+            and _sheet_score(workbook.sheet_rows(s)) >= 2]
 
 
 def _column_letter(index: int) -> str:
@@ -340,24 +505,33 @@ def read_table(source, *, sheet: str | None = None, header_row: int | None = Non
     -------
     DataFrame with the user's own headers as columns and the Excel row numbers as its
     index (named ``source_row``). Text is stripped, blank cells are None, entirely
-    empty rows are left out. ``.attrs["sheet"]`` names the sheet read (None for .csv), ``.attrs["header_row"]`` the header's row number.
+    empty rows are left out. ``.attrs``: ``sheet`` (None for .csv), ``header_row`` (its row
+    number), ``other_patient_sheets`` (other sheets whose header names cohort fields) and
+    ``reading_notes`` (``(row, column, value, message)`` of what reading had to repair).
 
     Raises
     ------
     CohortError when the file cannot be used, with a message saying what to do.
     """
     data, name = _read_source(source)
+    others: list[str] = []
+    notes: list[tuple] = []
+    merged: list[tuple] = []
     if _format(data, name) == "csv":
-        rows = _csv_rows(data)
+        rows, notes = _csv_rows(data)
     else:
-        workbook = _open_workbook(data, name)
+        workbook = _parse_workbook(data, name, [] if sheet is None else [sheet])
         if sheet is None:
             sheet, rows = _choose_sheet(workbook)
+            others = _other_patient_lists(workbook, sheet)
         elif sheet not in workbook.sheet_names:
             raise CohortError(f"There is no sheet {sheet!r}; the sheets are "
                               f"{', '.join(map(repr, workbook.sheet_names))}.")
         else:
-            rows = _workbook_rows(workbook, sheet)
+            rows = workbook.sheet_rows(sheet)
+        merged = workbook.merged(sheet)
+        if data[:4] == b"PK\x03\x04":
+            notes = _error_cells(data, sheet)
     where = f"sheet {sheet!r}" if sheet else name
     if not any(not _blank(c) for row in rows for c in row):
         raise CohortError(f"{where} is empty: there is nothing to read.")
@@ -372,6 +546,9 @@ def read_table(source, *, sheet: str | None = None, header_row: int | None = Non
         if not 1 <= int(header_row) <= len(rows):
             raise CohortError(f"Header row {header_row} is outside {where}, which has {len(rows)} rows.")
         index = int(header_row) - 1
+    notes = [note for note in notes if note[0] > index]  # the patients' rows, not titles above the header
+    if merged:
+        notes += _carry_merged(rows, merged, index)
     body = rows[index + 1:]
     width = max((len(r) for r in rows), default=0)
     headers = _headers(rows[index], body, width)
@@ -388,4 +565,8 @@ def read_table(source, *, sheet: str | None = None, header_row: int | None = Non
         raise CohortError(f"{where} has a header row (row {index + 1}) but no patients below it.")
     table.attrs["sheet"] = sheet  # None for .csv
     table.attrs["header_row"] = index + 1
+    table.attrs["other_patient_sheets"] = others
+    table.attrs["reading_notes"] = [(row + 1, headers[column] if column < width and headers[column] else
+                                     f"Column {_column_letter(column)}", value, message)
+                                    for row, column, value, message in notes]
     return table

@@ -35,6 +35,10 @@ DATE_ORDERS = ("auto", "DMY", "MDY", "YMD")
 HEADER_ROWS = range(1, 31)
 MAX_BYTES = 20 * 2 ** 20
 MAX_LANDMARKS = 20
+MAX_TEXT = 500                   # characters in a column name, a level, a sheet or file name
+MAX_FILTER_COLUMNS = 100
+MAX_FILTER_VALUES = 5_000        # chosen values over all filter columns
+MAX_PATIENTS = 1_048_576         # hashes in the fingerprint: one per row a sheet can hold
 _HASH = re.compile(r"^[0-9a-f]{16}$")
 _KEYS = {"format", "version", "saved", "source", "sheet", "header_row", "mapping", "date_order", "filters",
          "age_range", "compare_by", "preset", "conf_level", "time_unit", "landmarks", "data"}
@@ -103,8 +107,28 @@ def _number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _strings(value, most: int = 10_000) -> bool:
-    return isinstance(value, list) and len(value) <= most and all(isinstance(v, str) for v in value)
+def _text(value) -> bool:
+    """A name or a value as a cell or a header holds it (a column name, a level, a sheet)."""
+    return isinstance(value, str) and len(value) <= MAX_TEXT
+
+
+def _strings(value, most: int) -> bool:
+    return isinstance(value, list) and len(value) <= most and all(map(_text, value))
+
+
+def _filters(value) -> bool:
+    return (isinstance(value, dict) and len(value) <= MAX_FILTER_COLUMNS
+            and sum(len(v) if isinstance(v, list) else 0 for v in value.values()) <= MAX_FILTER_VALUES
+            and all(_text(k) and _strings(levels, MAX_FILTER_VALUES) for k, levels in value.items()))
+
+
+def _model(value) -> bool:
+    if value is None:
+        return True
+    reference = value.get("reference", {}) if isinstance(value, dict) else None
+    return (isinstance(value, dict) and _text(value.get("outcome")) and _strings(value.get("covariates"), 50)
+            and isinstance(reference, dict) and len(reference) <= 50
+            and all(_text(a) and _text(b) for a, b in reference.items()))
 
 
 def _check(document: dict, key: str, valid, what: str, default, skipped: list[str]) -> None:
@@ -124,31 +148,25 @@ def _check(document: dict, key: str, valid, what: str, default, skipped: list[st
 def _checked(document: dict) -> list[str]:
     """Validate every value in place; returns what was not applied."""
     skipped: list[str] = []
-    _check(document, "source", lambda v: isinstance(v, str), "not text", "", skipped)
-    _check(document, "sheet", lambda v: v is None or isinstance(v, str), "not a sheet name", None, skipped)
+    _check(document, "source", _text, f"a file name of at most {MAX_TEXT} characters", "", skipped)
+    _check(document, "sheet", lambda v: v is None or _text(v), "not a sheet name", None, skipped)
     _check(document, "header_row", lambda v: v is None or (type(v) is int and v in HEADER_ROWS),
            "the header row must be a row number from 1 to 30", None, skipped)
     _check(document, "date_order", lambda v: v in DATE_ORDERS, f"one of {', '.join(DATE_ORDERS)}", "auto", skipped)
-    _check(document, "mapping", lambda v: isinstance(v, dict) and all(
-        k in FIELD_NAMES and isinstance(h, str) for k, h in v.items()),
-        "fields of this app mapped to column names", {}, skipped)
-    _check(document, "filters", lambda v: isinstance(v, dict) and len(v) <= 1000 and all(
-        isinstance(k, str) and _strings(levels) for k, levels in v.items()),
-        "column names, each with a list of values", {}, skipped)
+    _check(document, "mapping", lambda v: isinstance(v, dict) and all(k in FIELD_NAMES and _text(h) for k, h in v.items()),
+           "fields of this app mapped to column names", {}, skipped)
+    _check(document, "filters", _filters, f"at most {MAX_FILTER_COLUMNS} column names with {MAX_FILTER_VALUES:,} "
+           "values in all", {}, skipped)
     _check(document, "age_range", lambda v: v is None or (isinstance(v, list) and len(v) == 2 and all(map(_number, v))
                                                          and v[0] <= v[1]), "two ages, lowest first", None, skipped)
-    _check(document, "compare_by", lambda v: v is None or isinstance(v, str), "a column name", None, skipped)
+    _check(document, "compare_by", lambda v: v is None or _text(v), "a column name", None, skipped)
     _check(document, "preset", lambda v: v in PRESETS, f"one of {', '.join(PRESETS)}", None, skipped)
     _check(document, "conf_level", lambda v: _number(v) and any(abs(v - c) < 1e-12 for c in CONF_LEVELS),
            "this app offers 90%, 95% or 99%", None, skipped)
     _check(document, "time_unit", lambda v: v in TIME_UNITS, f"one of {', '.join(TIME_UNITS)}", None, skipped)
     _check(document, "landmarks", lambda v: isinstance(v, list) and 0 < len(v) <= MAX_LANDMARKS and all(
         _number(t) and t > 0 for t in v), f"1 to {MAX_LANDMARKS} positive times in months", None, skipped)
-    _check(document, "model", lambda v: v is None or (
-        isinstance(v, dict) and isinstance(v.get("outcome"), str) and _strings(v.get("covariates"), 50)
-        and isinstance(v.get("reference", {}), dict)
-        and all(isinstance(a, str) and isinstance(b, str) for a, b in v.get("reference", {}).items())),
-        "an outcome, covariates and reference levels", None, skipped)
+    _check(document, "model", _model, "an outcome, covariates and reference levels", None, skipped)
     return skipped
 
 
@@ -173,9 +191,10 @@ def read_settings(raw: bytes) -> dict:
     if missing:
         raise ValueError(f"the settings file lacks {', '.join(missing)}")
     data = document["data"]
-    if not (isinstance(data, dict) and isinstance(data.get("rows"), dict)
+    if not (isinstance(data, dict) and isinstance(data.get("rows"), dict) and len(data["rows"]) <= MAX_PATIENTS
+            and (document["version"] == 1 or all(_HASH.match(k) for k in data["rows"]))
             and all(isinstance(k, str) and isinstance(v, str) and _HASH.match(v) for k, v in data["rows"].items())
-            and (document["version"] == 1 or (isinstance(data.get("salt"), str) and len(data["salt"]) >= 16))):
+            and (document["version"] == 1 or (isinstance(data.get("salt"), str) and 16 <= len(data["salt"]) <= 128))):
         raise ValueError("the settings file's data fingerprint is damaged (it needs a salt and a hash per patient)")
     document.setdefault("model", None)
     document["not_applied"] = _checked(document)

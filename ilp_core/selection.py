@@ -1,6 +1,7 @@
 """Choosing patients (filters) and splitting them into strata for comparison."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -57,9 +58,17 @@ def category_columns(data: pd.DataFrame) -> dict[str, str]:
 def levels(data: pd.DataFrame, column: str) -> list[str]:
     """The distinct labels of a column, sorted naturally, '(missing)' last."""
     labels = as_labels(data[column])
-    present = sorted(set(labels) - {MISSING}, key=lambda v: (not v.replace(".", "").isdigit(),
-                                                              float(v) if v.replace(".", "").isdigit() else 0, v))
+    present = sorted(set(labels) - {MISSING}, key=_natural_order)
     return present + ([MISSING] if (labels == MISSING).any() else [])
+
+
+_PLAIN_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")  # ASCII digits only: '①', '10²', '1.2.3' are text
+
+
+def _natural_order(label: str) -> tuple[bool, float, str]:
+    """Numbers first in numeric order ('2' before '10'), then text in alphabetical order."""
+    number = _PLAIN_NUMBER.fullmatch(label)
+    return number is None, float(label) if number else 0.0, label
 
 
 @dataclass(frozen=True)

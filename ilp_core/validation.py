@@ -7,6 +7,7 @@ analysis; "warning" keeps it.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -150,11 +151,37 @@ def check_plausible(data: pd.DataFrame, log: ProblemLog, today: dt.date) -> None
                          f"(middle: {_date(median)}); check for a typing error", "warning")
 
 
+_LISTED_ROWS = 5  # a message names this many rows, then counts the rest: memory stays linear in rows
+
+
+def code_key(code) -> str:
+    """What makes two patient codes the same patient: compared after Unicode normalisation
+    (NFKC: full-width 'Ｐ１' is 'P1'), without invisible characters (zero-width spaces, soft
+    hyphens) and repeated spaces, ignoring capitals."""
+    text = unicodedata.normalize("NFKC", str(code))
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cf", "Cc"))
+    return " ".join(text.casefold().split())
+
+
 def check_duplicates(data: pd.DataFrame, log: ProblemLog) -> None:
+    """Every row whose patient code another row shares, or resembles so closely that a reader
+    cannot tell them apart, is an error naming the other rows (the first few, then a count)."""
     ids = data["patient_id"]
-    repeated = ids.notna() & ids.duplicated(keep=False)
-    for code, rows in data.index[repeated].to_series().groupby(ids[repeated].to_numpy()):
-        listed = ", ".join(str(r) for r in rows)
-        for row in rows:
-            log.add(row, log.header("patient_id"), code,
-                    f"patient code {code!r} is on rows {listed}; each patient needs their own code")
+    known = ids.notna()
+    codes, distinct = pd.factorize(ids[known])
+    keys = pd.Series(pd.Index([code_key(c) for c in distinct])[codes], index=data.index[known])
+    repeated = keys.duplicated(keep=False)
+    for _, rows in keys[repeated].groupby(keys[repeated].to_numpy(), sort=False):
+        rows = rows.index
+        spelled = ids[rows]
+        listed = ", ".join(str(r) for r in rows[:_LISTED_ROWS])
+        more = f" and {len(rows) - _LISTED_ROWS:,} more" if len(rows) > _LISTED_ROWS else ""
+        if spelled.nunique() == 1:
+            text = f"patient code {spelled.iloc[0]!r} is on {len(rows):,} rows ({listed}{more})"
+        else:
+            variants = ", ".join(repr(v) for v in spelled.unique()[:_LISTED_ROWS])
+            text = (f"patient codes {variants} differ only in capitals, spaces, invisible characters or character "
+                    f"width, so they read as one patient on {len(rows):,} rows ({listed}{more})")
+        message = text + "; each patient needs their own code"
+        for row, code in zip(rows, spelled):
+            log.add(row, log.header("patient_id"), code, message)

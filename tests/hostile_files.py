@@ -6,7 +6,7 @@ import zipfile
 
 from openpyxl import Workbook
 
-from workbooks import ENGLISH, patient, workbook
+from workbooks import ENGLISH, ods, patient, workbook
 
 LAUGHS = ('<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">'
           + "".join(f'<!ENTITY {n} "{("&" + p + ";") * 10}">' for p, n in zip("abcdefgh", "bcdefghi")) + "]>")
@@ -18,8 +18,8 @@ def rewrite(data: bytes, member: str, edit) -> bytes:
     source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            content = source.read(info.filename)
-            target.writestr(info.filename, edit(content) if info.filename == member else content)
+            content = source.read(info.filename)  # the same ZipInfo: an .ods needs its mimetype stored, first
+            target.writestr(info, edit(content) if info.filename == member else content)
     return out.getvalue()
 
 
@@ -101,4 +101,81 @@ def corpus() -> dict[str, bytes]:
         hidden.append(row)
     hidden.sheet_state = "hidden"
     files["hidden sheet"] = _saved(book)
+    files.update(_extents(base))
+    files.update(_text_tables())
+    files.update(_careless())
     return files
+
+
+def _far_cell(xml: bytes, dimension: bytes | None) -> bytes:
+    """One cell at XFD60000 after the data; the <dimension> set to ``dimension`` (None: removed)."""
+    xml = xml.replace(b"</sheetData>", b'<row r="60000"><c r="XFD60000"><v>1</v></c></row></sheetData>', 1)
+    start = xml.find(b"<dimension")
+    if start >= 0:
+        end = xml.find(b"/>", start) + 2
+        xml = xml[:start] + (b'<dimension ref="' + dimension + b'"/>' if dimension else b"") + xml[end:]
+    return xml
+
+
+def _ods_repeats(content: bytes) -> bytes:
+    row = (b'<table:table-row table:number-rows-repeated="20000"><table:table-cell '
+           b'table:number-columns-repeated="1000" office:value-type="string"><text:p>x</text:p>'
+           b"</table:table-cell></table:table-row>")
+    return content.replace(b"</table:table>", row + b"</table:table>", 1)
+
+
+def _extents(base: bytes) -> dict[str, bytes]:
+    """Sheets whose real extent is far beyond their size: calamine allocates the whole rectangle."""
+    import xlwt
+    thousand = workbook([ENGLISH] + [patient(f"P{i}") for i in range(1000)])
+    files = {
+        "forged dimension, cell at XFD60000": rewrite(base, SHEET, lambda x: _far_cell(x, b"A1:P3")),
+        "no dimension, cell at XFD60000": rewrite(base, SHEET, lambda x: _far_cell(x, None)),
+        "1000 rows and a far cell": rewrite(thousand, SHEET, lambda x: _far_cell(x, b"A1:P1001")),
+        "ods with repeated rows and columns": rewrite(ods(BASE), "content.xml", _ods_repeats),
+    }
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("cohort")
+    for r, row in enumerate(BASE):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value if not hasattr(value, "year") else value.isoformat())
+    sheet.write(65535, 255, "x")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    files["xls with a cell at IV65536"] = buffer.getvalue()
+    return files
+
+
+def _text_tables() -> dict[str, bytes]:
+    rows = [ENGLISH] + [patient(f"P{i}") for i in range(1, 11)]
+    lines = _csv(rows).splitlines()
+    never = lines[:]
+    never[3] += ',"left open'  # a trailing cell that opens a quote
+    closed = lines[:]
+    closed[3] += ',"opened here'
+    closed[7] += ',closed here"'
+    one_code = [ENGLISH] + [patient("SAME")] * 20_000
+    return {
+        "csv with a quote never closed": ("\n".join(never) + "\n").encode(),
+        "csv with a quote closed four rows later": ("\n".join(closed) + "\n").encode(),
+        "60 MB csv of tiny cells": (("ab," * 1000 + "\n") * 20_000).encode(),
+        "20,000 rows with one code": _csv(one_code).encode(),
+    }
+
+
+def _careless() -> dict[str, bytes]:
+    """What a busy person's workbook holds: look-alike codes, odd category values, O for 0."""
+    odd = [ENGLISH + ["Reference"]] + [patient(f"P{i}") + [v] for i, v in
+                                       enumerate(["12.03.2019", "1.2.3", "\u2460", "10\u00b2", "7"])]
+    return {
+        "look-alike codes": workbook([ENGLISH, patient("P1"), patient("p1"), patient("P\u200b1"),
+                                      patient("\uff30\uff11"), patient("P2")]),
+        "odd category values": workbook(odd),
+        "letter O among 0 and 1": workbook([ENGLISH, patient("P1", amputation="O"), patient("P2", amputation="0"),
+                                            patient("P3", amputation="1", amputation_date="2019-01-01")]),
+        "error values": rewrite(workbook([ENGLISH, patient("P1"), patient("P2", age="AGE")]), SHEET,
+                                lambda x: x.replace(b'<c r="C3" s="1" t="inlineStr"><is><t>AGE</t></is></c>',
+                                                    b'<c r="C3" s="1" t="e"><f>1/0</f><v>#DIV/0!</v></c>')),
+        "vertical tab in a value (csv)": _csv([ENGLISH, patient("P1", histology="UPS\x0bgrade 3"),
+                                               patient("P2")]).encode(),
+    }

@@ -123,10 +123,12 @@ def test_bad_settings_files(cohort):
     document["version"] = 7
     with pytest.raises(ValueError, match="version 7; this app reads versions 1 and 2"):
         reproducibility.read_settings(json.dumps(document).encode())
-    document = _document(cohort.data)
-    document["data"] = {}
-    with pytest.raises(ValueError, match="data fingerprint is damaged"):
-        reproducibility.read_settings(reproducibility.settings_json(document))
+    for damaged in ({}, {"rows": []}, {"rows": {"not a hash": "0123456789abcdef"}, "salt": "0" * 32},
+                    {"rows": {}, "salt": "0" * 10_000}, {"rows": {}, "salt": 5}):
+        document = _document(cohort.data)
+        document["data"] = damaged
+        with pytest.raises(ValueError, match="data fingerprint is damaged"):
+            reproducibility.read_settings(reproducibility.settings_json(document))
 
 
 @pytest.mark.parametrize("key, value, said", [
@@ -141,6 +143,12 @@ def test_bad_settings_files(cohort):
     ("date_order", "DDMMYY", 'date order "DDMMYY"'),
     ("mapping", {"limb": 3}, 'mapping {"limb": 3}'),
     ("model", {"outcome": "overall_survival", "covariates": "age"}, "model"),
+    ("model", {"outcome": "overall_survival", "covariates": ["age"], "reference": {"x": ["y"]}}, "model"),
+    ("filters", {f"column {i}": ["a"] for i in range(101)}, "filters"),
+    ("filters", {"limb": [str(i) for i in range(1_000_000)]}, "filters"),
+    ("compare_by", "x" * 501, "comparison"),
+    ("sheet", ["cohort"], "sheet"),
+    ("source", {"name": "x"}, "source"),
 ])
 def test_values_outside_what_the_app_offers_are_not_applied(cohort, key, value, said):
     document = _document(cohort.data)
@@ -206,3 +214,14 @@ def test_a_guessed_code_alone_does_not_match_a_saved_patient(cohort):
     wrong = reproducibility._keyed(salt, f"id\x1e{first.patient_id}\x1e2000-01-01")
     code_only = reproducibility._keyed(salt, f"id\x1e{first.patient_id}")
     assert right in saved and wrong not in saved and code_only not in saved
+
+
+def test_a_control_character_in_a_value_does_not_break_the_workbook(cohort):
+    data = cohort.data.copy()
+    data.loc[0, "histology"] = "UPS\x0bgrade 3"
+    result = analysis.analyse(data, selection.strata(data, "histology"), summaries.Settings(), [12], n_loaded=34,
+                              n_rows=34, compare_by="Histology")
+    book = openpyxl.load_workbook(io.BytesIO(bundle.results_workbook(result, cohort.problems, source="a\x07.xlsx")))
+    cells = [c.value for sheet in book for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any("UPS\ufffdgrade 3" in c for c in cells) and not any("\x0b" in c for c in cells)
+    assert any("a\ufffd.xlsx" in c for c in cells)

@@ -99,7 +99,7 @@ def test_bad_rows_are_excluded_with_row_column_value_and_fix():
     assert cohort.data.patient_id.tolist() == ["P9"]
     assert cohort.n_rows == 10 and cohort.n_excluded == 9
     expected = [
-        (2, "Patient ID", "P1", "patient code 'P1' is on rows 2, 9; each patient needs their own code", "error"),
+        (2, "Patient ID", "P1", "patient code 'P1' is on 2 rows (2, 9); each patient needs their own code", "error"),
         (3, "Sex", "X", "unknown code 'X'; use F / M", "error"),
         (4, "Date of ILP", "", "required value missing: date of the perfusion (date)", "error"),
         (5, "Amputation date", "", "amputation is 'yes' but the date of the amputation is empty; fill in the date",
@@ -110,7 +110,7 @@ def test_bad_rows_are_excluded_with_row_column_value_and_fix():
          "times run from the perfusion", "error"),
         (8, "Date last FU", "2021-01-01", "date of last contact is after the date of death (2020-01-01); "
          "correct one of them", "error"),
-        (9, "Patient ID", "P1", "patient code 'P1' is on rows 2, 9; each patient needs their own code", "error"),
+        (9, "Patient ID", "P1", "patient code 'P1' is on 2 rows (2, 9); each patient needs their own code", "error"),
         (9, "Age", "130", "age outside 0-120; check it", "warning"),
         (10, "Date last FU", "2025-01-01", "date is in the future; check it", "warning"),
         (11, "Patient ID", "Note: locked on 2024-05-01", "the only filled cell in this row; not read as a "
@@ -304,3 +304,37 @@ def test_one_letter_sex_codes_are_read_as_the_column_uses_them(header, codes, ex
     assert cohort.data.sex.tolist() == expected
     notes = cohort.problems[cohort.problems.column == header].message.tolist()
     assert (note is None and not notes) or any(note in n for n in notes)
+
+
+def test_letter_o_is_oui_in_an_o_n_column_and_reported_beside_digits():
+    french = load(workbook([ENGLISH, patient("P1", surgery="O"), patient("P2", surgery="N", surgery_date=None)]))
+    assert french.data.surgery.tolist() == [True, False]
+    [(row, column, value, message, severity)] = french.problems.itertuples(index=False)
+    assert (row, column, value, severity) == (2, "Surgery", "O", "warning")
+    assert message.startswith("O read as oui (yes)")
+    mixed = load(workbook([ENGLISH, patient("P1", surgery="O"), patient("P2", surgery="0", surgery_date=None),
+                           patient("P3", surgery="1")]))
+    assert mixed.data.patient_id.tolist() == ["P2", "P3"]
+    [message] = mixed.problems.message
+    assert message == "'O' could be the letter O (oui: yes) or a mistyped 0 (no), since this column also holds " \
+                      "digits; type it as yes / no"
+
+
+def test_dates_written_both_ways_in_one_column_are_reported():
+    cohort = load(workbook([ENGLISH, patient("P1", ilp="25/01/2018"), patient("P2", ilp="26/01/2018"),
+                            patient("P3", ilp="01/27/2018"), patient("P4", ilp="02/03/2018")]))
+    assert cohort.date_orders["Date of ILP"] == "DMY"
+    notes = cohort.problems[cohort.problems.severity == "warning"]
+    [(row, column, value, message)] = notes[["row", "column", "value", "message"]].itertuples(index=False)
+    assert (row, column, value) == (5, "Date of ILP", "02/03/2018")
+    assert message.startswith("this column writes 2 dates day first and 1 month first; dates like this one, which "
+                              "could be either, were read as day/month/year")
+
+
+def test_duplicate_messages_stay_short_whatever_the_number_of_rows():
+    rows = [ENGLISH] + [patient("SAME")] * 300 + [patient("P2")]
+    cohort = load(workbook(rows))
+    messages = cohort.problems.message
+    assert len(messages) == 300 and messages.nunique() == 1
+    assert messages[0] == "patient code 'SAME' is on 300 rows (2, 3, 4, 5, 6 and 295 more); each patient needs " \
+                          "their own code"

@@ -47,6 +47,17 @@ def test_csv_neutralises_formulas_and_keeps_numbers():
     assert back["'@note"].tolist()[0] == "'-cmd"
 
 
+def test_csv_neutralises_formulas_after_either_list_separator():
+    # Excel splits CSV lines at ';' in German, French, Dutch, Italian, Spanish and Portuguese locales
+    frame = pd.DataFrame({"note": ["ok;=cmd|' /C calc'!A0", "a, @SUM(1)", "x;  +1", "well; fine", "1-2"]})
+    text = export.csv_bytes(frame).decode("utf-8-sig")
+    back = pd.read_csv(io.StringIO(text)).note.tolist()
+    assert back == ["ok;'=cmd|' /C calc'!A0", "a, '@SUM(1)", "x;  '+1", "well; fine", "1-2"]
+    for line in text.splitlines()[1:]:
+        for separator in ",;":
+            assert not any(cell.strip(' "')[:1] in "=+-@" and cell.strip(' "') for cell in line.split(separator))
+
+
 def test_risk_table_is_aligned_data_under_the_plot(figure):
     spec = figure.to_dict()
     plot, table = spec["vconcat"]

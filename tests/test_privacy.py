@@ -71,3 +71,28 @@ def test_a_whole_session_stays_on_the_machine_and_off_the_disk(tmp_path):
     assert hosts == {url.split("//")[1]}, f"requests left the machine: {hosts}"
     assert not _files(home) and not _files(temp), (_files(home), _files(temp))
     assert _files(ROOT) == project_before
+
+
+def test_the_server_log_keeps_where_an_error_happened_but_not_its_message():
+    import io
+    import logging
+
+    from ilp_core.log_privacy import withhold_exception_messages
+    stream = io.StringIO()
+    logger = logging.getLogger("test_privacy.server")
+    handler = logging.StreamHandler(stream)
+    logger.addHandler(handler)
+    try:
+        withhold_exception_messages()
+        withhold_exception_messages()  # idempotent
+        assert len(handler.filters) == 1
+        try:
+            int("Jane Doe 1957-03-02")
+        except ValueError:
+            logger.exception("Uncaught app exception")
+    finally:
+        logger.removeHandler(handler)
+    text = stream.getvalue()
+    assert "Jane Doe" not in text and "1957" not in text
+    assert text.startswith("Uncaught app exception ValueError at test_privacy.py:")
+    assert "message withheld" in text

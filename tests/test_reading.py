@@ -152,3 +152,51 @@ def test_utf16_csv_with_tabs():
     text = "\t".join(ENGLISH) + "\n" + "\t".join(str(v) if v is not None else "" for v in patient()) + "\n"
     cohort = core.load_cohort(text.encode("utf-16"))
     _same_patients(cohort, ["P01"])
+
+
+def test_other_sheets_that_hold_patients_are_named():
+    data = workbook([ENGLISH, patient("P1"), patient("P2")], sheet="2019",
+                    other_sheets={"2018": [ENGLISH, patient("P3")], "About": [["Read me"]]})
+    table = core.read_table(data, sheet="2019")
+    assert table.attrs["other_patient_sheets"] == []  # only a sheet found automatically says so
+    table = core.read_table(data)
+    assert table.attrs["sheet"] == "2018"  # first visible sheet naming the most fields
+    assert table.attrs["other_patient_sheets"] == ["2019"]
+
+
+def test_a_cell_written_on_several_lines_stays_one_cell():
+    text = 'Patient ID,Age,Notes\nP1,50,"seen twice\nthen discharged"\nP2,60,ok\n'
+    table = core.read_table(text.encode())
+    assert table["Notes"].tolist() == ["seen twice\nthen discharged", "ok"]
+    assert table.index.tolist() == [2, 3] and table.attrs["reading_notes"] == []
+
+
+def test_a_quote_left_open_keeps_every_row_and_says_where():
+    text = 'Patient ID,Age,Sex,Notes\nP1,50,F,"left open\nP2,60,M,ok\nP3,70,F,ok\n'
+    table = core.read_table(text.encode())
+    assert table["Patient ID"].tolist() == ["P1", "P2", "P3"]
+    assert table.at[2, "Notes"] == '"left open'
+    [(row, column, value, message)] = table.attrs["reading_notes"]
+    assert (row, column, value) == (2, "Notes", '"left open')
+    assert "is never closed" in message and "the 2 lines after it" in message
+
+
+def test_merged_cells_are_carried_down_with_a_warning():
+    from openpyxl import load_workbook
+    book = load_workbook(io.BytesIO(workbook([ENGLISH, patient("P1"), patient("P2", limb=None),
+                                              patient("P3", limb=None), patient("P4", limb="upper")])))
+    book.active.merge_cells("D2:D4")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    cohort = core.load_cohort(buffer.getvalue())
+    assert cohort.data.limb.tolist() == ["lower", "lower", "lower", "upper"]
+    [message] = cohort.problems.message
+    assert message.startswith("cells D2:D4 are merged; the value was read for each of rows 2 to 4")
+
+
+def test_a_workbook_that_needs_too_much_memory_stops_in_its_own_process(monkeypatch):
+    import ilp_core.reading as reading
+    monkeypatch.setattr(reading, "_CHILD_BASE_BYTES", 16 * 2**20)  # too little even to start the parser
+    with pytest.raises(core.CohortError, match="needed more than 16 MB"):
+        core.read_table(workbook([ENGLISH, patient("P1"), patient("P2")]))
+    assert core.read_table(b"Patient ID,Age\nP1,5\n").shape == (1, 2)  # this process goes on

@@ -143,3 +143,9 @@ def test_columns_that_identify_patients_are_not_offered_as_categories(data):
     columns = selection.category_columns(small)
     assert "Hospital" in columns
     assert not {"MRN", "Study_code", "Email"} & set(columns)
+
+
+def test_levels_of_any_text_a_cell_can_hold():
+    frame = pd.DataFrame({"ref": ["12.03.2019", "1.2.3", "\u2460", "10\u00b2", "10", "2", "2.5", None, "b", "A"]})
+    assert selection.levels(frame, "ref") == ["2", "2.5", "10", "1.2.3", "10\u00b2", "12.03.2019", "A", "b",
+                                              "\u2460", "(missing)"]

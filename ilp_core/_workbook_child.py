@@ -1,0 +1,96 @@
+"""Parse a workbook with calamine in a child process, under a memory and CPU limit.
+
+Run as a script (``python -I _workbook_child.py``), never imported by the app: it needs only
+the standard library and python_calamine, so it starts in a fraction of a second. Stdin holds
+an 8-byte length, a JSON request (``limit`` in bytes, ``mode`` "names" or "rows", ``sheets``)
+and the file's bytes; a pickle goes to stdout:
+
+- ``("ok", sheets, rows)``: ``sheets`` lists ``(name, visible, is_worksheet)``; ``rows``
+  maps each requested sheet (mode "rows"; every worksheet when none is named) to its
+  cells and merged ranges, or to ``("error", message)`` when that sheet cannot be read;
+- ``("password",)``, ``("memory",)`` or ``("damaged", message)``.
+
+Calamine allocates a sheet's whole rectangle, and Rust aborts the process when an
+allocation fails; here that ends this child, never the server.
+"""
+import io
+import json
+import pickle
+import resource
+import sys
+
+_READ_ERRORS = (ValueError, OverflowError, UnicodeError, OSError)
+
+
+_NEAR_LIMIT = 0.5
+_LIMIT = [0]
+
+
+def _peak_bytes() -> int:
+    """This process's own peak resident memory (ru_maxrss would include the parent's before exec)."""
+    with open("/proc/self/status") as status:
+        return 1024 * int(status.read().split("VmHWM:")[1].split()[0])
+
+
+def _limit(limit: int) -> None:
+    _LIMIT[0] = limit
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    resource.setrlimit(resource.RLIMIT_CPU, (60, 61))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # an abort leaves no core file of patient data
+
+
+def _sheet_rows(book, name: str, calamine):
+    """``{"cells": rows from A1, "merged": [((first row, first column), (last row, last column)), ...]}``
+    (0-based), or ``("error", message)``."""
+    try:
+        sheet = book.get_sheet_by_name(name)
+        cells = sheet.to_python(skip_empty_area=False)
+    except (calamine.CalamineError, *_READ_ERRORS) as exc:
+        return ("error", f"{type(exc).__name__}: {exc}")
+    try:
+        merged = sheet.merged_cell_ranges or []
+    except (calamine.CalamineError, *_READ_ERRORS):  # a format that does not keep them
+        merged = []
+    return {"cells": cells, "merged": [tuple(map(tuple, r)) for r in merged]}
+
+
+def parse(data: bytes, mode: str, wanted: list[str]):
+    import python_calamine as calamine
+
+    try:
+        book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = [(m.name, m.visible == calamine.SheetVisibleEnum.Visible,
+                   m.typ == calamine.SheetTypeEnum.WorkSheet) for m in book.sheets_metadata]
+        rows = {}
+        if mode == "rows":
+            for name in wanted or [name for name, _, worksheet in sheets if worksheet]:
+                rows[name] = _sheet_rows(book, name, calamine)
+        return ("ok", sheets, rows)
+    except calamine.PasswordError:
+        return ("password",)
+    except MemoryError:
+        return ("memory",)
+    except (calamine.CalamineError, *_READ_ERRORS) as exc:
+        # calamine reports some failed allocations as an unreadable file: near the limit, say so
+        if _peak_bytes() > _NEAR_LIMIT * _LIMIT[0]:
+            return ("memory",)
+        return ("damaged", f"{type(exc).__name__}: {exc}")
+
+
+def main() -> None:
+    stdin = sys.stdin.buffer
+    request = json.loads(stdin.read(int.from_bytes(stdin.read(8), "big")))
+    _limit(int(request["limit"]))
+    data = stdin.read()
+    try:
+        result = parse(data, request["mode"], list(request["sheets"]))
+        del data
+        out = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    except MemoryError:
+        out = pickle.dumps(("memory",))
+    sys.stdout.buffer.write(out)
+    print(f"peak {_peak_bytes()}", file=sys.stderr)  # for the tests
+
+
+if __name__ == "__main__":
+    main()
