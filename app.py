@@ -5,6 +5,9 @@ from pathlib import Path
 import streamlit as st
 
 import ui
+from ilp_core.log_privacy import withhold_exception_messages
+
+withhold_exception_messages()  # an uncaught error's message may quote a patient's value: the log keeps only where
 
 st.set_page_config(page_title="ILP outcomes", page_icon=str(Path(__file__).with_name("assets") / "favicon.png"),
                    layout="wide")  # a local icon: a :material/ page icon is fetched from an outside server

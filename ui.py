@@ -14,6 +14,7 @@ import streamlit as st
 import ilp_core as core
 from ilp_core import charts, display, export, formatting, predictors, reproducibility, selection, summaries
 from ilp_core.intervals import PRESETS
+from ilp_core.plain_text import plain
 
 SAMPLE = Path(__file__).with_name("sample_data") / "ilp_sample_cohort.xlsx"
 SYNTHETIC_NOTE = "Synthetic sample data: not real patients"
@@ -157,7 +158,7 @@ def apply_settings(document: dict) -> list[str]:
             skipped.append(f"filter on {column!r} (no such column)")
             continue
         valid = set(selection.levels(loaded.data, column))
-        ss[f"filter:{column}:{token}"] = [v for v in values if v in valid]
+        ss[f"filter:column:{column}:{token}"] = [v for v in values if v in valid]
         skipped += [f"{column} = {v!r} (not in these data)" for v in values if v not in valid]
     if document["age_range"]:
         ages = loaded.data["age_years"].dropna()
@@ -166,7 +167,7 @@ def apply_settings(document: dict) -> list[str]:
         if not len(ages) or saved_high < low or saved_low > high:
             skipped.append(f"age range {saved_low:g}-{saved_high:g} (these patients are {low:g}-{high:g} years old)")
         else:  # a slider cannot go beyond these patients' ages: the saved range is clipped to them
-            ss[f"filter:age:{token}"] = (max(saved_low, low), min(saved_high, high))
+            ss[f"filter:age range:{token}"] = (max(saved_low, low), min(saved_high, high))
     compare = document["compare_by"]
     ss[f"compare:{token}"] = compare if compare in (None, selection.AGE_GROUP) or compare in columns else None
     if compare not in (None, selection.AGE_GROUP) and compare not in columns:
@@ -213,19 +214,19 @@ def _filters(data: pd.DataFrame, columns: dict[str, str], token: str) -> selecti
     with st.sidebar.expander("Filters", icon=":material/filter_alt:", expanded=False):
         for column, label in schema.items():
             choices[column] = tuple(st.multiselect(label, selection.levels(data, column), placeholder="All",
-                                                   key=f"filter:{column}:{token}"))
+                                                   key=f"filter:column:{column}:{token}"))
         age = data["age_years"].dropna()
         age_range = None
         if len(age) and age.min() < age.max():
             low, high = float(age.min()), float(age.max())
-            st.session_state.setdefault(f"filter:age:{token}", (low, high))
-            chosen = st.slider("Age (years)", low, high, step=1.0, format="%d", key=f"filter:age:{token}")
+            st.session_state.setdefault(f"filter:age range:{token}", (low, high))
+            chosen = st.slider("Age (years)", low, high, step=1.0, format="%d", key=f"filter:age range:{token}")
             age_range = None if chosen == (low, high) else chosen
     if extra:
         with st.sidebar.expander("Other columns", icon=":material/table_rows:"):
-            for column, label in extra.items():
-                choices[column] = tuple(st.multiselect(label, selection.levels(data, column), placeholder="All",
-                                                       key=f"filter:{column}:{token}"))
+            for column, label in extra.items():  # the user's header: a label is Markdown
+                choices[column] = tuple(st.multiselect(plain(label), selection.levels(data, column), placeholder="All",
+                                                       key=f"filter:column:{column}:{token}"))
     return selection.Filters({c: v for c, v in choices.items() if v}, age_range)
 
 
@@ -242,7 +243,7 @@ def _conventions() -> tuple[summaries.Settings, list[float]]:
         try:
             landmarks = summaries.parse_landmarks(text)
         except ValueError as exc:
-            st.error(f"Landmark times: {exc}. Using {DEFAULT_LANDMARKS}.")
+            st.error(f"Landmark times: {plain(exc)}. Using {DEFAULT_LANDMARKS}.")
             landmarks = summaries.parse_landmarks(DEFAULT_LANDMARKS)
     return summaries.Settings.from_preset(preset, level, unit), landmarks
 
@@ -253,7 +254,7 @@ def sidebar() -> None:
     if src["synthetic"]:
         st.sidebar.warning(SYNTHETIC_NOTE, icon=":material/science:")
     else:
-        st.sidebar.caption(f"Data: **{src['name']}**")
+        st.sidebar.caption(f"Data: **{plain(src['name'])}**")
     if loaded is None:
         st.sidebar.error("This workbook can't be analysed yet; the Data page says why.", icon=":material/error:")
         st.session_state["view"] = None
@@ -285,14 +286,14 @@ def header(title: str, minimum: int = 1) -> View:
     current = view()
     st.title(title)
     if current is None:
-        st.info(f"No cohort to analyse: {st.session_state.get('cohort_error', '')} Open the Data page to "
+        st.info(f"No cohort to analyse: {plain(st.session_state.get('cohort_error', ''))} Open the Data page to "
                 "load a workbook.", icon=":material/upload_file:")
         st.stop()
     parts = [f"{len(current.selected)} of {len(current.cohort.data)} patients"]
     if current.filters:
-        parts.append(current.filters)
+        parts.append(plain(current.filters))
     if current.compare_by:
-        parts.append(f"compared by {current.compare_by.lower()}")
+        parts.append(f"compared by {plain(current.compare_by.lower())}")
     st.caption(" \u00b7 ".join(parts) + (f" \u00b7 **{SYNTHETIC_NOTE}**" if current.synthetic else ""))
     if len(current.selected) < minimum:
         n = len(current.selected)
@@ -438,6 +439,7 @@ def baseline_table(tests: bool, numeric_test: str):
 
 def test_line(result) -> None:
     """'Gray's test across groups: chi-square 1.15 on 1 df, p = 0.284' (or why it could not be computed)."""
-    line = display.test_line(result, view().compare_by)
+    by = view().compare_by
+    line = display.test_line(result, by and plain(by))  # the bold test name is ours, the column the user's
     if line:
         st.write(line)

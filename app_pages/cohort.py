@@ -4,6 +4,7 @@ import streamlit as st
 import ui
 from ilp_core import description, display, export, formatting, selection, summaries
 from ilp_core.flow import flow_chart, patient_flow
+from ilp_core.plain_text import plain
 
 view = ui.header("Cohort")
 data = view.selected
@@ -44,7 +45,7 @@ numeric_test = ui.persistent(right.radio, "Numbers compared with", ["mann-whitne
                            key="table1:numeric", disabled=not with_tests)
 baseline = ui.baseline_table(with_tests, numeric_test)
 st.dataframe(baseline.display, hide_index=True)
-st.caption(baseline.footnote)
+st.caption(plain(baseline.footnote))
 st.download_button("Table 1 CSV", lambda: export.csv_bytes(baseline.display), file_name="table1.csv",
                    mime="text/csv", on_click="ignore", icon=":material/download:", key="table1:csv")
 

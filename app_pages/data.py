@@ -4,6 +4,7 @@ import streamlit as st
 import ilp_core as core
 import ui
 from ilp_core import export
+from ilp_core.plain_text import plain
 
 NOT_MAPPED = ui.NOT_MAPPED
 
@@ -60,14 +61,14 @@ try:
                            lambda: core.cohort_from_table(table, mapping=mapping, date_order=date_order),
                            {"sheet": sheet, "header_row": header_row, "date_order": date_order})
 except core.CohortError as exc:
-    st.error(str(exc), icon=":material/error:")
+    st.error(plain(exc), icon=":material/error:")  # it quotes the user's headers and values
     st.stop()
 
-st.success(loaded.summary(), icon=":material/check_circle:")
+st.success(plain(loaded.summary()), icon=":material/check_circle:")
 problems = loaded.problems
 identifying = problems[problems.message.str.contains("identify a patient directly", regex=False)]
 for item in identifying.itertuples():
-    st.warning(f"Column **{item.column}**: {item.message}.", icon=":material/privacy_tip:")
+    st.warning(f"Column **{plain(item.column)}**: {plain(item.message)}.", icon=":material/privacy_tip:")
 if len(problems):
     st.subheader("Problems found")
     st.caption("Errors leave the row out of every analysis; warnings keep it. Rows are numbered as in Excel.")

@@ -6,6 +6,7 @@ import streamlit as st
 
 import ui
 from ilp_core import bundle, charts, predictors, report, reproducibility
+from ilp_core.plain_text import plain
 
 view = ui.header("Export")
 result = ui.current_analysis()
@@ -15,14 +16,15 @@ fitted_model, model_problem = predictors.refit(view.selected, st.session_state.g
 model = report.model_sentence(fitted_model.model, fitted_model.outcome.name) if fitted_model else ""
 
 st.subheader("Results")
-st.markdown(report.results_text(result))
+# the report quotes group labels, filter values and column names: shown as typed, one paragraph at a time
+st.markdown("\n\n".join(map(plain, report.results_text(result).split("\n\n"))))
 if model:
-    st.markdown(model)
+    st.markdown(plain(model))
 elif model_problem:
     st.info(f"The regression model chosen on the Predictors page is left out: for these "
-            f"{len(view.selected)} patients, {model_problem}.", icon=":material/info:")
+            f"{len(view.selected)} patients, {plain(model_problem)}.", icon=":material/info:")
 st.subheader("Methods")
-st.markdown(report.methods_text(result))
+st.markdown(plain(report.methods_text(result)))
 st.caption("The text follows every filter and setting; each percentage stands with its own interval, and the "
            "model is refitted to the patients selected now.")
 
@@ -48,14 +50,15 @@ identity = hashlib.sha256(repr((ui.source()["digest"], view.filters, view.compar
                                 view.landmarks, model, len(view.selected))).encode()).hexdigest()
 built = st.session_state.get("export:zip:bytes")
 if built is None or built[0] != identity:
-    if middle.button("Build the zip of figures, workbook and text", icon=":material/folder_zip:",
-                     key="export:zip:build"):
-        bar = middle.progress(0.0, text="Starting")
+    slot = middle.empty()  # the button, then the progress bar, then the download in one place
+    if slot.button("Build the zip of figures, workbook and text", icon=":material/folder_zip:",
+                   key="export:zip:build"):
+        bar = slot.progress(0.0, text="Starting")
         data = bundle.results_zip(result, problems, source=view.source_name, synthetic=view.synthetic,
                                   settings_json=settings_bytes, model=fitted_model,
                                   progress=lambda done, what: bar.progress(done, text=f"Making {what}" if done < 1
                                                                            else "Done"))
-        bar.empty()
+        slot.empty()
         st.session_state["export:zip:bytes"] = built = (identity, data)
 if built is not None and built[0] == identity:
     middle.download_button("Figures, workbook and text (.zip)", built[1], file_name="ilp_results.zip",
@@ -81,15 +84,16 @@ def apply_saved_settings() -> None:
 st.button("Apply these settings", on_click=apply_saved_settings, disabled=saved is None,
           icon=":material/restart_alt:", key="export:apply")
 if st.session_state.get("settings_error"):
-    st.error(f"These settings could not be applied: {st.session_state['settings_error']}", icon=":material/error:")
+    st.error(f"These settings could not be applied: {plain(st.session_state['settings_error'])}",
+             icon=":material/error:")
 applied = st.session_state.get("applied_settings")
 if applied is not None:
     change = reproducibility.compare_data(applied, view.cohort.data)
     skipped = st.session_state.get("settings_skipped", [])
     if change.unchanged and not skipped:
-        st.success(change.summary() + " Every setting was applied: every number will match.")
+        st.success(plain(change.summary()) + " Every setting was applied: every number will match.")
     else:
-        st.warning(change.summary() + (" Some settings were not applied (below): numbers may differ from those "
-                                       "saved." if skipped else ""))
+        st.warning(plain(change.summary()) + (" Some settings were not applied (below): numbers may differ from "
+                                              "those saved." if skipped else ""))
     for item in skipped:
-        st.warning(f"Not applied: {item}")
+        st.warning(f"Not applied: {plain(item)}")

@@ -5,6 +5,7 @@ import ui
 from ilp_core import charts, display, formatting, report
 from ilp_core.predictors import (NUMERIC_COVARIATES, OUTCOMES, ModelError, ModelRequest, covariate_options,
                                  fit_outcome_model, reference_levels)
+from ilp_core.plain_text import plain
 
 view = ui.header("Predictors", minimum=5)
 data, level = view.selected, view.settings.conf_level
@@ -23,9 +24,9 @@ options = covariate_options(data)
 asked = st.session_state.get("model_request")
 lacking = [c for c in (asked.covariates if asked else ()) if c not in options]
 if lacking:
-    st.info(f"{', '.join(lacking)}, chosen earlier, cannot enter a model for these patients (absent, or one value "
-            "only). The model below leaves it out; the Export page reports the model you chose once the selection "
-            "allows it.", icon=":material/info:")
+    st.info(f"{plain(', '.join(lacking))}, chosen earlier, cannot enter a model for these patients (absent, or one "
+            "value only). The model below leaves it out; the Export page reports the model you chose once the "
+            "selection allows it.", icon=":material/info:")
 if any(c not in options for c in st.session_state.get("predictors:covariates", [])):  # this selection lacks one
     st.session_state["predictors:covariates"] = [c for c in st.session_state["predictors:covariates"] if c in options]
 chosen = ui.persistent(st.multiselect, "Covariates", list(options), format_func=options.get,
@@ -42,7 +43,7 @@ for column, place in zip(categorical, st.columns(max(len(categorical), 1))):
     levels = reference_levels(data, column)
     if st.session_state.get(f"predictors:ref:{column}", levels[0]) not in levels:
         del st.session_state[f"predictors:ref:{column}"]
-    reference[column] = ui.persistent(place.selectbox, f"Reference for {options[column]}", levels,
+    reference[column] = ui.persistent(place.selectbox, f"Reference for {plain(options[column])}", levels,
                                       key=f"predictors:ref:{column}", default=levels[0], valid=levels.__contains__,
                                       on_change=chosen_by_the_user)
 request = ModelRequest(outcome, tuple(chosen), tuple(reference.items()))
@@ -51,13 +52,13 @@ if st.session_state.pop("predictors:changed", False) or st.session_state.get("mo
 try:
     fitted = fit_outcome_model(data, request, conf_level=level)
 except ModelError as exc:
-    st.warning(f"The model could not be fitted on these patients: {exc}.", icon=":material/warning:")
+    st.warning(f"The model could not be fitted on these patients: {plain(exc)}.", icon=":material/warning:")
     st.stop()
 
 model, competing = fitted.model, fitted.outcome.competing
 ratio = "Subdistribution hazard ratio" if competing else "Hazard ratio"
 for note in model.warnings:
-    st.warning(note, icon=":material/report:")
+    st.warning(plain(note), icon=":material/report:")
 st.caption(f"{model.method}. {model.n} patients, {model.events} events "
            f"({model.events_per_variable:.1f} per coefficient).")
 
@@ -76,7 +77,7 @@ figure = charts.forest_plot(model.table, title=fitted.outcome.label.split(" (")[
 st.altair_chart(figure, theme=None, width="content")
 ui.csv_download(ui.figure_downloads(figure, "forest", "predictors"), "Model CSV",
                 model.table.assign(method=model.method, conf_level=level), "model.csv", "predictors:csv")
-st.markdown(report.model_sentence(model, fitted.outcome.name))
+st.markdown(plain(report.model_sentence(model, fitted.outcome.name)))  # terms name the user's columns and values
 if not competing:
     st.subheader("Proportional hazards")
     st.dataframe(model.ph_test.assign(p_value=model.ph_test.p_value.map(formatting.p_value)), hide_index=True)
