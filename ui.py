@@ -75,14 +75,31 @@ def source() -> dict:
     return st.session_state["source"]
 
 
+_TABLES_KEPT = 3  # tables read per session: switching back to a sheet or header row reads nothing again
+
+
 def read(sheet=None, header_row=None) -> pd.DataFrame:
-    """The current workbook read as a table (kept for the session until its options change)."""
+    """The current workbook read as a table (each choice of sheet and header row read once per session).
+    ``sheet=None`` is the sheet found automatically, which is the same table as that sheet named."""
     src = source()
+    tables = st.session_state.setdefault("tables", {})
+    if sheet is not None and ("table", src["digest"], None, header_row) in tables and \
+            tables[("table", src["digest"], None, header_row)].attrs["sheet"] == sheet:
+        sheet = None
     key = ("table", src["digest"], sheet, header_row)
-    if st.session_state.get("table_key") != key:
-        st.session_state["table"] = core.read_table(src["data"], sheet=sheet, header_row=header_row)
-        st.session_state["table_key"] = key
-    return st.session_state["table"]
+    if key not in tables:
+        for old in [k for k in tables if k[1] != src["digest"]] + list(tables)[:-(_TABLES_KEPT - 1) or None]:
+            tables.pop(old, None)
+        tables[key] = core.read_table(src["data"], sheet=sheet, header_row=header_row)
+    return tables[key]
+
+
+def sheet_names() -> list[str]:
+    """The current workbook's sheets (visible first), read once per workbook."""
+    src = source()
+    if st.session_state.get("sheets", (None,))[0] != src["digest"]:
+        st.session_state["sheets"] = (src["digest"], core.sheet_names(src["data"]))
+    return st.session_state["sheets"][1]
 
 
 def cohort() -> core.Cohort | None:
@@ -91,11 +108,15 @@ def cohort() -> core.Cohort | None:
     src = source()
     if st.session_state.get("cohort_digest") != src["digest"]:
         try:
-            loaded, error = core.cohort_from_table(read()), ""
+            table = read()
+            loaded, error = core.cohort_from_table(table), ""
+            sheet = table.attrs["sheet"] or sheet_names()[0]
+            guessed = core.suggest_mapping(table.columns)
+            key = mapping_key(sheet, None, {spec.name: guessed.get(spec.name) for spec in core.FIELDS}, "auto")
         except core.CohortError as exc:
-            loaded, error = None, str(exc)
-        st.session_state.update(cohort=loaded, cohort_error=error, cohort_digest=src["digest"],
-                                cohort_key=("guessed", src["digest"]),
+            loaded, error, key = None, str(exc), ("guessed", src["digest"])
+        # the key the Data page gives this same load, so opening it does not load the workbook again
+        st.session_state.update(cohort=loaded, cohort_error=error, cohort_digest=src["digest"], cohort_key=key,
                                 load_choices={"sheet": loaded.sheet if loaded else None, "header_row": None,
                                               "date_order": "auto"})
     return st.session_state["cohort"]

@@ -31,7 +31,7 @@ st.download_button("Empty template workbook (with data dictionary)", core.templa
                    file_name="ilp_cohort_template.xlsx", on_click="ignore", icon=":material/download:",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="data:template")
 try:
-    sheets = core.sheet_names(src["data"])
+    sheets = ui.sheet_names()
     token = src["digest"]
     left, middle, right = st.columns(3)
     first_table = ui.read()

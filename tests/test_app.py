@@ -343,3 +343,26 @@ def test_a_saved_model_these_data_cannot_hold_is_reported_not_applied(app):
         assert not app.exception
         assert any(shown(w.value).startswith(said) for w in app.warning), [shown(w.value) for w in app.warning]
         assert not any("every number will match" in shown(s.value) for s in app.success)
+
+
+def test_an_upload_is_read_and_loaded_once(app, monkeypatch):
+    import ilp_core as core
+    calls = {"read_table": 0, "cohort_from_table": 0, "sheet_names": 0}
+    for name in calls:
+        real = getattr(core, name)
+
+        def counted(*args, _real=real, _name=name, **kwargs):
+            calls[_name] += 1
+            return _real(*args, **kwargs)
+        monkeypatch.setattr(core, name, counted)
+    app.switch_page("app_pages/data.py").run()
+    calls.update(dict.fromkeys(calls, 0))  # the sample's
+    rows = [ENGLISH] + [patient(f"P{i}") for i in range(5)]
+    app.file_uploader(key="upload").set_value(("mine.xlsx", workbook(rows), XLSX)).run()
+    for page in PAGES + ["app_pages/data.py"]:
+        app.switch_page(page).run()
+    assert not app.exception
+    assert calls == {"read_table": 1, "cohort_from_table": 1, "sheet_names": 1}
+    app.selectbox(key=next(k for k in (w.key for w in app.selectbox) if k.startswith("data:dates:"))) \
+        .set_value("DMY").run()
+    assert calls == {"read_table": 1, "cohort_from_table": 2, "sheet_names": 1}  # a new choice loads, never reads
