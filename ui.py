@@ -180,7 +180,10 @@ def apply_settings(document: dict) -> list[str]:
             continue
         valid = set(selection.levels(loaded.data, column))
         ss[f"filter:column:{column}:{token}"] = [v for v in values if v in valid]
-        skipped += [f"{column} = {v!r} (not in these data)" for v in values if v not in valid]
+        absent = [v for v in values if v not in valid]
+        if absent:  # one line per column, however many values: a file can list thousands
+            listed = ", ".join(map(repr, absent[:5])) + (f" and {len(absent) - 5:,} more" if len(absent) > 5 else "")
+            skipped.append(f"{column} = {listed} (not in these data)")
     if document["age_range"]:
         ages = loaded.data["age_years"].dropna()
         low, high = (float(ages.min()), float(ages.max())) if len(ages) else (0.0, 0.0)

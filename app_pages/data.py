@@ -65,6 +65,12 @@ except core.CohortError as exc:
     st.stop()
 
 st.success(plain(loaded.summary()), icon=":material/check_circle:")
+others = table.attrs.get("other_patient_sheets", []) if sheet == first_table.attrs["sheet"] else []
+if others:
+    st.info(f"{'Sheets' if len(others) > 1 else 'Sheet'} {plain(', '.join(others))} also "
+            f"{'hold' if len(others) > 1 else 'holds'} a list of patients (the header names cohort fields); only "
+            f"**{plain(sheet)}** is analysed. Choose another sheet above, or put every patient on one sheet.",
+            icon=":material/tab:")
 problems = loaded.problems
 identifying = problems[problems.message.str.contains("identify a patient directly", regex=False)]
 for item in identifying.itertuples():

@@ -366,3 +366,33 @@ def test_an_upload_is_read_and_loaded_once(app, monkeypatch):
     app.selectbox(key=next(k for k in (w.key for w in app.selectbox) if k.startswith("data:dates:"))) \
         .set_value("DMY").run()
     assert calls == {"read_table": 1, "cohort_from_table": 2, "sheet_names": 1}  # a new choice loads, never reads
+
+
+def test_thousands_of_absent_filter_values_make_one_line(app):
+    import ilp_core as core
+    from ilp_core import reproducibility
+    sample = core.load_cohort(SAMPLE)
+    document = reproducibility.settings_document(
+        source="Synthetic sample cohort", sheet="cohort", header_row=None, mapping=sample.mapping,
+        date_order="auto", filters={"histology": [f"type {i}" for i in range(4_000)] + ["angiosarcoma"]},
+        age_range=None, compare_by=None, preset="R survival", conf_level=0.95, time_unit="months",
+        landmarks=[12, 24], data=sample.data)
+    app.switch_page("app_pages/export.py").run()
+    app.file_uploader(key="export:load").set_value(
+        ("s.json", reproducibility.settings_json(document), "application/json")).run()
+    app.button(key="export:apply").click().run()
+    assert not app.exception
+    lines = [shown(w.value) for w in app.warning if shown(w.value).startswith("Not applied")]
+    assert lines == ["Not applied: histology = 'type 0', 'type 1', 'type 2', 'type 3', 'type 4' and 3,995 more "
+                     "(not in these data)"]
+    assert selected(app) == "2 of 34"  # the value that exists was applied
+
+
+def test_other_sheets_holding_patients_are_named_on_the_data_page(app):
+    data = workbook([ENGLISH, patient("P1"), patient("P2")], sheet="2019",
+                    other_sheets={"2018": [ENGLISH, patient("P3")]})
+    app.switch_page("app_pages/data.py").run()
+    app.file_uploader(key="upload").set_value(("two years.xlsx", data, XLSX)).run()
+    assert not app.exception
+    [note] = [shown(i.value) for i in app.info if "also holds" in shown(i.value)]
+    assert note.startswith("Sheet 2019 also holds a list of patients") and "only **2018** is analysed" in note
