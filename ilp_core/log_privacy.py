@@ -33,7 +33,9 @@ def withhold_exception_messages() -> None:
     call it at each script run, since libraries create loggers as they go)."""
     loggers = [logging.getLogger()] + [log for log in logging.Logger.manager.loggerDict.values()
                                        if isinstance(log, logging.Logger)]
-    for logger in loggers:
-        for handler in logger.handlers:
-            if not any(isinstance(f, WithoutValues) for f in handler.filters):
-                handler.addFilter(WithoutValues())
+    # a logger without handlers that does not propagate (uvicorn.error under Streamlit) prints through
+    # logging.lastResort
+    handlers = [h for logger in loggers for h in logger.handlers] + [logging.lastResort]
+    for handler in handlers:
+        if handler is not None and not any(isinstance(f, WithoutValues) for f in handler.filters):
+            handler.addFilter(WithoutValues())

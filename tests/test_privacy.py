@@ -96,3 +96,4 @@ def test_the_server_log_keeps_where_an_error_happened_but_not_its_message():
     assert "Jane Doe" not in text and "1957" not in text
     assert text.startswith("Uncaught app exception ValueError at test_privacy.py:")
     assert "message withheld" in text
+    assert any(isinstance(f, type(handler.filters[0])) for f in logging.lastResort.filters)  # uvicorn.error's way out
