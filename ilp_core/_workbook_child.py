@@ -85,7 +85,11 @@ def main() -> None:
     try:
         result = parse(data, request["mode"], list(request["sheets"]))
         del data
-        out = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.fast = True  # no memo: cells are never shared, and the reader then keeps no table of them
+        pickler.dump(result)
+        out = buffer.getvalue()
     except MemoryError:
         out = pickle.dumps(("memory",))
     sys.stdout.buffer.write(out)
