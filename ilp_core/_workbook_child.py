@@ -16,27 +16,39 @@ allocation fails; here that ends this child, never the server.
 import io
 import json
 import pickle
-import resource
 import sys
 
+try:
+    import resource
+except ImportError:  # Windows: no limits; the server this app is deployed on is Linux
+    resource = None
+
 _READ_ERRORS = (ValueError, OverflowError, UnicodeError, OSError)
-
-
-_NEAR_LIMIT = 0.5
+_NEAR_LIMIT = 0.5  # a read that fails after using half its limit is reported as a memory problem
 _LIMIT = [0]
 
 
 def _peak_bytes() -> int:
-    """This process's own peak resident memory (ru_maxrss would include the parent's before exec)."""
-    with open("/proc/self/status") as status:
-        return 1024 * int(status.read().split("VmHWM:")[1].split()[0])
+    """This process's own peak resident memory (Linux: VmHWM; ru_maxrss would include the parent's
+    before exec); 0 where neither can be read."""
+    try:
+        with open("/proc/self/status") as status:
+            return 1024 * int(status.read().split("VmHWM:")[1].split()[0])
+    except (OSError, IndexError, ValueError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss if resource else 0  # macOS: bytes
 
 
 def _limit(limit: int) -> None:
+    """Memory (address space), CPU time and no core file; each where the system allows it."""
     _LIMIT[0] = limit
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    resource.setrlimit(resource.RLIMIT_CPU, (60, 61))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # an abort leaves no core file of patient data
+    if resource is None:
+        return
+    for kind, value in ((resource.RLIMIT_AS, (limit, limit)), (resource.RLIMIT_CPU, (60, 61)),
+                        (resource.RLIMIT_CORE, (0, 0))):  # an abort leaves no core file of patient data
+        try:
+            resource.setrlimit(kind, value)
+        except (ValueError, OSError):  # macOS refuses RLIMIT_AS
+            pass
 
 
 def _sheet_rows(book, name: str, calamine):

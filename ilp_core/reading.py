@@ -232,7 +232,7 @@ def _parse_workbook(data: bytes, name: str, sheets: list[str] | None) -> _Workbo
     except subprocess.TimeoutExpired:
         raise CohortError(_too_hard(name, f"took more than {_CHILD_SECONDS} s")) from None
     if run.returncode != 0 or not run.stdout:
-        cpu = run.returncode in (-signal.SIGXCPU, -signal.SIGKILL)
+        cpu = run.returncode in (-getattr(signal, "SIGXCPU", 24), -getattr(signal, "SIGKILL", 9))
         raise CohortError(_too_hard(name, "took too long" if cpu else f"needed more than {limit / 2**20:,.0f} MB"))
     answer = _Cells(io.BytesIO(run.stdout)).load()
     if answer[0] == "password":

@@ -18,6 +18,7 @@ import zipfile
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from pypdf import PdfReader
 
 from browser import app_server, chromium_tab, go, needs_chromium, runtime_python, settle
@@ -56,7 +57,14 @@ def choose(tab, container, label: str, option: str) -> None:
     """Pick ``option`` in the selectbox labelled ``label`` inside ``container``."""
     box = container.get_by_test_id("stSelectbox").filter(has_text=label).first
     box.scroll_into_view_if_needed()
-    box.click()
+    for attempt in range(3):  # a click while an expander above still opens can miss the box
+        box.click()
+        try:
+            tab.get_by_role("listbox").wait_for(timeout=5_000)  # typed before it opens, letters are lost
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
     tab.keyboard.type(option)  # the list filters as one types; then the option is clicked
     tab.get_by_role("option", name=option, exact=True).click()
     settle(tab)

@@ -200,3 +200,10 @@ def test_a_workbook_that_needs_too_much_memory_stops_in_its_own_process(monkeypa
     with pytest.raises(core.CohortError, match="needed more than 16 MB"):
         core.read_table(workbook([ENGLISH, patient("P1"), patient("P2")]))
     assert core.read_table(b"Patient ID,Age\nP1,5\n").shape == (1, 2)  # this process goes on
+
+
+def test_a_workbook_that_takes_too_long_is_stopped(monkeypatch):
+    import ilp_core.reading as reading
+    monkeypatch.setattr(reading, "_CHILD_SECONDS", 0.001)
+    with pytest.raises(core.CohortError, match=r"took more than 0.001 s"):
+        core.read_table(workbook([ENGLISH, patient("P1"), patient("P2")]))
