@@ -26,7 +26,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def limb_filter(at):
-    return next(w for w in at.multiselect if w.key.startswith("filter:limb:"))
+    return next(w for w in at.multiselect if w.key.startswith("filter:column:limb:"))
 
 
 def rerun_times(at, label: str) -> None:
