@@ -12,8 +12,9 @@ follow = summaries.follow_up(data, view.settings)
 unit = view.settings.time_unit
 left, middle, right, far = st.columns(4)
 left.metric("Patients", len(data))
+why = "" if follow.estimate == follow.estimate else "; " + display.follow_up_missing(summaries.censored_alive(data))
 middle.metric(f"Median follow-up ({unit})", formatting.time_value(follow.estimate),
-              help="Reverse Kaplan-Meier: " + follow.method)
+              help="Reverse Kaplan-Meier: " + follow.method + why)
 right.metric("Deaths", int((data.vital_status == "dead").sum()))
 far.metric("Amputations", int(data.amputation.sum()))
 

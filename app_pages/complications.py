@@ -12,7 +12,11 @@ st.metric("Early severe complication (death, compartment syndrome or amputation 
           f"{overall.k} of {overall.n} ({formatting.percent(overall.estimate, 1)})",
           help=overall.method)
 st.write(f"{level} {formatting.interval(overall.ci_lower, overall.ci_upper, 1)} ({overall.method}).")
-if overall.unknown:
+if overall.n == 0:
+    st.info("No selected patient has early death, compartment syndrome and amputation for a treatment reaction "
+            "recorded, so there is no rate to give: map these columns on the Data page, or fill them in the "
+            "workbook.", icon=":material/info:")
+elif overall.unknown:
     st.caption(f"{overall.unknown} patients with no recorded value are left out of the denominator.")
 
 st.subheader("By component")

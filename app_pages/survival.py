@@ -36,7 +36,8 @@ if not competing:
     st.dataframe(display.median_display(summaries.median_table(curves), conf_level=settings.conf_level,
                                         time_unit=settings.time_unit), hide_index=True)
 follow = summaries.follow_up(view.selected, settings)
-st.write(display.follow_up_line(follow, conf_level=settings.conf_level, time_unit=settings.time_unit))
+st.write(display.follow_up_line(follow, conf_level=settings.conf_level, time_unit=settings.time_unit,
+                                censored_alive=summaries.censored_alive(view.selected)))
 st.subheader("At the landmark times")
 ui.landmark_section(curves, key=key, what="Incidence" if competing else "Estimate")
 ui.test_line(summaries.compare_strata(view.selected, endpoint, view.labels, competing=competing, event_codes=events))

@@ -133,7 +133,8 @@ def flag_parser(raw: pd.Series, header) -> tuple[object, str]:
 
     "O" is *oui* (yes) in a French O/N column, but beside 0 and 1 it is more likely a mistyped
     0 (no): there it is reported, not read. Read as yes, it is said once per column."""
-    codes = {_plain(v) for v in raw.dropna().unique()}
+    codes = {_plain(int(v)) if isinstance(v, (int, float)) and float(v).is_integer() else _plain(v)
+             for v in raw.dropna().unique()}  # 0 and 1 typed in Excel are numbers, not text
     if "o" not in codes:
         return parse_flag, ""
     if codes & {"0", "1"}:
@@ -275,7 +276,14 @@ def parse_date(value, order: str = "DMY", today: dt.date | None = None) -> dt.da
             return _make_date(_two_digit_year(first, today), second, third, value)
         year = _two_digit_year(third, today) if len(match.group(3)) == 2 else third
         day, month = (second, first) if order == "MDY" else (first, second)
-        return _make_date(year, month, day, value)
+        try:
+            return _make_date(year, month, day, value)
+        except BadValue as exc:
+            if month > 12 >= day:  # the other order would read it: say so
+                other = "month/day/year" if order == "DMY" else "day/month/year"
+                raise BadValue(f"{exc}; if this column writes dates {other}, choose that under "
+                               "'Dates typed as text' on the Data page") from None
+            raise
     if (match := _DAY_MONTH_NAME.match(text)) and _month(match.group(2)):
         year = int(match.group(3))
         year = _two_digit_year(year, today) if len(match.group(3)) == 2 else year

@@ -54,10 +54,17 @@ def median_display(medians: pd.DataFrame, *, conf_level: float, time_unit: str) 
     })
 
 
-def follow_up_line(follow: Median, *, conf_level: float, time_unit: str) -> str:
+def follow_up_missing(censored_alive: int | None) -> str:
+    """Why there is no median follow-up: nobody was last seen alive, or too few were."""
+    if censored_alive == 0:
+        return "cannot be estimated: no patient was last seen alive (every patient died)"
+    return "not reached (fewer than half of the patients were censored alive)"
+
+
+def follow_up_line(follow: Median, *, conf_level: float, time_unit: str, censored_alive: int | None = None) -> str:
     """'Median follow-up (reverse Kaplan-Meier): **46.7 months** (95% CI 36.0 to not reached).'"""
     if follow.estimate != follow.estimate:
-        return "Median follow-up (reverse Kaplan-Meier): not reached (fewer than half the patients censored alive)."
+        return f"Median follow-up (reverse Kaplan-Meier): {follow_up_missing(censored_alive)}."
     return (f"Median follow-up (reverse Kaplan-Meier): **{time_value(follow.estimate)} {time_unit}** "
             f"({ci_label(conf_level)} {time_interval(follow.ci_lower, follow.ci_upper)}).")
 

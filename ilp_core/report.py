@@ -14,6 +14,7 @@ import pandas as pd
 import scipy
 
 from .analysis import Analysis
+from .display import follow_up_missing
 from .formatting import ci_label, p_value, percent, ratio_with_ci, time_interval, time_value, time_with_unit
 from .intervals import PRESETS
 
@@ -51,8 +52,9 @@ def _follow_up(analysis: Analysis) -> str:
     """'Median follow-up was 46.7 months (95% CI 36.0 to not reached; reverse Kaplan-Meier).'"""
     follow, s = analysis.follow_up, analysis.settings
     if follow.estimate != follow.estimate:
-        return ("Median follow-up was not reached (fewer than half of the patients were censored alive; "
-                "reverse Kaplan-Meier).")
+        alive = sum(int(c.table.n_censor.sum()) for c in analysis.curves["overall_survival"].values())
+        reason = follow_up_missing(alive)
+        return f"Median follow-up {'was ' if reason.startswith('not') else ''}{reason} (reverse Kaplan-Meier)."
     return (f"Median follow-up was {time_value(follow.estimate)} {s.time_unit} ({ci_label(s.conf_level)} "
             f"{time_interval(follow.ci_lower, follow.ci_upper)}; reverse Kaplan-Meier).")
 
@@ -75,7 +77,11 @@ def results_text(analysis: Analysis) -> str:
     level, unit = ci_label(s.conf_level), s.time_unit
     flow = dict(zip(analysis.flow.step, analysis.flow.n))
     n = analysis.n_selected
-    lines = [f"Of {n} patient{'s' if n != 1 else ''} treated with isolated limb perfusion"
+    excluded = analysis.n_rows - analysis.n_loaded
+    left_out = (f" ({excluded} further row{'s' if excluded != 1 else ''} of the workbook "
+                f"{'were' if excluded != 1 else 'was'} left out for data errors; see the Problems list)"
+                if excluded > 0 else "")
+    lines = [f"Of {n} patient{'s' if n != 1 else ''}{left_out} treated with isolated limb perfusion"
              + (f" (selected: {analysis.filters})" if analysis.filters else "")
              + f", the perfusion was completed in {flow['completed']} ({100 * flow['completed'] / n:.0f}%) and "
              f"{flow['surgery']} had a resection after a completed perfusion. " + _follow_up(analysis)]
@@ -95,7 +101,11 @@ def results_text(analysis: Analysis) -> str:
         lines.append(f"By {analysis.compare_by.lower()}, {short} was " + "; and ".join(parts) + "."
                      + _test_sentence(analysis.tests[endpoint]))
     overall = analysis.complications[analysis.complications.outcome.str.startswith("Early severe")]
-    for row in overall.itertuples():
+    if len(overall) and (overall.n == 0).all():
+        lines.append("The early severe complication rate is not given: it needs early death, compartment syndrome "
+                     "and amputation for a treatment reaction recorded, and no selected patient has them (the "
+                     "workbook lacks these columns, or they are blank).")
+    for row in overall[overall.n > 0].itertuples():
         who = "" if row.stratum == "All patients" else f" in the {row.stratum} group"
         lines.append(f"An early severe complication (death, compartment syndrome or amputation for a treatment "
                      f"reaction within 30 days) occurred{who} in {row.k} of {row.n} patients, "
@@ -121,7 +131,7 @@ def methods_text(analysis: Analysis) -> str:
         f"follow-up was estimated with the reverse Kaplan-Meier method. "
         + (f"Groups defined by {analysis.compare_by.lower()} were compared with the log-rank test (survival) and "
            f"Gray's test (cumulative incidence); patients with no recorded {analysis.compare_by.lower()} were "
-           f"described but not tested. " if analysis.compare_by else "")
+           f"described but not tested. " if analysis.compare_by and any(analysis.tests.values()) else "")
         + "The early severe complication rate (death, compartment syndrome or amputation for a treatment reaction "
         "within 30 days) is given with an exact Clopper-Pearson interval. ")
     if analysis.baseline.tests is not None and len(analysis.baseline.tests):

@@ -141,6 +141,11 @@ def median_table(curves: dict[str, KaplanMeier]) -> pd.DataFrame:
                         columns=["stratum", "n", "events", "median", "ci_lower", "ci_upper"])
 
 
+def censored_alive(data: pd.DataFrame) -> int:
+    """Patients last seen alive: the events of the reverse Kaplan-Meier estimate of follow-up."""
+    return int((endpoint(data, "overall_survival").status == 0).sum())
+
+
 def follow_up(data: pd.DataFrame, settings: Settings):
     """Median follow-up (reverse Kaplan-Meier on overall survival) in the display unit."""
     times = endpoint(data, "overall_survival")

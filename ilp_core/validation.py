@@ -159,8 +159,23 @@ def code_key(code) -> str:
     (NFKC: full-width 'Ｐ１' is 'P1'), without invisible characters (zero-width spaces, soft
     hyphens) and repeated spaces, ignoring capitals."""
     text = unicodedata.normalize("NFKC", str(code))
-    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cf", "Cc"))
+    text = "".join("-" if unicodedata.category(ch) == "Pd" else ch  # a non-breaking or en dash is a hyphen
+                   for ch in text if unicodedata.category(ch) not in ("Cf", "Cc"))
     return " ".join(text.casefold().split())
+
+
+def _spelled(code) -> str:
+    """A code as a reader can tell it apart: invisible and look-alike characters named,
+    'P<U+200B>1' rather than 'P\\u200b1' or an empty-looking 'P1'."""
+    return "'" + "".join(ch if _plainly_visible(ch) else f"<U+{ord(ch):04X}>" for ch in str(code)) + "'"
+
+
+def _plainly_visible(ch: str) -> bool:
+    """ASCII that prints, or a letter or digit of another script that is not a full- or half-width form."""
+    if ch.isascii():
+        return ch.isprintable()
+    return unicodedata.category(ch) in ("Lu", "Ll", "Lt", "Lm", "Lo", "Nd") and \
+        unicodedata.east_asian_width(ch) not in ("F", "H")
 
 
 def check_duplicates(data: pd.DataFrame, log: ProblemLog) -> None:
@@ -179,7 +194,7 @@ def check_duplicates(data: pd.DataFrame, log: ProblemLog) -> None:
         if spelled.nunique() == 1:
             text = f"patient code {spelled.iloc[0]!r} is on {len(rows):,} rows ({listed}{more})"
         else:
-            variants = ", ".join(repr(v) for v in spelled.unique()[:_LISTED_ROWS])
+            variants = ", ".join(_spelled(v) for v in spelled.unique()[:_LISTED_ROWS])
             text = (f"patient codes {variants} differ only in capitals, spaces, invisible characters or character "
                     f"width, so they read as one patient on {len(rows):,} rows ({listed}{more})")
         message = text + "; each patient needs their own code"

@@ -338,3 +338,28 @@ def test_duplicate_messages_stay_short_whatever_the_number_of_rows():
     assert len(messages) == 300 and messages.nunique() == 1
     assert messages[0] == "patient code 'SAME' is on 300 rows (2, 3, 4, 5, 6 and 295 more); each patient needs " \
                           "their own code"
+
+
+def test_letter_o_beside_numbers_0_and_1_is_reported():
+    # 0 and 1 typed in Excel are numbers: the letter O among them is a mistyped 0, not 'oui'
+    cohort = load(workbook([ENGLISH, patient("P1", surgery="O"), patient("P2", surgery=0, surgery_date=None),
+                            patient("P3", surgery=1)], text_cells=False))
+    assert cohort.data.patient_id.tolist() == ["P2", "P3"]
+    assert cohort.problems.message.str.contains("could be the letter O").any()
+
+
+def test_look_alike_codes_are_named_so_a_reader_can_tell_them_apart():
+    cohort = load(workbook([ENGLISH, patient("ILP-040"), patient("ILP\u2011040"), patient("P\u200b1"),
+                            patient("P1"), patient("P2")]))
+    messages = set(cohort.problems.message)
+    assert "patient codes 'ILP-040', 'ILP<U+2011>040' differ only in capitals, spaces, invisible characters or " \
+           "character width, so they read as one patient on 2 rows (2, 3); each patient needs their own code" \
+           in messages
+    assert any("'P<U+200B>1', 'P1'" in m for m in messages)
+
+
+def test_a_date_that_reads_month_first_says_how_to_read_it():
+    cohort = load(workbook([ENGLISH, patient("P1", ilp="13/02/2016"), patient("P2", ilp="02/13/2016")]))
+    [message] = cohort.problems.message[cohort.problems.severity == "error"]
+    assert message.endswith("if this column writes dates month/day/year, choose that under 'Dates typed as text' "
+                            "on the Data page")

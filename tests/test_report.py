@@ -76,3 +76,31 @@ def test_methods_name_every_choice(data):
             assert phrase in text, (preset, phrase)
         alone = report.methods_text(run(data, settings=settings))
         assert "log-rank" not in alone and "Groups" not in alone  # nothing was compared: no test is named
+
+
+def test_rows_left_out_for_errors_are_said_in_the_opening(data):
+    result = analysis.analyse(data, None, summaries.Settings(), [12], n_loaded=34, n_rows=42)
+    assert report.results_text(result).startswith(
+        "Of 34 patients (8 further rows of the workbook were left out for data errors; see the Problems list) "
+        "treated with isolated limb perfusion")
+    assert report.results_text(run(data)).startswith("Of 34 patients treated with")
+
+
+def test_follow_up_when_every_patient_died_says_why_it_has_no_median(data):
+    dead = data[data.vital_status == "dead"]
+    text = report.results_text(run(dead))
+    assert "Median follow-up cannot be estimated: no patient was last seen alive (every patient died) " \
+           "(reverse Kaplan-Meier)." in text
+    assert "Median follow-up was 46.7 months" in report.results_text(run(data))
+
+
+def test_no_complication_rate_where_no_patient_has_the_components_recorded(data):
+    blank = data.assign(early_death=None, compartment_syndrome=None, reaction_amputation=None)
+    text = report.results_text(run(blank))
+    assert "0 of 0" not in text and "The early severe complication rate is not given" in text
+
+
+def test_methods_name_group_tests_only_when_a_test_was_run(data):
+    upper = data[data.limb == "upper"]
+    assert "log-rank" not in report.methods_text(run(upper, by="limb"))  # one group: nothing compared
+    assert "compared with the log-rank test" in report.methods_text(run(data, by="limb"))
