@@ -122,6 +122,14 @@ def cohort() -> core.Cohort | None:
     return st.session_state["cohort"]
 
 
+def cohort_failed(reason: str) -> None:
+    """The Data page's choices give no cohort: every page says so (rerun once so the sidebar does)."""
+    if st.session_state.get("cohort") is not None or st.session_state.get("cohort_error") != reason:
+        st.session_state.update(cohort=None, cohort_error=reason, cohort_digest=source()["digest"],
+                                cohort_key=("failed", source()["digest"]))
+        st.rerun()
+
+
 def set_cohort(key: tuple, make, choices: dict) -> core.Cohort:
     """Load the cohort with the Data page's choices (``key``) unless already loaded with them;
     rerun after a change so the sidebar and every page use the new one."""

@@ -62,6 +62,7 @@ try:
                            {"sheet": sheet, "header_row": header_row, "date_order": date_order})
 except core.CohortError as exc:
     st.error(plain(exc), icon=":material/error:")  # it quotes the user's headers and values
+    ui.cohort_failed(str(exc))  # no page goes on analysing a sheet or mapping the user has left
     st.stop()
 
 st.success(plain(loaded.summary()), icon=":material/check_circle:")

@@ -20,6 +20,8 @@ from .intervals import PRESETS
 
 VERSION = "0.1.0"
 _SCALE = {"log-log": "log-log", "log": "log", "plain": "linear (plain)"}
+_UNIT_DEFINITIONS = {"months": " (one month = 30.4375 days)", "years": " (one year = 365.25 days)",
+                     "weeks": "", "days": ""}
 
 
 def _with_ci(row, level: str) -> str:
@@ -119,8 +121,8 @@ def methods_text(analysis: Analysis) -> str:
     level = ci_label(s.conf_level).removesuffix(" CI")
     preset = PRESETS.get(s.preset)
     text = (
-        f"Time was measured from the date of the isolated limb perfusion and is reported in {s.time_unit} "
-        f"(one month = 30.4375 days). Overall survival and local recurrence-free survival were estimated with the "
+        f"Time was measured from the date of the isolated limb perfusion and is reported in {s.time_unit}"
+        f"{_UNIT_DEFINITIONS[s.time_unit]}. Overall survival and local recurrence-free survival were estimated with the "
         f"Kaplan-Meier method; for local recurrence-free survival, deaths without recurrence were censored. "
         f"Standard errors used Greenwood's formula and {level} pointwise confidence intervals were computed on the "
         f"{_SCALE[s.km_conf_type]} scale; median survival intervals invert the pointwise band. The cumulative "

@@ -396,3 +396,16 @@ def test_other_sheets_holding_patients_are_named_on_the_data_page(app):
     assert not app.exception
     [note] = [shown(i.value) for i in app.info if "also holds" in shown(i.value)]
     assert note.startswith("Sheet 2019 also holds a list of patients") and "only **2018** is analysed" in note
+
+
+def test_a_sheet_that_cannot_be_loaded_is_not_replaced_by_the_one_before(app):
+    data = workbook([ENGLISH, patient("P1"), patient("P2")], sheet="cohort", other_sheets={"Notes": [["read me"]]})
+    app.switch_page("app_pages/data.py").run()
+    app.file_uploader(key="upload").set_value(("two.xlsx", data, XLSX)).run()
+    assert selected(app) == "2 of 2"
+    app.selectbox(key=next(w.key for w in app.selectbox if w.key.startswith("data:sheet:"))).set_value("Notes").run()
+    assert not app.exception and app.error
+    app.switch_page("app_pages/survival.py").run()
+    assert not app.exception
+    assert any(shown(i.value).startswith("No cohort to analyse") for i in app.info)
+    assert not app.get("vega_lite_chart")  # no figure of the sheet the user left
