@@ -83,14 +83,19 @@ def read(sheet=None, header_row=None) -> pd.DataFrame:
     ``sheet=None`` is the sheet found automatically, which is the same table as that sheet named."""
     src = source()
     tables = st.session_state.setdefault("tables", {})
-    if sheet is not None and ("table", src["digest"], None, header_row) in tables and \
-            tables[("table", src["digest"], None, header_row)].attrs["sheet"] == sheet:
+    found = tables.get(("table", src["digest"], None, header_row))
+    if sheet is not None and isinstance(found, pd.DataFrame) and found.attrs["sheet"] == sheet:
         sheet = None
     key = ("table", src["digest"], sheet, header_row)
     if key not in tables:
         for old in [k for k in tables if k[1] != src["digest"]] + list(tables)[:-(_TABLES_KEPT - 1) or None]:
             tables.pop(old, None)
-        tables[key] = core.read_table(src["data"], sheet=sheet, header_row=header_row)
+        try:
+            tables[key] = core.read_table(src["data"], sheet=sheet, header_row=header_row)
+        except core.CohortError as exc:  # kept too: a file that takes a minute to refuse is refused once
+            tables[key] = exc
+    if isinstance(tables[key], core.CohortError):
+        raise tables[key]
     return tables[key]
 
 
@@ -98,7 +103,12 @@ def sheet_names() -> list[str]:
     """The current workbook's sheets (visible first), read once per workbook."""
     src = source()
     if st.session_state.get("sheets", (None,))[0] != src["digest"]:
-        st.session_state["sheets"] = (src["digest"], core.sheet_names(src["data"]))
+        try:
+            st.session_state["sheets"] = (src["digest"], core.sheet_names(src["data"]))
+        except core.CohortError as exc:
+            st.session_state["sheets"] = (src["digest"], exc)
+    if isinstance(st.session_state["sheets"][1], core.CohortError):
+        raise st.session_state["sheets"][1]
     return st.session_state["sheets"][1]
 
 

@@ -6,8 +6,9 @@ an 8-byte length, a JSON request (``limit`` in bytes, ``mode`` "names" or "rows"
 and the file's bytes; a pickle goes to stdout:
 
 - ``("ok", sheets, rows)``: ``sheets`` lists ``(name, visible, is_worksheet)``; ``rows``
-  maps each requested sheet (mode "rows"; every worksheet when none is named) to its
-  cells and merged ranges, or to ``("error", message)`` when that sheet cannot be read;
+  maps each requested sheet (mode "rows"; every worksheet when none is named, then only
+  their first 30 rows if there are several) to its cells and merged ranges, or to
+  ``("error", message)`` when that sheet cannot be read;
 - ``("password",)``, ``("memory",)`` or ``("damaged", message)``.
 
 Calamine allocates a sheet's whole rectangle, and Rust aborts the process when an
@@ -24,6 +25,7 @@ except ImportError:  # Windows: no limits; the server this app is deployed on is
     resource = None
 
 _READ_ERRORS = (ValueError, OverflowError, UnicodeError, OSError)
+_HEAD_ROWS = 30  # rows in which a header is looked for
 _NEAR_LIMIT = 0.5  # a read that fails after using half its limit is reported as a memory problem
 _LIMIT = [0]
 
@@ -51,19 +53,19 @@ def _limit(limit: int) -> None:
             pass
 
 
-def _sheet_rows(book, name: str, calamine):
-    """``{"cells": rows from A1, "merged": [((first row, first column), (last row, last column)), ...]}``
-    (0-based), or ``("error", message)``."""
+def _sheet_rows(book, name: str, calamine, head: int | None = None):
+    """``{"cells": rows from A1, "merged": [((first row, first column), (last row, last column)), ...],
+    "head_only": bool}`` (0-based; only the first ``head`` rows when given), or ``("error", message)``."""
     try:
         sheet = book.get_sheet_by_name(name)
-        cells = sheet.to_python(skip_empty_area=False)
+        cells = sheet.to_python(skip_empty_area=False, nrows=head)
     except (calamine.CalamineError, *_READ_ERRORS) as exc:
         return ("error", f"{type(exc).__name__}: {exc}")
     try:
         merged = sheet.merged_cell_ranges or []
     except (calamine.CalamineError, *_READ_ERRORS):  # a format that does not keep them
         merged = []
-    return {"cells": cells, "merged": [tuple(map(tuple, r)) for r in merged]}
+    return {"cells": cells, "merged": [tuple(map(tuple, r)) for r in merged], "head_only": head is not None}
 
 
 def parse(data: bytes, mode: str, wanted: list[str]):
@@ -75,8 +77,10 @@ def parse(data: bytes, mode: str, wanted: list[str]):
                    m.typ == calamine.SheetTypeEnum.WorkSheet) for m in book.sheets_metadata]
         rows = {}
         if mode == "rows":
-            for name in wanted or [name for name, _, worksheet in sheets if worksheet]:
-                rows[name] = _sheet_rows(book, name, calamine)
+            names = wanted or [name for name, _, worksheet in sheets if worksheet]
+            head = _HEAD_ROWS if not wanted and len(names) > 1 else None  # to choose among sheets, then read one
+            for name in names:
+                rows[name] = _sheet_rows(book, name, calamine, head)
         return ("ok", sheets, rows)
     except calamine.PasswordError:
         return ("password",)

@@ -175,8 +175,8 @@ def cohort_from_table(table: pd.DataFrame, *, mapping: dict | None = None, date_
         log.add(table.attrs.get("header_row"), header, "",
                 f"this column seems to hold {kind}, which identify a patient directly; remove it from the "
                 "workbook before analysing or sharing results", "warning")
-    for row, header, value, message in table.attrs.get("reading_notes", []):
-        log.add(row, header, value, message, "warning")
+    for row, header, value, message, *severity in table.attrs.get("reading_notes", []):
+        log.add(row, header, value, message, *(severity or ["warning"]))
     notes = _note_rows(table, log)
     patients = table.drop(index=notes)
     data, raw, orders = _clean(patients, mapping, date_order, log, today)

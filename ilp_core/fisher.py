@@ -24,6 +24,7 @@ TOLERANCE = 3.45254e-7
 MAX_WORK = 20_000_000
 MONTE_CARLO_TABLES = 100_000
 MONTE_CARLO_SEED = 20161
+MONTE_CARLO_BATCH = 5_000  # tables drawn at a time: a 25 x 25 table took 2 GB drawn all at once
 
 
 class _TooLarge(Exception):
@@ -248,7 +249,8 @@ def fisher_exact(table) -> FisherResult:
     p_value = _exact(oriented)
     if p_value is not None:
         return FisherResult(p_value, True, "Fisher's exact test")
-    method = stats.MonteCarloMethod(n_resamples=MONTE_CARLO_TABLES, rng=np.random.default_rng(MONTE_CARLO_SEED))
+    method = stats.MonteCarloMethod(n_resamples=MONTE_CARLO_TABLES, batch=MONTE_CARLO_BATCH,  # memory bounded
+                                    rng=np.random.default_rng(MONTE_CARLO_SEED))
     p_value = float(np.asarray(stats.fisher_exact(counts, method=method).pvalue).reshape(-1)[0])
     return FisherResult(p_value, False, f"Fisher's exact test (Monte Carlo, {MONTE_CARLO_TABLES:,} tables, "
                                         f"seed {MONTE_CARLO_SEED}: too large to enumerate exactly)")

@@ -72,7 +72,7 @@ def _too_large(size: int) -> str:
             "Remove columns or sheets the analysis does not need, or save it as .xlsx.")
 
 
-_ROW = re.compile(rb'<row[^>]*\br="(\d+)"')
+_ROW = re.compile(rb'<row\b[^>]{0,400}?\br="(\d+)"')  # bounded: '<row ' repeated without '>' was quadratic
 _CELL_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})')  # the cell's own reference: <dimension> can lie
 _DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
@@ -176,6 +176,7 @@ _CHILD = Path(__file__).with_name("_workbook_child.py")
 _CHILD_SECONDS = 60
 _CHILD_BASE_BYTES = 400 * 2**20  # Python and calamine themselves, and a small workbook
 _CHILD_BYTES_PER_FILE_BYTE = 60  # a real workbook holds about one cell per 5-15 of its bytes
+_CHILD_MAX_BYTES = 1536 * 2**20  # 200,000 patients need about 620 MB
 
 
 @dataclass(frozen=True)
@@ -223,12 +224,13 @@ def _parse_workbook(data: bytes, name: str, sheets: list[str] | None) -> _Workbo
     """Parse in a child process with a memory limit: calamine allocates a sheet's whole rectangle
     and Rust aborts when that fails, which must end the child, never the server.
     ``sheets=None`` reads only the sheet names; ``[]`` reads every worksheet."""
-    limit = _CHILD_BASE_BYTES + _CHILD_BYTES_PER_FILE_BYTE * len(data)
+    limit = min(_CHILD_BASE_BYTES + _CHILD_BYTES_PER_FILE_BYTE * len(data), _CHILD_MAX_BYTES)
     request = json.dumps({"limit": limit, "mode": "names" if sheets is None else "rows",
                           "sheets": sheets or []}).encode()
-    try:
+    try:  # a bare environment: RUST_BACKTRACE=1 made a panicking parser hang on its backtrace
         run = subprocess.run([sys.executable, "-I", str(_CHILD)], capture_output=True, timeout=_CHILD_SECONDS,
-                             input=len(request).to_bytes(8, "big") + request + data)
+                             input=len(request).to_bytes(8, "big") + request + data,
+                             env={"RUST_BACKTRACE": "0", "LC_ALL": "C.UTF-8"})
     except subprocess.TimeoutExpired:
         raise CohortError(_too_hard(name, f"took more than {_CHILD_SECONDS} s")) from None
     if run.returncode != 0 or not run.stdout:
@@ -291,7 +293,10 @@ def _csv_rows(data: bytes) -> tuple[list[list], list[tuple]]:
     is read as its own row, the quote kept as text, and the first is reported: no patient
     disappears into a cell. A line break inside a quoted cell that holds no delimiter is a
     cell written on several lines, as Excel saves it, and is read as one cell."""
-    estimate = max(data.count(d) for d in (b",", b";", b"\t", b"|")) + data.count(b"\n")
+    lines = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")  # \r alone ends a line too
+    if lines > MAX_ROWS:
+        raise CohortError(f"The file has about {lines:,} lines; the limit is {MAX_ROWS:,} rows.")
+    estimate = max(data.count(d) for d in (b",", b";", b"\t", b"|")) + lines
     if estimate > MAX_SHEET_CELLS:
         raise CohortError(f"The file holds about {estimate:,} cells, more than the {MAX_SHEET_CELLS:,} this app "
                           "reads. Remove the columns the analysis does not need, or save it as .xlsx.")
@@ -335,8 +340,8 @@ def _open_quote_note(row: int, cells: list[str], spanned: list[str], first_line:
             "Check these rows, and close or remove the quote in the file")
 
 
-_ERROR_CELL = re.compile(rb'<c\b(?=[^>]*\bt="e")[^>]*\br="([A-Z]{1,3})(\d+)"[^>]*>(?:(?!</c>).)*?<v>([^<]{1,40})</v>',
-                         re.DOTALL)
+_ERROR_CELL = re.compile(rb'<c\b(?=[^>]{0,400}?\bt="e")[^>]{0,400}?\br="([A-Z]{1,3})(\d+)"[^>]{0,400}>'
+                         rb'(?:(?!</c>).){0,2000}?<v>([^<]{1,40})</v>', re.DOTALL)  # every run bounded
 _RELATIONSHIP_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
@@ -369,20 +374,40 @@ def _error_cells(data: bytes, sheet: str) -> list[tuple]:
     return notes
 
 
+def _rows_above_header(rows: list[list], header: int) -> list[tuple]:
+    """Rows above the header filled like a patient's (at least 3 cells and half as many as the header
+    names): not read, so reported as errors, never dropped in silence. A title or a date is not."""
+    named = sum(not _blank(c) for c in rows[header])
+    notes = []
+    for r in range(header):
+        filled = [j for j, c in enumerate(rows[r]) if not _blank(c)]
+        if len(filled) >= max(3, named // 2):
+            notes.append((r, filled[0], rows[r][filled[0]], f"this row is above the header row ({header + 1}), so "
+                          "it was not read; if it is a patient, move it below the header or choose the header row "
+                          "on the Data page", "error"))
+    return notes
+
+
+_MAX_MERGED = 10_000  # distinct merged ranges carried down (a sheet of patients has a few)
+
+
 def _carry_merged(rows: list[list], merged: list[tuple], header: int) -> list[tuple]:
     """Give every row of a merged range below the header the value of its top cell (a reader
     only keeps it in the top one: the rows below would read as blank); notes say where."""
-    notes = []
-    for (top, left), (bottom, right) in merged:
+    notes, width = [], max((len(r) for r in rows), default=0)
+    last = max((r for r, row in enumerate(rows) if any(not _blank(c) for c in row)), default=0)
+    for (top, left), (bottom, right) in sorted(set(merged))[:_MAX_MERGED]:
         if bottom <= top or top <= header or top >= len(rows) or left >= len(rows[top]):
             continue
         value = rows[top][left]
         if _blank(value):
             continue
-        for r in range(top + 1, min(bottom, len(rows) - 1) + 1):
+        span = f"{_column_letter(left)}{top + 1}:{_column_letter(right)}{bottom + 1}"
+        # a range reaching column XFD or row 20000 holds no data beyond the sheet's own last row and column
+        bottom, right = min(bottom, last), min(right, width - 1)
+        for r in range(top + 1, bottom + 1):
             rows[r].extend([None] * (right + 1 - len(rows[r])))
             rows[r][left:right + 1] = [value] * (right + 1 - left)
-        span = f"{_column_letter(left)}{top + 1}:{_column_letter(right)}{bottom + 1}"
         notes.append((top, left, value, f"cells {span} are merged; the value was read for each of rows "
                                         f"{top + 1} to {bottom + 1}. Check it holds for every one of them"))
     return notes
@@ -475,9 +500,12 @@ def _headers(header: list, body: list[list], width: int) -> list[str | None]:
             continue
         key = text.casefold()
         if key in seen:
+            first = names[seen[key]]
+            same = f"The header {text!r} appears twice" if first == text else \
+                f"The headers {first!r} and {text!r} read as the same name"
             raise CohortError(
-                f"The header {text!r} appears twice, in columns {_column_letter(seen[key])} and "
-                f"{_column_letter(j)}. Rename one so every column has its own name, then upload again.")
+                f"{same}, in columns {_column_letter(seen[key])} and {_column_letter(j)}. Rename one so every "
+                "column has its own name, then upload again.")
         seen[key] = j
     return names
 
@@ -516,7 +544,7 @@ def read_table(source, *, sheet: str | None = None, header_row: int | None = Non
     index (named ``source_row``). Text is stripped, blank cells are None, entirely
     empty rows are left out. ``.attrs``: ``sheet`` (None for .csv), ``header_row`` (its row
     number), ``other_patient_sheets`` (other sheets whose header names cohort fields) and
-    ``reading_notes`` (``(row, column, value, message)`` of what reading had to repair).
+    ``reading_notes`` (``(row, column, value, message[, severity])`` of what reading repaired or left out).
 
     Raises
     ------
@@ -533,6 +561,9 @@ def read_table(source, *, sheet: str | None = None, header_row: int | None = Non
         if sheet is None:
             sheet, rows = _choose_sheet(workbook)
             others = _other_patient_lists(workbook, sheet)
+            if workbook.rows[sheet]["head_only"]:  # several sheets: their heads chose this one; now read it all
+                workbook = _parse_workbook(data, name, [sheet])
+                rows = workbook.sheet_rows(sheet)
         elif sheet not in workbook.sheet_names:
             raise CohortError(f"There is no sheet {sheet!r}; the sheets are "
                               f"{', '.join(map(repr, workbook.sheet_names))}.")
@@ -556,6 +587,7 @@ def read_table(source, *, sheet: str | None = None, header_row: int | None = Non
             raise CohortError(f"Header row {header_row} is outside {where}, which has {len(rows)} rows.")
         index = int(header_row) - 1
     notes = [note for note in notes if note[0] > index]  # the patients' rows, not titles above the header
+    notes += _rows_above_header(rows, index)
     if merged:
         notes += _carry_merged(rows, merged, index)
     body = rows[index + 1:]
@@ -576,6 +608,6 @@ def read_table(source, *, sheet: str | None = None, header_row: int | None = Non
     table.attrs["header_row"] = index + 1
     table.attrs["other_patient_sheets"] = others
     table.attrs["reading_notes"] = [(row + 1, headers[column] if column < width and headers[column] else
-                                     f"Column {_column_letter(column)}", value, message)
-                                    for row, column, value, message in notes]
+                                     f"Column {_column_letter(column)}", value, message, *severity)
+                                    for row, column, value, message, *severity in notes]
     return table

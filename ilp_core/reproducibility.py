@@ -35,6 +35,7 @@ DATE_ORDERS = ("auto", "DMY", "MDY", "YMD")
 HEADER_ROWS = range(1, 31)
 MAX_BYTES = 20 * 2 ** 20
 MAX_LANDMARKS = 20
+MAX_DEPTH = 8                    # a settings file nests three levels; JSON deeper than this is not one
 MAX_TEXT = 500                   # characters in a column name, a level, a sheet or file name
 MAX_FILTER_COLUMNS = 100
 MAX_FILTER_VALUES = 5_000        # chosen values over all filter columns
@@ -170,6 +171,17 @@ def _checked(document: dict) -> list[str]:
     return skipped
 
 
+def _depth(value) -> int:
+    """How deeply lists and objects nest (without recursion: a hostile file may nest thousands deep)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, level)
+            stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
 def read_settings(raw: bytes) -> dict:
     """The settings document from JSON bytes, every value checked.
 
@@ -183,6 +195,12 @@ def read_settings(raw: bytes) -> dict:
         document = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise ValueError(f"this is not a settings file saved by this app (not valid JSON: {exc})"[:300]) from None
+    except ValueError:  # an integer of thousands of digits
+        raise ValueError("this is not a settings file saved by this app (it holds a number thousands of digits "
+                         "long)") from None
+    if _depth(document) > MAX_DEPTH:
+        raise ValueError(f"this is not a settings file saved by this app (values nested more than {MAX_DEPTH} "
+                         "levels deep)")
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ValueError("this is not a settings file saved by this app")
     if type(document.get("version")) is not int or document["version"] not in (1, VERSION):

@@ -104,7 +104,30 @@ def corpus() -> dict[str, bytes]:
     files.update(_extents(base))
     files.update(_text_tables())
     files.update(_careless())
+    files.update(_second_attack())
     return files
+
+
+def _second_attack() -> dict[str, bytes]:
+    """What a second attack on the defences found: work that grew with a range, a tag or a line ending."""
+    rows = [ENGLISH] + [patient(f"P{i}") for i in range(1, 35)]
+    base = workbook(rows)
+    far_merge = rewrite(base, SHEET, lambda x: x.replace(
+        b"</sheetData>", b'<row r="20000"><c r="J20000" t="inlineStr"><is><t></t></is></c></row></sheetData>'
+        b'<mergeCells count="1"><mergeCell ref="P2:XFD20000"/></mergeCells>', 1))
+    many_merges = rewrite(base, SHEET, lambda x: x.replace(
+        b"</sheetData>", b'</sheetData><mergeCells count="100000">' + b'<mergeCell ref="P2:P35"/>' * 100_000
+        + b"</mergeCells>", 1))
+    return {
+        "a merged range to column XFD": far_merge,
+        "100,000 copies of one merged range": many_merges,
+        "row tags that never close": rewrite(base, SHEET, lambda x: x.replace(
+            b"<sheetData>", b"<sheetData><!-- " + b"<row " * 40_000 + b"-->", 1)),
+        "error-cell tags that never close": rewrite(base, SHEET, lambda x: x.replace(
+            b"<sheetData>", b"<sheetData><!-- " + b'<c t="e" ' * 30_000 + b"-->", 1)),
+        "csv with CR line endings past the row limit": b"a,b\r" * 1_100_000,
+        "a patient above the header": workbook([patient("P0"), ENGLISH, patient("P1"), patient("P2")]),
+    }
 
 
 def _far_cell(xml: bytes, dimension: bytes | None) -> bytes:

@@ -409,3 +409,15 @@ def test_a_sheet_that_cannot_be_loaded_is_not_replaced_by_the_one_before(app):
     assert not app.exception
     assert any(shown(i.value).startswith("No cohort to analyse") for i in app.info)
     assert not app.get("vega_lite_chart")  # no figure of the sheet the user left
+
+
+def test_a_refused_file_is_read_once(app, monkeypatch):
+    import ilp_core as core
+    calls = []
+    real = core.read_table
+    monkeypatch.setattr(core, "read_table", lambda *a, **k: calls.append(1) or real(*a, **k))
+    app.switch_page("app_pages/data.py").run()
+    app.file_uploader(key="upload").set_value(("scan.xlsx", b"%PDF-1.4 not a workbook", XLSX)).run()
+    for page in PAGES + ["app_pages/data.py"]:
+        app.switch_page(page).run()
+    assert not app.exception and len(calls) == 1

@@ -119,6 +119,10 @@ def test_bad_settings_files(cohort):
         reproducibility.read_settings(b"[" * 100_000)  # nesting deeper than the parser allows
     with pytest.raises(ValueError, match="not a settings file saved by this app"):
         reproducibility.read_settings(json.dumps({"hello": 1}).encode())
+    with pytest.raises(ValueError, match="nested more than 8 levels deep"):  # deep nesting broke the page once
+        reproducibility.read_settings(b'{"date_order": ' + b"[" * 100 + b"]" * 100 + b"}")
+    with pytest.raises(ValueError, match="a number thousands of digits long"):
+        reproducibility.read_settings(b'{"conf_level": ' + b"9" * 5000 + b"}")
     document = _document(cohort.data)
     document["version"] = 7
     with pytest.raises(ValueError, match="version 7; this app reads versions 1 and 2"):

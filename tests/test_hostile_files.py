@@ -67,6 +67,12 @@ EXPECTED = {
     "letter O among 0 and 1": ("loaded", "could be the letter O (oui: yes) or a mistyped 0 (no)"),
     "error values": ("loaded", "the spreadsheet shows an error (#DIV/0!) in this cell"),
     "vertical tab in a value (csv)": ("loaded", None),
+    "a merged range to column XFD": ("loaded", "cells P2:XFD20000 are merged; the value was read for each of rows 2 to 35"),
+    "100,000 copies of one merged range": ("loaded", "cells P2:P35 are merged"),
+    "row tags that never close": ("loaded", None),
+    "error-cell tags that never close": ("loaded", None),
+    "csv with CR line endings past the row limit": ("refused", "about 1,100,000 lines; the limit is 1,048,576"),
+    "a patient above the header": ("loaded", "this row is above the header row (2), so it was not read"),
 }
 
 
@@ -108,6 +114,12 @@ def test_hostile_file(results, name):
 def test_no_patient_is_lost_to_a_quote_left_open(results):
     for name in ("csv with a quote never closed", "csv with a quote closed four rows later"):
         assert results[name]["patients"] == [f"P{i}" for i in range(1, 11)], name
+
+
+def test_a_merged_range_is_reported_once_and_kept_within_the_sheet(results):
+    for name in ("a merged range to column XFD", "100,000 copies of one merged range"):
+        assert len(results[name]["patients"]) == 34, name
+        assert sum("are merged" in m for m in results[name]["problems"]) == 1, name
 
 
 def test_look_alike_codes_are_all_reported(results):
