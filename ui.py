@@ -78,20 +78,22 @@ def source() -> dict:
 _TABLES_KEPT = 3  # tables read per session: switching back to a sheet or header row reads nothing again
 
 
-def read(sheet=None, header_row=None) -> pd.DataFrame:
+def read(sheet=None, header_row=None, together: tuple[str, ...] = ()) -> pd.DataFrame:
     """The current workbook read as a table (each choice of sheet and header row read once per session).
-    ``sheet=None`` is the sheet found automatically, which is the same table as that sheet named."""
+    ``sheet=None`` is the sheet found automatically, which is the same table as that sheet named;
+    ``together`` names more sheets read below ``sheet`` (:func:`ilp_core.read_sheets`)."""
     src = source()
     tables = st.session_state.setdefault("tables", {})
     found = tables.get(("table", src["digest"], None, header_row))
-    if sheet is not None and isinstance(found, pd.DataFrame) and found.attrs["sheet"] == sheet:
+    if sheet is not None and not together and isinstance(found, pd.DataFrame) and found.attrs["sheet"] == sheet:
         sheet = None
-    key = ("table", src["digest"], sheet, header_row)
+    key = ("table", src["digest"], (sheet, *together) if together else sheet, header_row)
     if key not in tables:
         for old in [k for k in tables if k[1] != src["digest"]] + list(tables)[:-(_TABLES_KEPT - 1) or None]:
             tables.pop(old, None)
         try:
-            tables[key] = core.read_table(src["data"], sheet=sheet, header_row=header_row)
+            tables[key] = core.read_sheets(src["data"], [sheet, *together], header_row=header_row) if together \
+                else core.read_table(src["data"], sheet=sheet, header_row=header_row)
         except core.CohortError as exc:  # kept too: a file that takes a minute to refuse is refused once
             tables[key] = exc
     if isinstance(tables[key], core.CohortError):
@@ -150,10 +152,10 @@ def set_cohort(key: tuple, make, choices: dict) -> core.Cohort:
     return st.session_state["cohort"]
 
 
-def mapping_key(sheet, header_row, mapping: dict, date_order: str) -> tuple:
+def mapping_key(sheet, header_row, mapping: dict, date_order: str, together: tuple[str, ...] = ()) -> tuple:
     """The identity of a way of loading the current workbook (all fields, in schema order)."""
     full = tuple((spec.name, mapping.get(spec.name)) for spec in core.FIELDS)
-    return (source()["digest"], sheet, header_row, full, date_order)
+    return (source()["digest"], sheet, header_row, full, date_order, tuple(together))
 
 
 # -- reproducible settings ---------------------------------------------------------------------
@@ -164,6 +166,7 @@ def settings_file() -> bytes:
     current, choices = view(), st.session_state.get("load_choices", {})
     return reproducibility.settings_json(reproducibility.settings_document(
         source=current.source_name, sheet=choices.get("sheet"), header_row=choices.get("header_row"),
+        together=list(choices.get("together", ())),
         mapping=current.cohort.mapping, date_order=choices.get("date_order", "auto"),
         filters=current.filter_spec.choices, age_range=current.filter_spec.age_range,
         compare_by=st.session_state.get(f"compare:{source()['digest']}"), preset=current.settings.preset,
@@ -177,12 +180,15 @@ def apply_settings(document: dict) -> list[str]:
     applied (e.g. a filter value absent from these data). Call it from a widget callback."""
     ss, token = st.session_state, source()["digest"]
     sheet, header_row, date_order = document["sheet"], document["header_row"], document["date_order"]
-    table = read(sheet, header_row)
+    together = tuple(document.get("together") or ()) if sheet else ()
+    table = read(sheet, header_row, together)
     mapping = {spec.name: document["mapping"].get(spec.name) for spec in core.FIELDS}
     loaded = core.cohort_from_table(table, mapping={k: v for k, v in mapping.items() if v}, date_order=date_order)
     ss.update(cohort=loaded, cohort_error="", cohort_digest=token,
-              cohort_key=mapping_key(sheet or table.attrs["sheet"], header_row, mapping, date_order),
-              load_choices={"sheet": sheet, "header_row": header_row, "date_order": date_order})
+              cohort_key=mapping_key(sheet or table.attrs["sheet"], header_row, mapping, date_order, together),
+              load_choices={"sheet": sheet, "header_row": header_row, "date_order": date_order,
+                            "together": together})
+    ss[f"data:together:{token}"] = bool(together)
     ss[f"data:sheet:{token}"] = sheet or table.attrs["sheet"]
     ss[f"data:header:{token}"] = header_row or "found automatically"
     ss[f"data:dates:{token}"] = date_order

@@ -40,7 +40,12 @@ try:
     header_choice = middle.selectbox("Header row", ["found automatically"] + list(range(1, 31)),
                                      key=f"data:header:{token}")
     header_row = None if header_choice == "found automatically" else int(header_choice)
-    table = ui.read(sheet if sheet != first_table.attrs["sheet"] else None, header_row)
+    others = first_table.attrs.get("other_patient_sheets", []) if sheet == first_table.attrs["sheet"] else []
+    together = ()
+    if others and st.checkbox(f"Analyse {plain(sheet)} and {plain(', '.join(others))} together (the same columns "
+                              "on each sheet)", key=f"data:together:{token}"):
+        together = tuple(others)
+    table = ui.read(sheet if sheet != first_table.attrs["sheet"] or together else None, header_row, together)
     date_order = right.selectbox("Dates typed as text", ["auto", "DMY", "MDY", "YMD"], key=f"data:dates:{token}",
                                  format_func={"auto": "decide from the data", "DMY": "day/month/year",
                                               "MDY": "month/day/year", "YMD": "year/month/day"}.get)
@@ -57,21 +62,21 @@ try:
             st.session_state[key] = guess.get(spec.name, NOT_MAPPED)
         chosen = grid[i % 3].selectbox(label, options, help=f"{spec.meaning}: {spec.values}", key=key)
         mapping[spec.name] = None if chosen == NOT_MAPPED else chosen
-    loaded = ui.set_cohort(ui.mapping_key(sheet, header_row, mapping, date_order),
+    loaded = ui.set_cohort(ui.mapping_key(sheet, header_row, mapping, date_order, together),
                            lambda: core.cohort_from_table(table, mapping=mapping, date_order=date_order),
-                           {"sheet": sheet, "header_row": header_row, "date_order": date_order})
+                           {"sheet": sheet, "header_row": header_row, "date_order": date_order,
+                            "together": together})
 except core.CohortError as exc:
     st.error(plain(exc), icon=":material/error:")  # it quotes the user's headers and values
     ui.cohort_failed(str(exc))  # no page goes on analysing a sheet or mapping the user has left
     st.stop()
 
 st.success(plain(loaded.summary()), icon=":material/check_circle:")
-others = table.attrs.get("other_patient_sheets", []) if sheet == first_table.attrs["sheet"] else []
-if others:
+if others and not together:
     st.info(f"{'Sheets' if len(others) > 1 else 'Sheet'} {plain(', '.join(others))} also "
             f"{'hold' if len(others) > 1 else 'holds'} a list of patients (the header names cohort fields); only "
-            f"**{plain(sheet)}** is analysed. Choose another sheet above, or put every patient on one sheet.",
-            icon=":material/tab:")
+            f"**{plain(sheet)}** is analysed. Tick the box above to analyse them together, or choose another "
+            "sheet.", icon=":material/tab:")
 problems = loaded.problems
 identifying = problems[problems.message.str.contains("identify a patient directly", regex=False)]
 for item in identifying.itertuples():

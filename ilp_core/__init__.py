@@ -10,7 +10,7 @@ from .endpoints import ENDPOINTS, early_severe_complication, endpoint
 from .intervals import PRESETS, Convention
 from .mapping import suggest_mapping
 from .proportions import Proportion, proportion_ci
-from .reading import read_table, sheet_names
+from .reading import read_sheets, read_table, sheet_names
 from .regression import RegressionResult, cox_regression, fine_gray
 from .schema import FIELDS, CohortError
 from .survival import KaplanMeier, Median, kaplan_meier, median_follow_up
@@ -20,5 +20,5 @@ __all__ = [
     "Cohort", "CohortError", "cohort_from_table", "Convention", "CumulativeIncidence", "ENDPOINTS", "FIELDS", "KaplanMeier",
     "Median", "PRESETS", "Proportion", "TestResult", "cumulative_incidence", "early_severe_complication",
     "endpoint", "gray_test", "kaplan_meier", "load_cohort", "logrank_test", "median_follow_up",
-    "RegressionResult", "cox_regression", "fine_gray", "proportion_ci", "read_table", "sheet_names", "suggest_mapping", "template_workbook",
+    "RegressionResult", "cox_regression", "fine_gray", "proportion_ci", "read_sheets", "read_table", "sheet_names", "suggest_mapping", "template_workbook",
 ]

@@ -194,7 +194,7 @@ def cohort_from_table(table: pd.DataFrame, *, mapping: dict | None = None, date_
     full = pd.concat([data, extras], axis=1)
     full.insert(0, "source_row", table.index.to_numpy()[table.index.isin(patients.index)])
     valid = full[~full["source_row"].isin(log.error_rows())].reset_index(drop=True)
-    problems = log.frame()
+    problems = log.frame(table.index)
     if valid.empty:
         common = problems[problems.severity == "error"].message.value_counts().head(3)
         reasons = "; ".join(f"{m} ({n} row{'s' if n != 1 else ''})" for m, n in common.items())

@@ -526,6 +526,42 @@ def _clean_column(values: np.ndarray) -> np.ndarray:
     return cleaned[codes]
 
 
+def read_sheets(source, sheets: list[str], *, header_row: int | None = None) -> pd.DataFrame:
+    """Several sheets holding the same columns read as one table (a list split by year, say).
+
+    Each sheet is read as :func:`read_table` reads it, its header found on its own unless
+    ``header_row`` is given; the columns must be the same on every sheet (in any order and
+    capitalisation). Rows are labelled with their sheet, ``"2019 row 5"``, so every problem
+    still points at the cell Excel shows. ``.attrs["sheet"]`` is the first sheet,
+    ``.attrs["sheets"]`` all of them.
+    """
+    if len(sheets) < 2 or len(set(sheets)) < len(sheets):
+        raise ValueError(f"sheets must name two or more different sheets; got {sheets!r}")
+    data, _ = _read_source(source)
+    tables = [read_table(data, sheet=name, header_row=header_row) for name in sheets]
+    first = tables[0]
+    spelled = {str(c).casefold(): c for c in first.columns}
+    parts, notes = [], []
+    for name, table in zip(sheets, tables):
+        keys = {str(c).casefold() for c in table.columns}
+        if keys != set(spelled):
+            missing = sorted(spelled[k] for k in set(spelled) - keys)
+            extra = sorted(c for c in table.columns if str(c).casefold() not in spelled)
+            raise CohortError(f"Sheet {name!r} does not have the columns of sheet {sheets[0]!r}"
+                              + (f"; it lacks {', '.join(map(repr, missing))}" if missing else "")
+                              + (f"; it adds {', '.join(map(repr, extra))}" if extra else "")
+                              + ". Give the sheets the same column names to analyse them together.")
+        label = {row: f"{name} row {row}" for row in table.index}
+        part = table.rename(columns=lambda c: spelled[str(c).casefold()])[list(first.columns)]
+        parts.append(part.set_axis(part.index.map(label)))
+        notes += [(label.get(row, f"{name} row {row}"), *rest) for row, *rest in table.attrs["reading_notes"]]
+    combined = pd.concat(parts)
+    combined.index.name = "source_row"
+    combined.attrs.update(sheet=sheets[0], sheets=list(sheets), header_row=header_row or first.attrs["header_row"],
+                          other_patient_sheets=[], reading_notes=notes)
+    return combined
+
+
 def read_table(source, *, sheet: str | None = None, header_row: int | None = None) -> pd.DataFrame:
     """Read one sheet (or a .csv) into a DataFrame of raw cell values.
 

@@ -85,11 +85,12 @@ def fingerprint(data: pd.DataFrame, salt: str | None = None) -> dict:
 def settings_document(*, source: str, sheet: str | None, header_row: int | None, mapping: dict,
                       date_order: str, filters: dict, age_range, compare_by: str | None, preset: str,
                       conf_level: float, time_unit: str, landmarks: list[float], data: pd.DataFrame,
-                      model: dict | None = None) -> dict:
-    """Everything needed to repeat the analysis, as a JSON-ready dict."""
+                      model: dict | None = None, together: list[str] | None = None) -> dict:
+    """Everything needed to repeat the analysis, as a JSON-ready dict (``together``: the sheets read
+    below ``sheet``)."""
     return {
         "format": FORMAT, "version": VERSION, "saved": dt.datetime.now().isoformat(timespec="seconds"),
-        "source": source, "sheet": sheet, "header_row": header_row,
+        "source": source, "sheet": sheet, "together": list(together or []), "header_row": header_row,
         "mapping": {f: h for f, h in mapping.items() if h is not None}, "date_order": date_order,
         "filters": {k: list(v) for k, v in filters.items() if v},
         "age_range": list(age_range) if age_range is not None else None, "compare_by": compare_by,
@@ -151,6 +152,7 @@ def _checked(document: dict) -> list[str]:
     skipped: list[str] = []
     _check(document, "source", _text, f"a file name of at most {MAX_TEXT} characters", "", skipped)
     _check(document, "sheet", lambda v: v is None or _text(v), "not a sheet name", None, skipped)
+    _check(document, "together", lambda v: _strings(v, 50), "a list of sheet names", [], skipped)
     _check(document, "header_row", lambda v: v is None or (type(v) is int and v in HEADER_ROWS),
            "the header row must be a row number from 1 to 30", None, skipped)
     _check(document, "date_order", lambda v: v in DATE_ORDERS, f"one of {', '.join(DATE_ORDERS)}", "auto", skipped)
@@ -215,6 +217,7 @@ def read_settings(raw: bytes) -> dict:
             and (document["version"] == 1 or (isinstance(data.get("salt"), str) and 16 <= len(data["salt"]) <= 128))):
         raise ValueError("the settings file's data fingerprint is damaged (it needs a salt and a hash per patient)")
     document.setdefault("model", None)
+    document.setdefault("together", [])  # files saved before sheets could be read together
     document["not_applied"] = _checked(document)
     return document
 

@@ -38,12 +38,20 @@ class ProblemLog:
             text = message(value) if callable(message) else message
             self.add(row, self.header(field), value, text, severity)
 
-    def frame(self) -> pd.DataFrame:
+    def frame(self, row_order=None) -> pd.DataFrame:
+        """The problems by row, then by field in schema order. Rows are Excel's numbers (Int64), or
+        labels such as "2019 row 5" when several sheets were read together: ``row_order`` (the
+        table's own order of rows) then orders them."""
         frame = pd.DataFrame(self.rows, columns=PROBLEM_COLUMNS)
-        frame["row"] = frame["row"].astype("Int64")
+        labelled = any(isinstance(row, str) for row in frame["row"])
+        if not labelled:
+            frame["row"] = frame["row"].astype("Int64")
+        position = {row: i for i, row in enumerate(row_order if row_order is not None else [])}
+        frame["_row"] = frame["row"].map(position).fillna(-1) if labelled else frame["row"]
         order = {h: i for i, h in enumerate(self.mapping.values())}
         frame["_order"] = frame["column"].map(order).fillna(len(order))
-        return frame.sort_values(["row", "_order"], kind="stable").drop(columns="_order").reset_index(drop=True)
+        return frame.sort_values(["_row", "_order"], kind="stable").drop(columns=["_row", "_order"]) \
+            .reset_index(drop=True)
 
     def error_rows(self) -> set:
         return {row for row, *_, severity in self.rows if severity == "error" and row is not None}

@@ -421,3 +421,31 @@ def test_a_refused_file_is_read_once(app, monkeypatch):
     for page in PAGES + ["app_pages/data.py"]:
         app.switch_page(page).run()
     assert not app.exception and len(calls) == 1
+
+
+def test_sheets_holding_patients_can_be_analysed_together_and_saved_so(app):
+    import ilp_core as core
+    from ilp_core import reproducibility
+    data = workbook([ENGLISH, patient("P1"), patient("P2", sex="?")], sheet="2019",
+                    other_sheets={"2018": [ENGLISH, patient("P3"), patient("P4")]})
+    app.switch_page("app_pages/data.py").run()
+    app.file_uploader(key="upload").set_value(("two years.xlsx", data, XLSX)).run()
+    assert selected(app) == "2 of 2"  # sheet 2018 alone
+    app.checkbox(key=next(w.key for w in app.checkbox if w.key.startswith("data:together:"))).check().run()
+    assert not app.exception and selected(app) == "3 of 3"
+    assert table(app, "Row").Row.tolist() == ["2019 row 3"]
+    # the settings file says so, and applying it in a new session reads both sheets again
+    both = core.cohort_from_table(core.read_sheets(data, ["2018", "2019"]))
+    document = reproducibility.settings_document(
+        source="two years.xlsx", sheet="2018", together=["2019"], header_row=None, mapping=both.mapping,
+        date_order="auto", filters={}, age_range=None, compare_by=None, preset="R survival", conf_level=0.95,
+        time_unit="months", landmarks=[12, 24], data=both.data)
+    fresh = AppTest.from_file(APP, default_timeout=60).run()
+    fresh.switch_page("app_pages/data.py").run()
+    fresh.file_uploader(key="upload").set_value(("two years.xlsx", data, XLSX)).run()
+    fresh.switch_page("app_pages/export.py").run()
+    fresh.file_uploader(key="export:load").set_value(
+        ("s.json", reproducibility.settings_json(document), "application/json")).run()
+    fresh.button(key="export:apply").click().run()
+    assert not fresh.exception and selected(fresh) == "3 of 3"
+    assert any("same as when the settings were saved" in shown(s.value) for s in fresh.success)

@@ -153,6 +153,7 @@ def test_bad_settings_files(cohort):
     ("compare_by", "x" * 501, "comparison"),
     ("sheet", ["cohort"], "sheet"),
     ("source", {"name": "x"}, "source"),
+    ("together", "2019", "together"),
 ])
 def test_values_outside_what_the_app_offers_are_not_applied(cohort, key, value, said):
     document = _document(cohort.data)

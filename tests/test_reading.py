@@ -207,3 +207,20 @@ def test_a_workbook_that_takes_too_long_is_stopped(monkeypatch):
     monkeypatch.setattr(reading, "_CHILD_SECONDS", 0.001)
     with pytest.raises(core.CohortError, match=r"took more than 0.001 s"):
         core.read_table(workbook([ENGLISH, patient("P1"), patient("P2")]))
+
+
+def test_sheets_read_together_keep_each_row_where_excel_shows_it():
+    data = workbook([ENGLISH, patient("P1"), patient("P2")], sheet="2019",
+                    other_sheets={"2018": [["ILP 2018"], [h.upper() for h in ENGLISH], patient("P3")]})
+    table = core.read_sheets(data, ["2018", "2019"])
+    assert table.index.tolist() == ["2018 row 3", "2019 row 2", "2019 row 3"]
+    assert list(table.columns) == [h.upper() for h in ENGLISH]  # the first sheet's spelling
+    assert table.attrs["sheets"] == ["2018", "2019"]
+    cohort = core.cohort_from_table(table)
+    assert cohort.data.source_row.tolist() == ["2018 row 3", "2019 row 2", "2019 row 3"]
+    other = workbook([ENGLISH, patient("P1")], sheet="a", other_sheets={"b": [ENGLISH[:-1] + ["Extra"], patient("P2")]})
+    with pytest.raises(core.CohortError, match="Sheet 'a' does not have the columns of sheet 'b'; it lacks 'Extra'; "
+                                               "it adds 'Date last FU'"):
+        core.read_sheets(other, ["b", "a"])
+    with pytest.raises(ValueError, match="two or more different sheets"):
+        core.read_sheets(data, ["2019", "2019"])
