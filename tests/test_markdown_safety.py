@@ -263,6 +263,8 @@ def test_no_image_link_or_request_to_another_origin_in_a_browser(tmp_path):
             go(tab, name)
             if name == "Predictors":
                 pick(tab, tab.get_by_test_id("stMultiSelect").filter(has_text="Covariates"), HEADER)
+            if name == "Export":  # its text comes last: under load the page was read before it was drawn
+                tab.get_by_role("heading", name="Methods").wait_for()
             text = tab.get_by_test_id("stApp").inner_text().replace(WORD_JOINER, "")
             assert not tab.get_by_test_id("stException").count(), name
             if name != "Data":
