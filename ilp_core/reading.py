@@ -32,6 +32,8 @@ from .mapping import suggest_mapping
 from .schema import CohortError
 
 MAX_FILE_BYTES = 100 * 2**20
+MAX_CSV_BYTES = 40 * 2**20  # decoded and split in the server: a 99 MB line took 866 MB
+MAX_CSV_CELLS = 5_000_000  # about 60 bytes each once split (100,000 patients x 26 columns: 2.6 million)
 MAX_UNCOMPRESSED_BYTES = 600 * 2**20
 MAX_COMPRESSION_RATIO = 200
 MAX_ARCHIVE_MEMBERS = 5_000
@@ -293,13 +295,17 @@ def _csv_rows(data: bytes) -> tuple[list[list], list[tuple]]:
     is read as its own row, the quote kept as text, and the first is reported: no patient
     disappears into a cell. A line break inside a quoted cell that holds no delimiter is a
     cell written on several lines, as Excel saves it, and is read as one cell."""
+    if len(data) > MAX_CSV_BYTES:  # a text table is parsed here, not in the child: its size bounds the memory
+        raise CohortError(f"The text table is {len(data) / 2**20:.0f} MB; the limit for .csv is "
+                          f"{MAX_CSV_BYTES // 2**20} MB (a cohort of 100,000 patients takes about 10). Save it as "
+                          ".xlsx, or remove the columns the analysis does not need.")
     lines = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")  # \r alone ends a line too
     if lines > MAX_ROWS:
         raise CohortError(f"The file has about {lines:,} lines; the limit is {MAX_ROWS:,} rows.")
     estimate = max(data.count(d) for d in (b",", b";", b"\t", b"|")) + lines
-    if estimate > MAX_SHEET_CELLS:
-        raise CohortError(f"The file holds about {estimate:,} cells, more than the {MAX_SHEET_CELLS:,} this app "
-                          "reads. Remove the columns the analysis does not need, or save it as .xlsx.")
+    if estimate > MAX_CSV_CELLS:
+        raise CohortError(f"The file holds about {estimate:,} cells, more than the {MAX_CSV_CELLS:,} this app "
+                          "reads from a .csv. Remove the columns the analysis does not need, or save it as .xlsx.")
     text = _decode(data).replace("\x00", "")
     delimiter = _csv_delimiter(text[:65536])
     head = io.StringIO(text[:65536], newline="").readlines()[:_HEADER_SCAN_ROWS]

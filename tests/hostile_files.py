@@ -182,6 +182,8 @@ def _text_tables() -> dict[str, bytes]:
         "csv with a quote never closed": ("\n".join(never) + "\n").encode(),
         "csv with a quote closed four rows later": ("\n".join(closed) + "\n").encode(),
         "60 MB csv of tiny cells": (("ab," * 1000 + "\n") * 20_000).encode(),
+        "a 45 MB csv of one line": b"a" * (45 * 2**20),
+        "a 20 MB csv of tiny cells": (("ab," * 1000 + "\n") * 7_000).encode(),
         "20,000 rows with one code": _csv(one_code).encode(),
     }
 
