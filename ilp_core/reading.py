@@ -398,9 +398,10 @@ _MAX_MERGED = 10_000  # distinct merged ranges carried down (a sheet of patients
 
 
 def _carry_merged(rows: list[list], merged: list[tuple], header: int) -> list[tuple]:
-    """Give every row of a merged range below the header the value of its top cell (a reader
-    only keeps it in the top one: the rows below would read as blank); notes say where."""
-    notes, width = [], max((len(r) for r in rows), default=0)
+    """Give every row of a merged range below the header the value of its top cell, in the range's
+    first column (a reader only keeps it in the top cell: the rows below would read as blank);
+    notes say where."""
+    notes = []
     last = max((r for r, row in enumerate(rows) if any(not _blank(c) for c in row)), default=0)
     for (top, left), (bottom, right) in sorted(set(merged))[:_MAX_MERGED]:
         if bottom <= top or top <= header or top >= len(rows) or left >= len(rows[top]):
@@ -409,11 +410,11 @@ def _carry_merged(rows: list[list], merged: list[tuple], header: int) -> list[tu
         if _blank(value):
             continue
         span = f"{_column_letter(left)}{top + 1}:{_column_letter(right)}{bottom + 1}"
-        # a range reaching column XFD or row 20000 holds no data beyond the sheet's own last row and column
-        bottom, right = min(bottom, last), min(right, width - 1)
-        for r in range(top + 1, bottom + 1):
-            rows[r].extend([None] * (right + 1 - len(rows[r])))
-            rows[r][left:right + 1] = [value] * (right + 1 - left)
+        # a range reaching row 20000 holds no data beyond the sheet's own last row
+        bottom = min(bottom, last)
+        for r in range(top + 1, bottom + 1):  # in the range's own column: a merge across fields is a layout
+            rows[r].extend([None] * (left + 1 - len(rows[r])))
+            rows[r][left] = value
         notes.append((top, left, value, f"cells {span} are merged; the value was read for each of rows "
                                         f"{top + 1} to {bottom + 1}. Check it holds for every one of them"))
     return notes
