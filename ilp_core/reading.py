@@ -164,7 +164,7 @@ def _format(data: bytes, name: str) -> str:
     if data[:5] == b"%PDF-":
         raise CohortError(f"{name} is a PDF, not a spreadsheet. Upload the Excel workbook (.xlsx) or a .csv.")
     head = data[:4096]
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")) and not _utf16_without_bom(head):
         printable = sum(32 <= b < 127 or b in (9, 10, 13) for b in head) / len(head)
         if printable > 0.9:
             raise CohortError(f"{name} looks like a text table but holds NUL characters, which a table never has. "
@@ -255,7 +255,25 @@ def _too_hard(name: str, what: str) -> str:
             "empty rows and columns after your data, save it again as .xlsx, and upload that.")
 
 
+def _utf16_without_bom(head: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when text written as UTF-16 lost its byte-order mark (every other byte
+    of Latin text is then NUL); None otherwise."""
+    even, odd = head[0:len(head) - len(head) % 2:2], head[1:len(head) - len(head) % 2:2]
+    if len(even) < 8:
+        return None
+    if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
 def _decode(data: bytes) -> str:
+    if data[:2] not in (b"\xff\xfe", b"\xfe\xff") and (encoding := _utf16_without_bom(data[:4096])):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            pass
     for encoding in ("utf-8-sig", "utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig",):
         try:
             return data.decode(encoding)

@@ -224,3 +224,10 @@ def test_sheets_read_together_keep_each_row_where_excel_shows_it():
         core.read_sheets(other, ["b", "a"])
     with pytest.raises(ValueError, match="two or more different sheets"):
         core.read_sheets(data, ["2019", "2019"])
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_csv_that_lost_its_byte_order_mark(encoding):
+    text = "Patient ID\tAge\tHistology\nP1\t50\tliposarcome myxoïde\nP2\t61\tUPS\n"
+    table = core.read_table(text.encode(encoding))
+    assert table["Histology"].tolist() == ["liposarcome myxoïde", "UPS"]
