@@ -12,8 +12,15 @@ import pandas as pd
 import streamlit as st
 
 import ilp_core as core
-from ilp_core import charts, display, export, formatting, predictors, reproducibility, selection, summaries
-from ilp_core.intervals import PRESETS
+from ilp_core.reporting import charts
+from ilp_core.reporting import display
+from ilp_core.reporting import export
+from ilp_core.reporting import formatting
+from ilp_core.results import predictors
+from ilp_core.reporting import reproducibility
+from ilp_core.results import selection
+from ilp_core.results import summaries
+from ilp_core.stats.intervals import PRESETS
 from ilp_core.plain_text import plain
 
 SAMPLE = Path(__file__).with_name("sample_data") / "ilp_sample_cohort.xlsx"
@@ -454,7 +461,7 @@ def selection_key() -> tuple:
 
 @st.cache_data(scope="session", max_entries=8, show_spinner="Computing the report")
 def _analysis(key: tuple, _current: View, tests: bool, numeric_test: str):
-    from ilp_core.analysis import analyse
+    from ilp_core.results.analysis import analyse
     return analyse(_current.selected, _current.labels, _current.settings, _current.landmarks,
                    n_loaded=len(_current.cohort.data), n_rows=_current.cohort.n_rows,
                    compare_by=_current.compare_by, filters=_current.filters, baseline_tests=tests,
@@ -474,7 +481,7 @@ def current_analysis():
 
 @st.cache_data(scope="session", max_entries=8, show_spinner="Computing Table 1")
 def _table_one(key: tuple, _data: pd.DataFrame, _labels, tests: bool, numeric_test: str, grouping_variable):
-    from ilp_core.table_one import table_one
+    from ilp_core.results.table_one import table_one
     return table_one(_data, _labels, tests=tests, numeric_test=numeric_test, grouping_variable=grouping_variable)
 
 

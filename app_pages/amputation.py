@@ -2,7 +2,7 @@
 import streamlit as st
 
 import ui
-from ilp_core import summaries
+from ilp_core.results import summaries
 
 view = ui.header("Amputation")
 curves = summaries.incidence_curves(view.selected, "amputation", view.labels, view.settings)

@@ -2,8 +2,13 @@
 import streamlit as st
 
 import ui
-from ilp_core import description, display, export, formatting, selection, summaries
-from ilp_core.flow import flow_chart, patient_flow
+from ilp_core.results import description
+from ilp_core.reporting import display
+from ilp_core.reporting import export
+from ilp_core.reporting import formatting
+from ilp_core.results import selection
+from ilp_core.results import summaries
+from ilp_core.results.flow import flow_chart, patient_flow
 from ilp_core.plain_text import plain
 
 view = ui.header("Cohort")

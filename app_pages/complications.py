@@ -2,7 +2,11 @@
 import streamlit as st
 
 import ui
-from ilp_core import complications, description, display, export, formatting
+from ilp_core.results import complications
+from ilp_core.results import description
+from ilp_core.reporting import display
+from ilp_core.reporting import export
+from ilp_core.reporting import formatting
 
 view = ui.header("Early complications")
 table = complications.complication_table(view.selected, view.labels, conf_level=view.settings.conf_level)

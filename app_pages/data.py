@@ -3,7 +3,7 @@ import streamlit as st
 
 import ilp_core as core
 import ui
-from ilp_core import export
+from ilp_core.reporting import export
 from ilp_core.plain_text import plain
 
 NOT_MAPPED = ui.NOT_MAPPED

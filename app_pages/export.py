@@ -5,7 +5,11 @@ import hashlib
 import streamlit as st
 
 import ui
-from ilp_core import bundle, charts, predictors, report, reproducibility
+from ilp_core.reporting import bundle
+from ilp_core.reporting import charts
+from ilp_core.results import predictors
+from ilp_core.reporting import report
+from ilp_core.reporting import reproducibility
 from ilp_core.plain_text import plain
 
 view = ui.header("Export")

@@ -2,8 +2,11 @@
 import streamlit as st
 
 import ui
-from ilp_core import charts, display, formatting, report
-from ilp_core.predictors import (NUMERIC_COVARIATES, OUTCOMES, ModelError, ModelRequest, covariate_options,
+from ilp_core.reporting import charts
+from ilp_core.reporting import display
+from ilp_core.reporting import formatting
+from ilp_core.reporting import report
+from ilp_core.results.predictors import (NUMERIC_COVARIATES, OUTCOMES, ModelError, ModelRequest, covariate_options,
                                  fit_outcome_model, reference_levels)
 from ilp_core.plain_text import plain
 

@@ -2,7 +2,8 @@
 import streamlit as st
 
 import ui
-from ilp_core import display, summaries
+from ilp_core.reporting import display
+from ilp_core.results import summaries
 
 RECURRENCE = {
     "censored": ("Local recurrence-free survival, deaths censored (as in the published series)",

@@ -44,7 +44,10 @@ def rerun_times(at, label: str) -> None:
 
 
 def export_times(data, label: str) -> None:
-    from ilp_core import charts, export, selection, summaries
+    from ilp_core.reporting import charts
+    from ilp_core.reporting import export
+    from ilp_core.results import selection
+    from ilp_core.results import summaries
     settings = summaries.Settings()
     labels = selection.strata(data, "limb")
     curves = summaries.incidence_curves(data, "amputation", labels, settings)

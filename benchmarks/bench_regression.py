@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from ilp_core.regression import cox_regression, fine_gray  # noqa: E402
+from ilp_core.stats.regression import cox_regression, fine_gray  # noqa: E402
 
 R_SCRIPT = """
 suppressMessages({library(survival); library(cmprsk)})

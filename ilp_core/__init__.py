@@ -3,18 +3,18 @@
 A pure library (no user interface). Every estimator reproduces R's survival
 and cmprsk packages; see METHODS.md beside the project.
 """
-from .cohort import Cohort, cohort_from_table, load_cohort
-from .comparisons import TestResult, gray_test, logrank_test
-from .competing import CumulativeIncidence, cumulative_incidence
-from .endpoints import ENDPOINTS, early_severe_complication, endpoint
-from .intervals import PRESETS, Convention
-from .mapping import suggest_mapping
-from .proportions import Proportion, proportion_ci
-from .reading import read_sheets, read_table, sheet_names
-from .regression import RegressionResult, cox_regression, fine_gray
-from .schema import FIELDS, CohortError
-from .survival import KaplanMeier, Median, kaplan_meier, median_follow_up
-from .template import template_workbook
+from ilp_core.cohort.loading import Cohort, cohort_from_table, load_cohort
+from ilp_core.stats.comparisons import TestResult, gray_test, logrank_test
+from ilp_core.stats.competing import CumulativeIncidence, cumulative_incidence
+from ilp_core.cohort.endpoints import ENDPOINTS, early_severe_complication, endpoint
+from ilp_core.stats.intervals import PRESETS, Convention
+from ilp_core.cohort.mapping import suggest_mapping
+from ilp_core.stats.proportions import Proportion, proportion_ci
+from ilp_core.cohort.reading import read_sheets, read_table, sheet_names
+from ilp_core.stats.regression import RegressionResult, cox_regression, fine_gray
+from ilp_core.schema import FIELDS, CohortError
+from ilp_core.stats.survival import KaplanMeier, Median, kaplan_meier, median_follow_up
+from ilp_core.cohort.template import template_workbook
 
 __all__ = [
     "Cohort", "CohortError", "cohort_from_table", "Convention", "CumulativeIncidence", "ENDPOINTS", "FIELDS", "KaplanMeier",

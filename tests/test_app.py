@@ -160,7 +160,7 @@ def test_table_one_and_flow_on_the_cohort_page(app):
 
 def test_settings_saved_and_loaded_reproduce_the_selection(app):
     import ilp_core as core
-    from ilp_core import reproducibility
+    from ilp_core.reporting import reproducibility
     sample = core.load_cohort(SAMPLE)
     document = reproducibility.settings_document(
         source="Synthetic sample cohort", sheet="cohort", header_row=None, mapping=sample.mapping,
@@ -245,7 +245,7 @@ def test_export_leaves_out_a_model_these_patients_cannot_support(app):
 
 def test_settings_outside_what_the_app_offers_are_reported(app):
     import ilp_core as core
-    from ilp_core import reproducibility
+    from ilp_core.reporting import reproducibility
     sample = core.load_cohort(SAMPLE)
     document = reproducibility.settings_document(
         source="Synthetic sample cohort", sheet="cohort", header_row=None, mapping=sample.mapping,
@@ -306,7 +306,7 @@ def test_conventions_survive_an_upload_that_cannot_be_loaded_yet(app):
 
 def test_a_saved_age_range_beyond_these_patients_is_clipped_or_reported(app):
     import ilp_core as core
-    from ilp_core import reproducibility
+    from ilp_core.reporting import reproducibility
     sample = core.load_cohort(SAMPLE)
     for age_range, expect in (([10, 200], None), ([100, 120], "age range 100-120 (these patients are 22-97")):
         document = reproducibility.settings_document(
@@ -326,7 +326,7 @@ def test_a_saved_age_range_beyond_these_patients_is_clipped_or_reported(app):
 
 def test_a_saved_model_these_data_cannot_hold_is_reported_not_applied(app):
     import ilp_core as core
-    from ilp_core import reproducibility
+    from ilp_core.reporting import reproducibility
     sample = core.load_cohort(SAMPLE)
     for model, said in (({"outcome": "overall_survival", "covariates": ["bmi", "age_years"], "reference": {}},
                          "Not applied: model: bmi (not in these data)"),
@@ -370,7 +370,7 @@ def test_an_upload_is_read_and_loaded_once(app, monkeypatch):
 
 def test_thousands_of_absent_filter_values_make_one_line(app):
     import ilp_core as core
-    from ilp_core import reproducibility
+    from ilp_core.reporting import reproducibility
     sample = core.load_cohort(SAMPLE)
     document = reproducibility.settings_document(
         source="Synthetic sample cohort", sheet="cohort", header_row=None, mapping=sample.mapping,
@@ -425,7 +425,7 @@ def test_a_refused_file_is_read_once(app, monkeypatch):
 
 def test_sheets_holding_patients_can_be_analysed_together_and_saved_so(app):
     import ilp_core as core
-    from ilp_core import reproducibility
+    from ilp_core.reporting import reproducibility
     data = workbook([ENGLISH, patient("P1"), patient("P2", sex="?")], sheet="2019",
                     other_sheets={"2018": [ENGLISH, patient("P3"), patient("P4")]})
     app.switch_page("app_pages/data.py").run()

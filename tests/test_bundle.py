@@ -8,7 +8,11 @@ import pandas as pd
 import pytest
 
 import ilp_core as core
-from ilp_core import analysis, bundle, reproducibility, selection, summaries
+from ilp_core.results import analysis
+from ilp_core.reporting import bundle
+from ilp_core.reporting import reproducibility
+from ilp_core.results import selection
+from ilp_core.results import summaries
 from sample_path import SAMPLE
 
 
@@ -181,7 +185,7 @@ def test_same_settings_give_identical_tables(cohort):
 
 
 def test_the_model_travels_with_the_workbook_and_the_zip(result, cohort):
-    from ilp_core import predictors
+    from ilp_core.results import predictors
     model = predictors.fit_outcome_model(cohort.data, predictors.ModelRequest("overall_survival", ("age_years",)),
                                          conf_level=0.95)
     book = openpyxl.load_workbook(io.BytesIO(bundle.results_workbook(result, cohort.problems, source="s",

@@ -13,9 +13,15 @@ import pandas as pd
 import pytest
 
 import ilp_core as core
-from ilp_core import bundle, display, formatting, predictors, report, selection, summaries
-from ilp_core.analysis import analyse
-from ilp_core.intervals import PRESETS
+from ilp_core.reporting import bundle
+from ilp_core.reporting import display
+from ilp_core.reporting import formatting
+from ilp_core.results import predictors
+from ilp_core.reporting import report
+from ilp_core.results import selection
+from ilp_core.results import summaries
+from ilp_core.results.analysis import analyse
+from ilp_core.stats.intervals import PRESETS
 from sample_path import SAMPLE
 
 BAD = re.compile(r"\b(?:nan|NaN|NAN|None|NaT|inf|-inf)\b|<NA>")
@@ -94,7 +100,7 @@ def test_every_comparison_preset_level_and_unit(cohort, subset, compare_by):
 
 @pytest.mark.parametrize("subset", ["all", "one limb", "only the dead"])
 def test_table_one_with_tests_for_every_comparison(cohort, subset):
-    from ilp_core.table_one import table_one
+    from ilp_core.results.table_one import table_one
     data = subsets(cohort.data)[subset]
     for compare_by in comparisons(cohort.data)[1:]:
         labels = selection.strata(data, compare_by)

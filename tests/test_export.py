@@ -5,7 +5,10 @@ import pandas as pd
 import pytest
 
 import ilp_core as core
-from ilp_core import charts, export, selection, summaries
+from ilp_core.reporting import charts
+from ilp_core.reporting import export
+from ilp_core.results import selection
+from ilp_core.results import summaries
 from sample_path import SAMPLE
 
 
@@ -69,7 +72,7 @@ def test_the_band_reaches_the_step_where_a_curve_falls_to_zero():
     # At S = 0 the interval is undefined; the band of the step before it must still be drawn to its end
     # (it vanished from 31 to 62 months on the sample's lower-limb curve).
     import ilp_core as core
-    from ilp_core import charts
+    from ilp_core.reporting import charts
     points = charts.curve_points({"a": core.kaplan_meier([1, 2, 3, 4], [1, 0, 1, 1])}, incidence=False)
     last = points[points.time == 4.0]
     assert len(last) == 2 and last.ci_lower.notna().iloc[0] and last.ci_lower.isna().iloc[1]

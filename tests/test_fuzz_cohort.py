@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 import ilp_core as core
-from ilp_core import cleaning
+from ilp_core.cohort import cleaning
 from workbooks import ENGLISH
 
 SPELLINGS = ["Yes", "no", "X", "S\u00ed", "N\u00e3o", "dead", "alive", "DOD", "NED", "upper", "lower", "Upper limb",

@@ -20,7 +20,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from browser import app_server, chromium_tab, go, needs_chromium, runtime_python, settle
-from ilp_core import reproducibility
+from ilp_core.reporting import reproducibility
 from ilp_core.plain_text import WORD_JOINER, plain
 from workbooks import ENGLISH, patient, workbook
 

@@ -195,7 +195,7 @@ def test_merged_cells_are_carried_down_with_a_warning():
 
 
 def test_a_workbook_that_needs_too_much_memory_stops_in_its_own_process(monkeypatch):
-    import ilp_core.reading as reading
+    import ilp_core.cohort.reading as reading
     monkeypatch.setattr(reading, "_CHILD_BASE_BYTES", 16 * 2**20)  # too little even to start the parser
     with pytest.raises(core.CohortError, match="needed more than 16 MB"):
         core.read_table(workbook([ENGLISH, patient("P1"), patient("P2")]))
@@ -203,7 +203,7 @@ def test_a_workbook_that_needs_too_much_memory_stops_in_its_own_process(monkeypa
 
 
 def test_a_workbook_that_takes_too_long_is_stopped(monkeypatch):
-    import ilp_core.reading as reading
+    import ilp_core.cohort.reading as reading
     monkeypatch.setattr(reading, "_CHILD_SECONDS", 0.001)
     with pytest.raises(core.CohortError, match=r"took more than 0.001 s"):
         core.read_table(workbook([ENGLISH, patient("P1"), patient("P2")]))

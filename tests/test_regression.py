@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from conftest import reference
-from ilp_core.regression import cox_regression
+from ilp_core.stats.regression import cox_regression
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +74,7 @@ def mgus2():
 def test_fine_gray_matches_finegray_coxph(mgus2):
     # R: fg <- finegray(Surv(etime, event) ~ ., data, etype = "pcm");
     #    coxph(Surv(fgstart, fgstop, fgstatus) ~ age + sex, weight = fgwt, data = fg)
-    from ilp_core.regression import fine_gray
+    from ilp_core.stats.regression import fine_gray
     result = fine_gray(mgus2, "time", "status", ["age", "sex"], event=1, reference={"sex": "F"}, method="finegray")
     want = reference("mgus2_finegray.csv")
     assert result.table.term.tolist() == ["age", "sex: M vs F"]
@@ -84,7 +84,7 @@ def test_fine_gray_matches_finegray_coxph(mgus2):
 
 
 def test_fine_gray_model_based_variance_is_the_inverse_information(mgus2):
-    from ilp_core.regression import fine_gray
+    from ilp_core.stats.regression import fine_gray
     robust = fine_gray(mgus2, "time", "status", ["age", "sex"], reference={"sex": "F"}, method="finegray")
     model = fine_gray(mgus2, "time", "status", ["age", "sex"], reference={"sex": "F"}, method="finegray",
                       variance="model")
@@ -98,7 +98,7 @@ def test_fine_gray_model_based_variance_is_the_inverse_information(mgus2):
 
 def test_fine_gray_default_matches_cmprsk_crr(mgus2):
     # R: crr(etime, fstatus, model.matrix(~ age + sex)[, -1], failcode = 1, cencode = 0)
-    from ilp_core.regression import fine_gray
+    from ilp_core.stats.regression import fine_gray
     result = fine_gray(mgus2, "time", "status", ["age", "sex"], event=1, reference={"sex": "F"})
     want = reference("mgus2_crr.csv")
     for column in ("coef", "std_err", "hazard_ratio", "ci_lower", "ci_upper", "p_value"):
@@ -107,7 +107,7 @@ def test_fine_gray_default_matches_cmprsk_crr(mgus2):
 
 
 def test_univariable_models_are_each_covariate_alone(lung):
-    from ilp_core.regression import univariable
+    from ilp_core.stats.regression import univariable
     table = univariable(cox_regression, lung, ["age", "sex"], time="time", event="event", reference={"sex": "male"})
     alone = cox_regression(lung, "time", "event", ["age"])
     assert table.covariate.tolist() == ["age", "sex"] and table.n.tolist() == [228, 228]
@@ -115,7 +115,8 @@ def test_univariable_models_are_each_covariate_alone(lung):
 
 
 def test_model_sentence_and_forest_plot_read_the_same_table(lung):
-    from ilp_core import charts, report
+    from ilp_core.reporting import charts
+    from ilp_core.reporting import report
     result = cox_regression(lung, "time", "event", ["age", "sex"], reference={"sex": "male"})
     sentence = report.model_sentence(result, "overall survival")
     row = result.table.iloc[1]
@@ -169,7 +170,7 @@ def test_cox_separation_in_the_reference_level_still_estimates_the_others():
 def test_crr_separation_stops_where_r_stops():
     # R: crr(time, status, cbind(age, grp_b)): no pcm in level a; converged = FALSE after 10 iterations,
     #    age -0.0345508476 (se 0.0135363); the separated term is reported as not estimable.
-    from ilp_core.regression import fine_gray
+    from ilp_core.stats.regression import fine_gray
     data = reference("crr_separation_data.csv")
     want = reference("crr_separation.csv")
     result = fine_gray(data, "time", "status", ["age", "grp"], reference={"grp": "a"})
@@ -183,7 +184,7 @@ def test_crr_reads_censoring_at_time_zero_as_r_does():
     # R: crr on mgus2 with 25 censorings, 5 deaths and 3 malignancies moved to time 0; crr evaluates G at
     #    time * (1 - 100 eps), so the censorings at 0 count for the events at 0 (G(0) < 1). Reading
     #    G(0-) = 1 there, as the first port did, moved the coefficients by 2e-5 (2e-3 in the audit's data).
-    from ilp_core.regression import fine_gray
+    from ilp_core.stats.regression import fine_gray
     data = reference("crr_time_zero_data.csv")
     want = reference("crr_time_zero.csv")
     result = fine_gray(data, "time", "status", ["age", "sex"], reference={"sex": "F"})
@@ -195,7 +196,7 @@ def test_crr_reads_censoring_at_time_zero_as_r_does():
 def test_crr_memory_is_linear_in_patients():
     # crr once held a failures x patients matrix (114 MB at 4,000 patients); now running sums.
     import tracemalloc
-    from ilp_core.regression import fine_gray
+    from ilp_core.stats.regression import fine_gray
     rng = np.random.default_rng(7)
     n = 20_000
     data = pd.DataFrame({"time": rng.exponential(10, n).round(2), "status": rng.choice([0, 1, 2], n, p=[.4, .3, .3]),
@@ -215,7 +216,7 @@ def test_results_carry_their_interval_level(lung):
 
 
 def test_a_model_with_nothing_to_fit_says_why(lung):
-    from ilp_core.regression import ModelError
+    from ilp_core.stats.regression import ModelError
     with pytest.raises(ModelError, match="no event"):
         cox_regression(lung.assign(event=0), "time", "event", ["age"])
     with pytest.raises(ModelError, match="no patient has every chosen covariate"):
@@ -223,7 +224,8 @@ def test_a_model_with_nothing_to_fit_says_why(lung):
 
 
 def test_not_estimable_terms_say_so_in_the_sentence_and_the_forest_plot():
-    from ilp_core import charts, report
+    from ilp_core.reporting import charts
+    from ilp_core.reporting import report
     data = reference("cox_separation_data.csv")
     result = cox_regression(data, "time", "event", ["age", "group"], reference={"group": "a"}, conf_level=0.9)
     sentence = report.model_sentence(result, "overall survival")
@@ -239,8 +241,8 @@ def test_not_estimable_terms_say_so_in_the_sentence_and_the_forest_plot():
 
 
 def test_finegray_expansion_is_counted_and_refused_before_it_is_built():
-    from ilp_core.finegray import MAX_ROWS, finegray_rows
-    from ilp_core.regression import fine_gray
+    from ilp_core.stats.finegray import MAX_ROWS, finegray_rows
+    from ilp_core.stats.regression import fine_gray
     rng = np.random.default_rng(3)
     small = rng.exponential(10, 300).round(1), rng.choice([0, 1, 2], 300)
     assert len(finegray_rows(*small)) < MAX_ROWS  # counted and built: the count let it through
@@ -255,7 +257,8 @@ def test_a_crr_term_running_off_to_infinity_is_not_estimable():
     # Sample, amputation ~ histology + surgery + tumour size: crr stops after 10 iterations with surgery at
     # -22 (SE 0.9): it was printed "SHR 0.00 (99% CI 0.00 to 0.00), p < 0.001", a finding it is not.
     import ilp_core as core
-    from ilp_core import predictors, report
+    from ilp_core.results import predictors
+    from ilp_core.reporting import report
     from sample_path import SAMPLE
     data = core.load_cohort(SAMPLE).data
     fitted = predictors.fit_outcome_model(

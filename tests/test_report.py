@@ -4,7 +4,10 @@ import re
 import pytest
 
 import ilp_core as core
-from ilp_core import analysis, report, selection, summaries
+from ilp_core.results import analysis
+from ilp_core.reporting import report
+from ilp_core.results import selection
+from ilp_core.results import summaries
 from sample_path import SAMPLE
 
 NUMBER = r"(\d+\.\d)% \((\d+)% CI (\d+\.\d)% to (\d+\.\d)%\) at (\d+(?:\.\d+)?) months"

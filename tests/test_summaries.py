@@ -4,7 +4,11 @@ import pandas as pd
 import pytest
 
 import ilp_core as core
-from ilp_core import complications, description, formatting, selection, summaries
+from ilp_core.results import complications
+from ilp_core.results import description
+from ilp_core.reporting import formatting
+from ilp_core.results import selection
+from ilp_core.results import summaries
 from sample_path import SAMPLE
 
 
@@ -127,7 +131,7 @@ def test_formatting_never_invents_numbers():
 
 
 def test_category_percentages_leave_out_the_missing_like_table_one(data):
-    from ilp_core.table_one import table_one
+    from ilp_core.results.table_one import table_one
     counts = description.category_counts(data, "wieberdink_grade").set_index("value")
     known = int(data.wieberdink_grade.notna().sum())
     assert counts.loc["(missing)", "n"] == 34 - known > 0 and np.isnan(counts.loc["(missing)", "%"])

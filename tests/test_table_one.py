@@ -5,8 +5,8 @@ import pytest
 from scipy import stats
 
 import ilp_core as core
-from ilp_core import selection
-from ilp_core.table_one import table_one
+from ilp_core.results import selection
+from ilp_core.results.table_one import table_one
 from conftest import REFERENCE, reference
 from sample_path import SAMPLE
 
@@ -74,7 +74,7 @@ def test_fisher_r_by_c_is_exact_and_repeatable(data):
 
 
 def test_fisher_falls_back_to_a_named_monte_carlo_beyond_its_limit(data, monkeypatch):
-    from ilp_core import fisher
+    from ilp_core.stats import fisher
     monkeypatch.setattr(fisher, "MAX_WORK", 10)
     tests = table_one(data, selection.strata(data, "sex"), tests=True).tests.set_index("variable")
     assert tests.loc["histology", "test"].startswith("Fisher's exact test (Monte Carlo, 100,000 tables, seed")

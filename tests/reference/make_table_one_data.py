@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 import ilp_core as core
-from ilp_core.selection import age_groups, as_labels
+from ilp_core.results.selection import age_groups, as_labels
 
 HERE = Path(__file__).resolve().parent
 CATEGORIES = ["sex", "limb", "site", "histology", "presentation", "grade", "ilp_completed", "surgery",

@@ -1,0 +1,210 @@
+"""Checks on cleaned cohort rows: required values, dates in order, flags that agree with dates.
+
+Every problem names the row as Excel numbers it, the user's own column header,
+the value found, and what would be valid. "error" excludes the row from the
+analysis; "warning" keeps it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+
+import numpy as np
+import pandas as pd
+
+from ilp_core.schema import BY_NAME, FIELDS
+
+PROBLEM_COLUMNS = ["row", "column", "value", "message", "severity"]
+# A date this many years from the column's median is reported as possibly mistyped.
+FAR_YEARS = 20
+
+
+class ProblemLog:
+    """Problems collected while reading a cohort, reported all together."""
+
+    def __init__(self, mapping: dict[str, str]):
+        self.mapping = mapping
+        self.rows: list[tuple] = []
+
+    def header(self, field: str) -> str:
+        return self.mapping.get(field, field)
+
+    def add(self, row, column: str, value, message: str, severity: str = "error") -> None:
+        self.rows.append((row, column, _shown(value), message, severity))
+
+    def add_many(self, rows, field: str, values, message, severity: str = "error") -> None:
+        """One problem per row; ``message`` may be a function of the value."""
+        for row, value in zip(rows, values):
+            text = message(value) if callable(message) else message
+            self.add(row, self.header(field), value, text, severity)
+
+    def frame(self, row_order=None) -> pd.DataFrame:
+        """The problems by row, then by field in schema order. Rows are Excel's numbers (Int64), or
+        labels such as "2019 row 5" when several sheets were read together: ``row_order`` (the
+        table's own order of rows) then orders them."""
+        frame = pd.DataFrame(self.rows, columns=PROBLEM_COLUMNS)
+        labelled = any(isinstance(row, str) for row in frame["row"])
+        if not labelled:
+            frame["row"] = frame["row"].astype("Int64")
+        position = {row: i for i, row in enumerate(row_order if row_order is not None else [])}
+        frame["_row"] = frame["row"].map(position).fillna(-1) if labelled else frame["row"]
+        order = {h: i for i, h in enumerate(self.mapping.values())}
+        frame["_order"] = frame["column"].map(order).fillna(len(order))
+        return frame.sort_values(["_row", "_order"], kind="stable").drop(columns=["_row", "_order"]) \
+            .reset_index(drop=True)
+
+    def error_rows(self) -> set:
+        return {row for row, *_, severity in self.rows if severity == "error" and row is not None}
+
+
+def _shown(value) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
+        return ""
+    if isinstance(value, (pd.Timestamp, dt.datetime)):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value)
+    return text if len(text) <= 200 else text[:200] + f"\u2026 ({len(text):,} characters)"
+
+
+def _date(value) -> str:
+    return pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+def check_required(data: pd.DataFrame, raw: pd.DataFrame, log: ProblemLog) -> None:
+    """Always-required values, and the dates that a 'yes' or 'dead' makes required."""
+    for field in FIELDS:
+        if field.always_required and field.name in log.mapping:
+            blank = raw[field.name].isna() & data[field.name].isna()
+            log.add_many(data.index[blank], field.name, [None] * int(blank.sum()),
+                         f"required value missing: {field.meaning} ({field.values})")
+    needs = [("surgery", "surgery_date", "surgery is 'yes'"), ("amputation", "amputation_date", "amputation is 'yes'"),
+             ("local_recurrence", "local_recurrence_date", "local recurrence is 'yes'")]
+    for flag, date_field, reason in needs:
+        missing = (data[flag] == True) & raw[date_field].isna()  # noqa: E712 (nullable boolean)
+        where = f"the {BY_NAME[date_field].meaning} is empty" if date_field in log.mapping else \
+            f"no column for the {BY_NAME[date_field].meaning} is mapped"
+        log.add_many(data.index[missing.fillna(False)], date_field if date_field in log.mapping else flag,
+                     [None] * int(missing.fillna(False).sum()), f"{reason} but {where}; fill in the date")
+    dead_no_date = (data["vital_status"] == "dead") & raw["death_date"].isna()
+    log.add_many(data.index[dead_no_date], "death_date" if "death_date" in log.mapping else "vital_status",
+                 [None] * int(dead_no_date.sum()), "vital status is 'dead' but the date of death is empty; "
+                 "fill in the date of death")
+
+
+def check_consistency(data: pd.DataFrame, log: ProblemLog) -> None:
+    """Flags that contradict their dates, and the alive with a death date."""
+    pairs = [("surgery", "surgery_date"), ("amputation", "amputation_date"),
+             ("local_recurrence", "local_recurrence_date")]
+    for flag, date_field in pairs:
+        extra = (data[flag] == False) & data[date_field].notna()  # noqa: E712
+        extra = extra.fillna(False)
+        log.add_many(data.index[extra], date_field, data.loc[extra, date_field],
+                     f"{log.header(flag)!r} is 'no' but this date is given; correct one of them")
+    alive = (data["vital_status"] == "alive") & data["death_date"].notna()
+    log.add_many(data.index[alive], "death_date", data.loc[alive, "death_date"],
+                 "vital status is 'alive' but a date of death is given; correct one of them")
+    reaction = (data["reaction_amputation"] == True) & (data["amputation"] == False)  # noqa: E712
+    reaction = reaction.fillna(False)
+    log.add_many(data.index[reaction], "reaction_amputation", ["yes"] * int(reaction.sum()),
+                 "an amputation for a treatment reaction is recorded but amputation is 'no'; correct one of them")
+    days_to_death = (data["death_date"] - data["ilp_date"]).dt.days
+    late = (data["early_death"] == True) & (days_to_death > 30)  # noqa: E712
+    late = late.fillna(False)
+    log.add_many(data.index[late], "early_death", ["yes"] * int(late.sum()),
+                 "early death (within 30 days) is 'yes' but the date of death is later; correct one of them")
+
+
+def check_dates(data: pd.DataFrame, log: ProblemLog) -> None:
+    """Events before the perfusion, and events or follow-up after death or last contact."""
+    later = ["surgery_date", "amputation_date", "local_recurrence_date", "death_date", "last_followup_date"]
+    for field in later:
+        before = (data[field] < data["ilp_date"]).fillna(False)
+        for row, value, ilp in zip(data.index[before], data.loc[before, field], data.loc[before, "ilp_date"]):
+            log.add(row, log.header(field), value,
+                    f"{BY_NAME[field].meaning} is before the perfusion ({_date(ilp)}); times run from the perfusion")
+    for field in ["surgery_date", "amputation_date", "local_recurrence_date", "last_followup_date"]:
+        after = (data[field] > data["death_date"]).fillna(False)
+        for row, value, death in zip(data.index[after], data.loc[after, field], data.loc[after, "death_date"]):
+            log.add(row, log.header(field), value,
+                    f"{BY_NAME[field].meaning} is after the date of death ({_date(death)}); correct one of them")
+    for field in ["surgery_date", "amputation_date", "local_recurrence_date"]:
+        after = (data[field] > data["last_followup_date"]).fillna(False) & data["death_date"].isna()
+        for row, value, last in zip(data.index[after], data.loc[after, field], data.loc[after, "last_followup_date"]):
+            log.add(row, log.header(field), value,
+                    f"{BY_NAME[field].meaning} is after the last follow-up ({_date(last)}); "
+                    "the last follow-up must be the latest date")
+
+
+def check_plausible(data: pd.DataFrame, log: ProblemLog, today: dt.date) -> None:
+    """Warnings: ages outside 0-120, dates in the future or far from the others; sizes must be > 0."""
+    age = data["age_years"]
+    odd = ((age < 0) | (age > 120)).fillna(False)
+    log.add_many(data.index[odd], "age_years", age[odd], "age outside 0-120; check it", "warning")
+    size = data["tumor_size_cm"]
+    bad = (size <= 0).fillna(False)
+    log.add_many(data.index[bad], "tumor_size_cm", size[bad], "tumour size must be greater than 0 cm")
+    now = pd.Timestamp(today)
+    for field in [f.name for f in FIELDS if f.kind == "date"]:
+        dates = data[field]
+        future = (dates > now).fillna(False)
+        log.add_many(data.index[future], field, dates[future], "date is in the future; check it", "warning")
+        present = dates.dropna()
+        if len(present) >= 3:
+            median = present.sort_values().iloc[len(present) // 2]
+            far = ((dates - median).abs() > pd.Timedelta(days=365.25 * FAR_YEARS)).fillna(False) & ~future
+            log.add_many(data.index[far], field, dates[far],
+                         f"date is more than {FAR_YEARS} years from the others in this column "
+                         f"(middle: {_date(median)}); check for a typing error", "warning")
+
+
+_LISTED_ROWS = 5  # a message names this many rows, then counts the rest: memory stays linear in rows
+
+
+def code_key(code) -> str:
+    """What makes two patient codes the same patient: compared after Unicode normalisation
+    (NFKC: full-width 'Ｐ１' is 'P1'), without invisible characters (zero-width spaces, soft
+    hyphens) and repeated spaces, ignoring capitals."""
+    text = unicodedata.normalize("NFKC", str(code))
+    text = "".join("-" if unicodedata.category(ch) == "Pd" else ch  # a non-breaking or en dash is a hyphen
+                   for ch in text if unicodedata.category(ch) not in ("Cf", "Cc"))
+    return " ".join(text.casefold().split())
+
+
+def _spelled(code) -> str:
+    """A code as a reader can tell it apart: invisible and look-alike characters named,
+    'P<U+200B>1' rather than 'P\\u200b1' or an empty-looking 'P1'."""
+    return "'" + "".join(ch if _plainly_visible(ch) else f"<U+{ord(ch):04X}>" for ch in str(code)) + "'"
+
+
+def _plainly_visible(ch: str) -> bool:
+    """ASCII that prints, or a letter or digit of another script that is not a full- or half-width form."""
+    if ch.isascii():
+        return ch.isprintable()
+    return unicodedata.category(ch) in ("Lu", "Ll", "Lt", "Lm", "Lo", "Nd") and \
+        unicodedata.east_asian_width(ch) not in ("F", "H")
+
+
+def check_duplicates(data: pd.DataFrame, log: ProblemLog) -> None:
+    """Every row whose patient code another row shares, or resembles so closely that a reader
+    cannot tell them apart, is an error naming the other rows (the first few, then a count)."""
+    ids = data["patient_id"]
+    known = ids.notna()
+    codes, distinct = pd.factorize(ids[known])
+    keys = pd.Series(pd.Index([code_key(c) for c in distinct])[codes], index=data.index[known])
+    repeated = keys.duplicated(keep=False)
+    for _, rows in keys[repeated].groupby(keys[repeated].to_numpy(), sort=False):
+        rows = rows.index
+        spelled = ids[rows]
+        listed = ", ".join(str(r) for r in rows[:_LISTED_ROWS])
+        more = f" and {len(rows) - _LISTED_ROWS:,} more" if len(rows) > _LISTED_ROWS else ""
+        if spelled.nunique() == 1:
+            text = f"patient code {spelled.iloc[0]!r} is on {len(rows):,} rows ({listed}{more})"
+        else:
+            variants = ", ".join(_spelled(v) for v in spelled.unique()[:_LISTED_ROWS])
+            text = (f"patient codes {variants} differ only in capitals, spaces, invisible characters or character "
+                    f"width, so they read as one patient on {len(rows):,} rows ({listed}{more})")
+        message = text + "; each patient needs their own code"
+        for row, code in zip(rows, spelled):
+            log.add(row, log.header("patient_id"), code, message)

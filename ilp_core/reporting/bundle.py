@@ -1,0 +1,210 @@
+"""One-click export: a workbook with a sheet per table, and a zip with every figure and the text."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+
+from ilp_core.reporting import charts
+
+from ilp_core.reporting import export
+
+from ilp_core.results import flow
+
+from ilp_core.reporting import report
+
+from ilp_core.results import summaries
+from ilp_core.results.analysis import ENDPOINT_NAMES, Analysis
+
+_INCIDENCE = {"amputation"}
+_Y_TITLES = {"amputation": "Cumulative incidence", "overall_survival": "Overall survival",
+             "local_recurrence_free_survival": "Free of local recurrence"}
+
+
+def _cell_value(value):
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, (np.integer, np.bool_)):
+        return value.item()
+    if isinstance(value, np.floating):
+        return float(value)
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if isinstance(value, str):  # a control character (a vertical tab from a pasted cell) cannot go into .xlsx
+        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    return value
+
+
+def _write(book: Workbook, name: str, frame: pd.DataFrame, note: str = "") -> None:
+    """A sheet with bold headers; text is always stored as text (never run as a formula)."""
+    sheet = book.create_sheet(name[:31])
+    rows = ([[note]] if note else []) + [[_cell_value(str(c)) for c in frame.columns]] + \
+        [[_cell_value(v) for v in row] for row in frame.itertuples(index=False)]
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row, start=1):
+            cell = sheet.cell(row=r, column=c, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"
+            if r == (2 if note else 1):
+                cell.font = Font(bold=True)
+    for column in sheet.columns:
+        width = max((len(str(c.value)) for c in column[:200] if c.value is not None), default=8)
+        sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 60)
+
+
+def _about(analysis: Analysis, source: str, synthetic: bool) -> pd.DataFrame:
+    s = analysis.settings
+    rows = [
+        ("Data", source + (" (SYNTHETIC: not real patients)" if synthetic else "")),
+        ("Created", dt.datetime.now().strftime("%Y-%m-%d %H:%M")),
+        ("Patients analysed", f"{analysis.n_selected} of {analysis.n_loaded} loaded ({analysis.n_rows} rows read)"),
+        ("Selection", analysis.filters or "all patients"),
+        ("Compared by", analysis.compare_by or "no comparison"),
+        ("Conventions", s.preset),
+        ("Confidence level", f"{100 * s.conf_level:g}%"),
+        ("Kaplan-Meier interval", f"{s.km_conf_type} (Greenwood variance)"),
+        ("Cumulative incidence", f"{s.cif_variance} variance, {s.cif_conf_type} interval"),
+        ("Time unit", s.time_unit),
+        ("Landmarks (months)", ", ".join(f"{m:g}" for m in analysis.landmarks)),
+        ("Software", f"ILP outcomes {report.VERSION}"),
+    ]
+    return pd.DataFrame(rows, columns=["item", "value"])
+
+
+def _endpoint_frames(analysis: Analysis) -> dict[str, pd.DataFrame]:
+    estimates, risks, differences, tests = [], [], [], []
+    for endpoint, curves in analysis.curves.items():
+        label = ENDPOINT_NAMES[endpoint]
+        estimates.append(analysis.landmarks_table(endpoint).assign(endpoint=label))
+        ticks = _ticks(curves, analysis)
+        risks.append(summaries.risk_table(curves, ticks).assign(endpoint=label))
+        differences.append(analysis.differences(endpoint).assign(endpoint=label))
+        test = analysis.tests[endpoint]
+        if test is not None:
+            tests.append({"endpoint": label, "test": test.method, "statistic": test.statistic, "df": test.df,
+                          "p_value": test.p_value, "note": test.note})
+    first = lambda frame: frame[["endpoint"] + [c for c in frame.columns if c != "endpoint"]]  # noqa: E731
+    medians = pd.concat([summaries.median_table(analysis.curves[e]).assign(endpoint=ENDPOINT_NAMES[e])
+                         for e in ("overall_survival", "local_recurrence_free_survival")], ignore_index=True)
+    follow = analysis.follow_up
+    medians = pd.concat([medians, pd.DataFrame([{"endpoint": "Follow-up (reverse Kaplan-Meier)", "stratum": "All",
+                                                 "median": follow.estimate, "ci_lower": follow.ci_lower,
+                                                 "ci_upper": follow.ci_upper}])], ignore_index=True)
+    return {"Estimates": first(pd.concat(estimates, ignore_index=True)),
+            "Differences": first(pd.concat(differences, ignore_index=True)),
+            "Risk tables": first(pd.concat(risks, ignore_index=True)),
+            "Medians": first(medians),
+            "Tests": pd.DataFrame(tests, columns=["endpoint", "test", "statistic", "df", "p_value", "note"])}
+
+
+def _ticks(curves: dict, analysis: Analysis, max_ticks: int = 9):
+    last = max(float(c.table.time.max()) for c in curves.values())
+    return summaries.time_ticks(last, analysis.settings.time_unit, max_ticks)
+
+
+def _model_sentence(model) -> str:
+    return report.model_sentence(model.model, model.outcome.name) if model is not None else ""
+
+
+def results_workbook(analysis: Analysis, problems: pd.DataFrame, *, source: str, synthetic: bool = False,
+                     model=None) -> bytes:
+    """xlsx bytes: About, Text, Estimates, Differences, Risk tables, Medians, Tests, Table 1,
+    Table 1 (numbers), Complications, Patient flow, Problems; with ``model`` (a
+    :class:`predictors.OutcomeModel` fitted to the same patients) its sentence in Text and the
+    sheets Model and Model, each alone."""
+    book = Workbook()
+    book.remove(book.active)
+    _write(book, "About", _about(analysis, source, synthetic))
+    sections = {"Results": report.results_text(analysis), "Model": _model_sentence(model),
+                "Methods": report.methods_text(analysis)}
+    _write(book, "Text", pd.DataFrame({"section": [k for k, v in sections.items() if v],
+                                       "text": [v for v in sections.values() if v]}))
+    for name, frame in _endpoint_frames(analysis).items():
+        _write(book, name, frame, note="Estimates are proportions (0-1); times in " + analysis.settings.time_unit)
+    _write(book, "Table 1", analysis.baseline.display, note=analysis.baseline.footnote)
+    _write(book, "Table 1 (numbers)", analysis.baseline.rows)
+    _write(book, "Complications", analysis.complications)
+    _write(book, "Patient flow", analysis.flow)
+    if model is not None:
+        note = f"{model.model.method}; {model.model.n} patients, {model.model.events} events; " \
+               f"intervals at {100 * model.model.conf_level:g}%"
+        _write(book, "Model", model.model.table, note=note)
+        _write(book, "Model, each alone", model.single, note=note)
+    _write(book, "Problems", problems)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _panel(analysis: Analysis, endpoint: str) -> dict:
+    curves, unit = analysis.curves[endpoint], analysis.settings.time_unit
+    ticks = _ticks(curves, analysis, 5)
+    return dict(curves=curves, risk=summaries.risk_table(curves, ticks), incidence=endpoint in _INCIDENCE,
+                heading=ENDPOINT_NAMES[endpoint].split(" (")[0], y_title=_Y_TITLES[endpoint],
+                x_title=unit.capitalize(), ticks=ticks)
+
+
+def three_panels(analysis: Analysis, *, size: str = "slide", subtitle: str = ""):
+    """Overall survival, recurrence-free survival and amputation side by side, each with its risk table."""
+    order = ["overall_survival", "local_recurrence_free_survival", "amputation"]
+    return charts.panel_figure([_panel(analysis, e) for e in order], size=size,
+                               title="Outcomes after isolated limb perfusion", subtitle=subtitle)
+
+
+def figures(analysis: Analysis, *, size: str = "slide", subtitle: str = "") -> dict:
+    """Every figure of the report by file stem: one per endpoint, the three-panel figure, the flow."""
+    unit = analysis.settings.time_unit
+    out = {}
+    for endpoint, curves in analysis.curves.items():
+        ticks = _ticks(curves, analysis)
+        risk = summaries.risk_table(curves, ticks)
+        out[endpoint] = charts.curve_figure(curves, risk, incidence=endpoint in _INCIDENCE,
+                                            title=ENDPOINT_NAMES[endpoint], x_title=f"{unit.capitalize()} since perfusion",
+                                            y_title=_Y_TITLES[endpoint], ticks=ticks, size=size, subtitle=subtitle)
+    out["three_panels"] = three_panels(analysis, size=size, subtitle=subtitle)
+    out["patient_flow"] = flow.flow_chart(analysis.flow, subtitle=subtitle)
+    return out
+
+
+def results_zip(analysis: Analysis, problems: pd.DataFrame, *, source: str, synthetic: bool = False,
+                size: str = "slide", settings_json: bytes | None = None, model=None,
+                progress: Callable[[float, str], None] | None = None) -> bytes:
+    """zip bytes: figures/<name>.png|svg|pdf, results.xlsx, results_and_methods.txt and settings.json
+    when given; with ``model`` (fitted to the same patients) its forest plot and, after the results,
+    its sentence. ``progress(fraction done, what is being made)`` is called before each file."""
+    subtitle = "Synthetic sample data: not real patients" if synthetic else ""
+    report_progress = progress or (lambda fraction, what: None)
+    charts_by_name = figures(analysis, size=size, subtitle=subtitle)
+    if model is not None:
+        ratio = "Subdistribution hazard ratio" if model.outcome.competing else "Hazard ratio"
+        charts_by_name["forest"] = charts.forest_plot(
+            model.model.table, title=model.outcome.label.split(" (")[0], subtitle=subtitle, size=size,
+            x_title=f"{ratio} ({100 * model.model.conf_level:g}% CI, log scale)")
+    steps, done = len(charts_by_name) * len(export.FORMATS) + 2, 0
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, chart in charts_by_name.items():
+            spec = chart.to_dict()
+            for fmt in export.FORMATS:
+                report_progress(done / steps, f"figures/{name}.{fmt}")
+                archive.writestr(f"figures/{name}.{fmt}", export.figure_bytes(spec, fmt))
+                done += 1
+        report_progress(done / steps, "results.xlsx")
+        archive.writestr("results.xlsx", results_workbook(analysis, problems, source=source, synthetic=synthetic,
+                                                          model=model))
+        report_progress((done + 1) / steps, "results_and_methods.txt")
+        sentence = _model_sentence(model)
+        results = report.results_text(analysis) + (f"\n\n{sentence}" if sentence else "")
+        text = "RESULTS\n\n" + results + "\n\nMETHODS\n\n" + report.methods_text(analysis) + "\n"
+        archive.writestr("results_and_methods.txt", text.encode("utf-8"))
+        if settings_json is not None:
+            archive.writestr("settings.json", settings_json)
+    report_progress(1.0, "done")
+    return buffer.getvalue()

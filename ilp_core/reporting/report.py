@@ -1,0 +1,159 @@
+"""Results and methods text with every headline number and its own interval.
+
+Each sentence is built from the same landmark table the app shows, estimate and
+bounds taken from one row, so an interval can never stand beside another estimate
+(a published series printed the interval of amputation-free probability beside the
+incidence of amputation).
+"""
+from __future__ import annotations
+
+import platform
+
+import numpy as np
+import pandas as pd
+import scipy
+
+from ilp_core.results.analysis import Analysis
+from ilp_core.reporting.display import follow_up_missing
+from ilp_core.reporting.formatting import ci_label, p_value, percent, ratio_with_ci, time_interval, time_value, time_with_unit
+from ilp_core.stats.intervals import PRESETS
+
+VERSION = "0.1.0"
+_SCALE = {"log-log": "log-log", "log": "log", "plain": "linear (plain)"}
+_UNIT_DEFINITIONS = {"months": " (one month = 30.4375 days)", "years": " (one year = 365.25 days)",
+                     "weeks": "", "days": ""}
+
+
+def _with_ci(row, level: str) -> str:
+    """'11.8% (95% CI 4.0% to 23.9%)'; the bounds are named columns of the same row."""
+    if row.estimate != row.estimate:
+        return "not estimable (no patient followed that long)"
+    if row.ci_lower != row.ci_lower or row.ci_upper != row.ci_upper:
+        return f"{percent(row.estimate, 1)} (interval not defined)"
+    return f"{percent(row.estimate, 1)} ({level} {percent(row.ci_lower, 1)} to {percent(row.ci_upper, 1)})"
+
+
+def _at_landmarks(table: pd.DataFrame, level: str, unit: str) -> str:
+    parts = [f"{_with_ci(row, level)} at {time_with_unit(row.time, unit)}" for row in table.itertuples()]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _groups(analysis: Analysis, endpoint: str):
+    table = analysis.landmarks_table(endpoint)
+    for name, part in table.groupby("stratum", sort=False):
+        yield name, part
+
+
+def _listed(names: list[str]) -> str:
+    """'the A; the B; and the C' (the test names themselves hold commas)."""
+    names = [f"the {n}" for n in names]
+    return names[0] if len(names) == 1 else "; ".join(names[:-1]) + "; and " + names[-1]
+
+
+def _follow_up(analysis: Analysis) -> str:
+    """'Median follow-up was 46.7 months (95% CI 36.0 to not reached; reverse Kaplan-Meier).'"""
+    follow, s = analysis.follow_up, analysis.settings
+    if follow.estimate != follow.estimate:
+        alive = sum(int(c.table.n_censor.sum()) for c in analysis.curves["overall_survival"].values())
+        reason = follow_up_missing(alive)
+        return f"Median follow-up {'was ' if reason.startswith('not') else ''}{reason} (reverse Kaplan-Meier)."
+    return (f"Median follow-up was {time_value(follow.estimate)} {s.time_unit} ({ci_label(s.conf_level)} "
+            f"{time_interval(follow.ci_lower, follow.ci_upper)}; reverse Kaplan-Meier).")
+
+
+def _test_sentence(result) -> str:
+    if result is None:
+        return ""
+    if result.note:
+        note = result.note.removeprefix("not computable: ")
+        return f" {result.method[:1].upper() + result.method[1:]} was not computable: {note}."
+    left_out = (f" ({result.left_out} patient{'s' if result.left_out != 1 else ''} with no recorded value "
+                f"{'were' if result.left_out != 1 else 'was'} not tested)") if result.left_out else ""
+    return (f" {result.method[:1].upper() + result.method[1:]}: chi-square {result.statistic:.2f} on {result.df} "
+            f"df, {p_value(result.p_value)}{left_out}.")
+
+
+def results_text(analysis: Analysis) -> str:
+    """Paragraphs with every headline estimate, each followed by its own interval."""
+    s = analysis.settings
+    level, unit = ci_label(s.conf_level), s.time_unit
+    flow = dict(zip(analysis.flow.step, analysis.flow.n))
+    n = analysis.n_selected
+    excluded = analysis.n_rows - analysis.n_loaded
+    left_out = (f" ({excluded} further row{'s' if excluded != 1 else ''} of the workbook "
+                f"{'were' if excluded != 1 else 'was'} left out for data errors; see the Problems list)"
+                if excluded > 0 else "")
+    lines = [f"Of {n} patient{'s' if n != 1 else ''}{left_out} treated with isolated limb perfusion"
+             + (f" (selected: {analysis.filters})" if analysis.filters else "")
+             + f", the perfusion was completed in {flow['completed']} ({100 * flow['completed'] / n:.0f}%) and "
+             f"{flow['surgery']} had a resection after a completed perfusion. " + _follow_up(analysis)]
+    subjects = {
+        "amputation": ("The cumulative incidence of amputation, with death as a competing event, was",
+                       "the cumulative incidence of amputation (death competing)"),
+        "overall_survival": ("Overall survival was", "overall survival"),
+        "local_recurrence_free_survival": ("Local recurrence-free survival, with deaths censored, was",
+                                           "local recurrence-free survival (deaths censored)"),
+    }
+    for endpoint, (opening, short) in subjects.items():
+        groups = list(_groups(analysis, endpoint))
+        if len(groups) == 1:
+            lines.append(f"{opening} {_at_landmarks(groups[0][1], level, unit)}.")
+            continue
+        parts = [f"{_at_landmarks(part, level, unit)} in the {name} group" for name, part in groups]
+        lines.append(f"By {analysis.compare_by.lower()}, {short} was " + "; and ".join(parts) + "."
+                     + _test_sentence(analysis.tests[endpoint]))
+    overall = analysis.complications[analysis.complications.outcome.str.startswith("Early severe")]
+    if len(overall) and (overall.n == 0).all():
+        lines.append("The early severe complication rate is not given: it needs early death, compartment syndrome "
+                     "and amputation for a treatment reaction recorded, and no selected patient has them (the "
+                     "workbook lacks these columns, or they are blank).")
+    for row in overall[overall.n > 0].itertuples():
+        who = "" if row.stratum == "All patients" else f" in the {row.stratum} group"
+        lines.append(f"An early severe complication (death, compartment syndrome or amputation for a treatment "
+                     f"reaction within 30 days) occurred{who} in {row.k} of {row.n} patients, "
+                     f"{_with_ci(row, level)}, exact Clopper-Pearson interval.")
+    return "\n\n".join(lines)
+
+
+def methods_text(analysis: Analysis) -> str:
+    """A methods paragraph naming estimators, variances, interval transforms, tests, time origin and software."""
+    s = analysis.settings
+    level = ci_label(s.conf_level).removesuffix(" CI")
+    preset = PRESETS.get(s.preset)
+    text = (
+        f"Time was measured from the date of the isolated limb perfusion and is reported in {s.time_unit}"
+        f"{_UNIT_DEFINITIONS[s.time_unit]}. Overall survival and local recurrence-free survival were estimated with the "
+        f"Kaplan-Meier method; for local recurrence-free survival, deaths without recurrence were censored. "
+        f"Standard errors used Greenwood's formula and {level} pointwise confidence intervals were computed on the "
+        f"{_SCALE[s.km_conf_type]} scale; median survival intervals invert the pointwise band. The cumulative "
+        f"incidence of amputation was estimated with the Aalen-Johansen estimator, with death without amputation "
+        f"as a competing event, using the "
+        + ("delta-method (Marubini-Valsecchi) variance" if s.cif_variance == "delta" else "variance of Gray (1988)")
+        + f" and {level} confidence intervals on the {_SCALE[s.cif_conf_type]} scale of the incidence. Median "
+        f"follow-up was estimated with the reverse Kaplan-Meier method. "
+        + (f"Groups defined by {analysis.compare_by.lower()} were compared with the log-rank test (survival) and "
+           f"Gray's test (cumulative incidence); patients with no recorded {analysis.compare_by.lower()} were "
+           f"described but not tested. " if analysis.compare_by and any(analysis.tests.values()) else "")
+        + "The early severe complication rate (death, compartment syndrome or amputation for a treatment reaction "
+        "within 30 days) is given with an exact Clopper-Pearson interval. ")
+    if analysis.baseline.tests is not None and len(analysis.baseline.tests):
+        used = [t for t in dict.fromkeys(analysis.baseline.tests.test)
+                if not t.startswith(("not computable", "no test"))]
+        if used:
+            text += f"Baseline characteristics were compared with {_listed(used)}. "
+    if preset is not None:
+        text += f"Conventions followed: {preset.name}. "
+    text += (f"Analyses used ILP outcomes {VERSION} (ilp_core) with Python {platform.python_version()}, NumPy "
+             f"{np.__version__}, SciPy {scipy.__version__} and pandas {pd.__version__}; its estimates reproduce R "
+             f"(survival 3.5-3, cmprsk 2.2-11) to 1e-9 on reference data.")
+    return text
+
+
+def model_sentence(result, outcome: str) -> str:
+    """'In the Cox model for overall survival (n = 34, 18 events), age: HR 1.02 (95% CI 0.99 to 1.05),
+    p = 0.21; limb: upper vs lower: not estimable.' The interval label is the model's own level."""
+    kind = "Fine-Gray" if result.method.startswith("Fine-Gray") else "Cox"
+    ratio = "SHR" if kind == "Fine-Gray" else "HR"
+    parts = [f"{row.term}: {ratio_with_ci(row, ratio, result.conf_level)}" for row in result.table.itertuples()]
+    return (f"In the {kind} model for {outcome} (n = {result.n}, {result.events} events), "
+            + "; ".join(parts) + ".")

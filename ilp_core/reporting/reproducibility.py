@@ -1,0 +1,268 @@
+"""Saving the analysis settings with a fingerprint of the data, and telling what changed since.
+
+The settings file holds the column mapping, sheet, header row, date order, filters,
+comparison, conventions, landmark times and the regression model, plus one short hash per
+patient of the values analysed, so loading it with next month's workbook says which patients
+were added, removed or edited. A file people share must not identify patients: a patient appears
+only as an HMAC-SHA256, keyed by a random salt kept in the file, of their code together with their
+perfusion date, so confirming a guessed code also needs that patient's perfusion date (data the
+file does not hold); the current workbook's own codes name what changed.
+
+Reading a file checks every value against what the app offers (a closed set, or a type and
+range); what fails is dropped and listed in ``not_applied``, never applied silently.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import math
+import re
+import secrets
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ilp_core.stats.intervals import PRESETS
+from ilp_core.schema import FIELD_NAMES
+
+FORMAT = "ilp-outcomes-settings"
+VERSION = 2                      # 2: patient codes hashed with a salt; 1 (read too): codes in clear
+CONF_LEVELS = (0.90, 0.95, 0.99)
+TIME_UNITS = ("months", "years", "weeks", "days")
+DATE_ORDERS = ("auto", "DMY", "MDY", "YMD")
+HEADER_ROWS = range(1, 31)
+MAX_BYTES = 20 * 2 ** 20
+MAX_LANDMARKS = 20
+MAX_DEPTH = 8                    # a settings file nests three levels; JSON deeper than this is not one
+MAX_TEXT = 500                   # characters in a column name, a level, a sheet or file name
+MAX_FILTER_COLUMNS = 100
+MAX_FILTER_VALUES = 5_000        # chosen values over all filter columns
+MAX_PATIENTS = 1_048_576         # hashes in the fingerprint: one per row a sheet can hold
+_HASH = re.compile(r"^[0-9a-f]{16}$")
+_KEYS = {"format", "version", "saved", "source", "sheet", "header_row", "mapping", "date_order", "filters",
+         "age_range", "compare_by", "preset", "conf_level", "time_unit", "landmarks", "data"}
+
+
+def _row_texts(data: pd.DataFrame) -> pd.Series:
+    """The analysed values of each patient as one string (dates as YYYY-MM-DD, blanks empty)."""
+    fields = [f for f in FIELD_NAMES if f in data]
+    text = pd.Series("", index=data.index)
+    for i, field in enumerate(fields):
+        values = data[field]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            column = values.dt.strftime("%Y-%m-%d")
+        else:
+            column = values.astype(object).map(str)
+        column = column.where(values.notna(), "")
+        text = text + ("\x1f" if i else "") + column.astype(str)
+    return text
+
+
+def _keyed(salt: str, text: str) -> str:
+    return hmac.new(salt.encode(), text.encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def _patient_keys(data: pd.DataFrame, salt: str) -> list[str]:
+    """One key per patient: their code and perfusion date, hashed with the salt."""
+    dates = data["ilp_date"].dt.strftime("%Y-%m-%d").fillna("") if "ilp_date" in data else \
+        pd.Series("", index=data.index)
+    return [_keyed(salt, f"id\x1e{pid}\x1e{date}") for pid, date in zip(data.patient_id.astype(str), dates)]
+
+
+def fingerprint(data: pd.DataFrame, salt: str | None = None) -> dict:
+    """``{"patients": n, "salt": hex, "sha256": digest of all rows, "rows": {hashed code: row hash}}``
+    over the schema fields (the values analysed, after cleaning). No patient code appears in it."""
+    salt = secrets.token_hex(16) if salt is None else salt
+    ids = data.patient_id.astype(str).tolist()
+    rows = {key: _keyed(salt, pid + "\x1e" + text)
+            for key, pid, text in zip(_patient_keys(data, salt), ids, _row_texts(data))}
+    whole = hashlib.sha256("\n".join(f"{k}\x1e{v}" for k, v in sorted(rows.items())).encode()).hexdigest()
+    return {"patients": len(rows), "salt": salt, "sha256": whole, "rows": rows}
+
+
+def settings_document(*, source: str, sheet: str | None, header_row: int | None, mapping: dict,
+                      date_order: str, filters: dict, age_range, compare_by: str | None, preset: str,
+                      conf_level: float, time_unit: str, landmarks: list[float], data: pd.DataFrame,
+                      model: dict | None = None, together: list[str] | None = None) -> dict:
+    """Everything needed to repeat the analysis, as a JSON-ready dict (``together``: the sheets read
+    below ``sheet``)."""
+    return {
+        "format": FORMAT, "version": VERSION, "saved": dt.datetime.now().isoformat(timespec="seconds"),
+        "source": source, "sheet": sheet, "together": list(together or []), "header_row": header_row,
+        "mapping": {f: h for f, h in mapping.items() if h is not None}, "date_order": date_order,
+        "filters": {k: list(v) for k, v in filters.items() if v},
+        "age_range": list(age_range) if age_range is not None else None, "compare_by": compare_by,
+        "preset": preset, "conf_level": conf_level, "time_unit": time_unit, "landmarks": list(landmarks),
+        "model": model, "data": fingerprint(data),
+    }
+
+
+def settings_json(document: dict) -> bytes:
+    return json.dumps(document, indent=2, ensure_ascii=False, default=str).encode("utf-8")
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _text(value) -> bool:
+    """A name or a value as a cell or a header holds it (a column name, a level, a sheet)."""
+    return isinstance(value, str) and len(value) <= MAX_TEXT
+
+
+def _strings(value, most: int) -> bool:
+    return isinstance(value, list) and len(value) <= most and all(map(_text, value))
+
+
+def _filters(value) -> bool:
+    return (isinstance(value, dict) and len(value) <= MAX_FILTER_COLUMNS
+            and sum(len(v) if isinstance(v, list) else 0 for v in value.values()) <= MAX_FILTER_VALUES
+            and all(_text(k) and _strings(levels, MAX_FILTER_VALUES) for k, levels in value.items()))
+
+
+def _model(value) -> bool:
+    if value is None:
+        return True
+    reference = value.get("reference", {}) if isinstance(value, dict) else None
+    return (isinstance(value, dict) and _text(value.get("outcome")) and _strings(value.get("covariates"), 50)
+            and isinstance(reference, dict) and len(reference) <= 50
+            and all(_text(a) and _text(b) for a, b in reference.items()))
+
+
+def _check(document: dict, key: str, valid, what: str, default, skipped: list[str]) -> None:
+    """Keep ``document[key]`` if ``valid(value)``; otherwise put ``default`` and say what was dropped."""
+    value = document.get(key)
+    try:
+        ok = valid(value)
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        shown = json.dumps(value, ensure_ascii=False, default=str)
+        name = {"conf_level": "confidence level", "compare_by": "comparison"}.get(key, key.replace("_", " "))
+        skipped.append(f"{name} {shown[:80]}{'...' if len(shown) > 80 else ''} ({what})")
+        document[key] = default
+
+
+def _checked(document: dict) -> list[str]:
+    """Validate every value in place; returns what was not applied."""
+    skipped: list[str] = []
+    _check(document, "source", _text, f"a file name of at most {MAX_TEXT} characters", "", skipped)
+    _check(document, "sheet", lambda v: v is None or _text(v), "not a sheet name", None, skipped)
+    _check(document, "together", lambda v: _strings(v, 50), "a list of sheet names", [], skipped)
+    _check(document, "header_row", lambda v: v is None or (type(v) is int and v in HEADER_ROWS),
+           "the header row must be a row number from 1 to 30", None, skipped)
+    _check(document, "date_order", lambda v: v in DATE_ORDERS, f"one of {', '.join(DATE_ORDERS)}", "auto", skipped)
+    _check(document, "mapping", lambda v: isinstance(v, dict) and all(k in FIELD_NAMES and _text(h) for k, h in v.items()),
+           "fields of this app mapped to column names", {}, skipped)
+    _check(document, "filters", _filters, f"at most {MAX_FILTER_COLUMNS} column names with {MAX_FILTER_VALUES:,} "
+           "values in all", {}, skipped)
+    _check(document, "age_range", lambda v: v is None or (isinstance(v, list) and len(v) == 2 and all(map(_number, v))
+                                                         and v[0] <= v[1]), "two ages, lowest first", None, skipped)
+    _check(document, "compare_by", lambda v: v is None or _text(v), "a column name", None, skipped)
+    _check(document, "preset", lambda v: v in PRESETS, f"one of {', '.join(PRESETS)}", None, skipped)
+    _check(document, "conf_level", lambda v: _number(v) and any(abs(v - c) < 1e-12 for c in CONF_LEVELS),
+           "this app offers 90%, 95% or 99%", None, skipped)
+    _check(document, "time_unit", lambda v: v in TIME_UNITS, f"one of {', '.join(TIME_UNITS)}", None, skipped)
+    _check(document, "landmarks", lambda v: isinstance(v, list) and 0 < len(v) <= MAX_LANDMARKS and all(
+        _number(t) and t > 0 for t in v), f"1 to {MAX_LANDMARKS} positive times in months", None, skipped)
+    _check(document, "model", _model, "an outcome, covariates and reference levels", None, skipped)
+    return skipped
+
+
+def _depth(value) -> int:
+    """How deeply lists and objects nest (without recursion: a hostile file may nest thousands deep)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, level)
+            stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def read_settings(raw: bytes) -> dict:
+    """The settings document from JSON bytes, every value checked.
+
+    A ValueError when the file is not a settings file of this app at all. Values that fail
+    their check are replaced by None (or an empty default) and listed in ``not_applied``,
+    e.g. "conf level 0.5 (this app offers 90%, 95% or 99%)".
+    """
+    if len(raw) > MAX_BYTES:
+        raise ValueError("this file is too large to be a settings file")
+    try:
+        document = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise ValueError(f"this is not a settings file saved by this app (not valid JSON: {exc})"[:300]) from None
+    except ValueError:  # an integer of thousands of digits
+        raise ValueError("this is not a settings file saved by this app (it holds a number thousands of digits "
+                         "long)") from None
+    if _depth(document) > MAX_DEPTH:
+        raise ValueError(f"this is not a settings file saved by this app (values nested more than {MAX_DEPTH} "
+                         "levels deep)")
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ValueError("this is not a settings file saved by this app")
+    if type(document.get("version")) is not int or document["version"] not in (1, VERSION):
+        raise ValueError(f"settings file version {document.get('version')!r}; this app reads versions 1 and {VERSION}")
+    missing = sorted(_KEYS - set(document))
+    if missing:
+        raise ValueError(f"the settings file lacks {', '.join(missing)}")
+    data = document["data"]
+    if not (isinstance(data, dict) and isinstance(data.get("rows"), dict) and len(data["rows"]) <= MAX_PATIENTS
+            and (document["version"] == 1 or all(_HASH.match(k) for k in data["rows"]))
+            and all(isinstance(k, str) and isinstance(v, str) and _HASH.match(v) for k, v in data["rows"].items())
+            and (document["version"] == 1 or (isinstance(data.get("salt"), str) and 16 <= len(data["salt"]) <= 128))):
+        raise ValueError("the settings file's data fingerprint is damaged (it needs a salt and a hash per patient)")
+    document.setdefault("model", None)
+    document.setdefault("together", [])  # files saved before sheets could be read together
+    document["not_applied"] = _checked(document)
+    return document
+
+
+# -- comparing ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DataChange:
+    """How the data differ from those the settings were saved with: patients added and edited by
+    the current workbook's codes; removed ones only counted (the file holds no codes)."""
+
+    added: list[str]
+    removed: int
+    edited: list[str]
+
+    @property
+    def unchanged(self) -> bool:
+        return not (self.added or self.removed or self.edited)
+
+    def summary(self) -> str:
+        if self.unchanged:
+            return "The data are the same as when the settings were saved."
+        parts = [f"{len(items)} patient{'s' if len(items) != 1 else ''} {verb} ({', '.join(items[:10])}"
+                 f"{', ...' if len(items) > 10 else ''})"
+                 for items, verb in ((self.added, "added"), (self.edited, "edited")) if items]
+        if self.removed:
+            parts.append(f"{self.removed} patient{'s' if self.removed != 1 else ''} of the saved data not in this "
+                         "workbook")
+        return "The data have changed since the settings were saved: " + "; ".join(parts) + "."
+
+
+def compare_data(document: dict, data: pd.DataFrame) -> DataChange:
+    """Patients added, removed or edited relative to the saved fingerprint."""
+    saved = document["data"]["rows"]
+    ids = data.patient_id.astype(str).tolist()
+    if document.get("version") == 1:  # codes in clear, unsalted row hashes
+        texts = _row_texts(data)
+        now = {pid: hashlib.sha256(text.encode()).hexdigest()[:16] for pid, text in zip(ids, texts)}
+        keys = {pid: pid for pid in ids}
+    else:
+        salt = document["data"]["salt"]
+        now_by_key = fingerprint(data, salt)["rows"]
+        keys = dict(zip(ids, _patient_keys(data, salt)))
+        now = {pid: now_by_key[keys[pid]] for pid in ids}
+    present = {keys[pid] for pid in ids}
+    return DataChange(added=sorted(pid for pid in ids if keys[pid] not in saved),
+                      removed=len(set(saved) - present),
+                      edited=sorted(pid for pid in ids if keys[pid] in saved and saved[keys[pid]] != now[pid]))

@@ -1,0 +1,45 @@
+"""The early severe complication rate and its components, with exact intervals, per stratum."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ilp_core.cohort.endpoints import early_severe_complication
+from ilp_core.stats.proportions import proportion_ci
+from ilp_core.results.selection import stratum_order
+
+OUTCOMES = {
+    "early_severe_complication": "Early severe complication (any)",
+    "early_death": "Early death (within 30 days)",
+    "compartment_syndrome": "Compartment syndrome",
+    "reaction_amputation": "Amputation for a treatment reaction",
+}
+COLUMNS = ["stratum", "outcome", "k", "n", "unknown", "estimate", "ci_lower", "ci_upper", "method"]
+
+
+def complication_table(data: pd.DataFrame, labels: pd.Series | None = None, *, conf_level: float = 0.95,
+                       method: str = "clopper-pearson") -> pd.DataFrame:
+    """k of n with a confidence interval for each outcome in OUTCOMES, per stratum.
+
+    ``n`` counts the patients whose outcome is known; ``unknown`` those left out of n.
+    The composite is 'yes' when any component is, 'no' when all are known 'no'
+    (an early death can also be read from a death date within 30 days). Without
+    ``labels`` all patients form one group.
+    """
+    if labels is None:
+        labels = pd.Series("All patients", index=data.index)
+    flags = pd.DataFrame({"early_severe_complication": early_severe_complication(data),
+                          **{c: data[c].astype("boolean") for c in list(OUTCOMES)[1:]}}, index=data.index)
+    rows = []
+    groups = labels.loc[data.index]
+    for name in stratum_order(groups):
+        part = flags[(groups == name).to_numpy()]
+        for column, outcome in OUTCOMES.items():
+            known = part[column].dropna()
+            k, n = int(known.sum()), len(known)
+            if n:
+                p = proportion_ci(k, n, conf_level=conf_level, method=method)
+                rows.append((name, outcome, k, n, len(part) - n, p.estimate, p.ci_lower, p.ci_upper, p.method))
+            else:
+                rows.append((name, outcome, 0, 0, len(part), np.nan, np.nan, np.nan, "no patient with a known value"))
+    return pd.DataFrame(rows, columns=COLUMNS)

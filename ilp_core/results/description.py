@@ -1,0 +1,25 @@
+"""Describing who is in a selection: counts and percentages by category."""
+from __future__ import annotations
+
+import pandas as pd
+
+from ilp_core.results.selection import MISSING, as_labels, levels, stratum_order
+
+
+def category_counts(data: pd.DataFrame, column: str, labels: pd.Series | None = None) -> pd.DataFrame:
+    """Patients per value of ``column``: a ``value`` column, then ``n`` and ``%`` per stratum
+    (or overall). Percentages are of the stratum's patients with a known value, as in Table 1;
+    the '(missing)' row gives its count and no percentage."""
+    values = as_labels(data[column])
+    order = levels(data, column)
+    groups = labels.loc[data.index] if labels is not None else pd.Series("All patients", index=data.index)
+    out = pd.DataFrame({"value": order})
+    for name in stratum_order(groups):
+        in_group = values[(groups == name).to_numpy()]
+        counts = in_group.value_counts().reindex(order, fill_value=0)
+        known = int((in_group != MISSING).sum())
+        prefix = "" if labels is None else f"{name}: "
+        out[f"{prefix}n"] = counts.to_numpy()
+        share = (100 * counts / known).round(1) if known else counts * float("nan")
+        out[f"{prefix}%"] = share.where(counts.index != MISSING).to_numpy()
+    return out

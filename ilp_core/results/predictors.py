@@ -1,0 +1,129 @@
+"""What the Predictors page fits: an outcome, covariates with reference levels, for the selected patients.
+
+A :class:`ModelRequest` names the model; :func:`fit_outcome_model` fits it to whatever patients
+and conventions are current, so the Predictors page, the Export page and the zip always report
+the model of the present selection (never one fitted earlier on other patients).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ilp_core.cohort.endpoints import endpoint
+from ilp_core.stats.regression import ModelError, RegressionResult, cox_regression, fine_gray, univariable
+from ilp_core.results.selection import MISSING, category_columns, levels
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """An outcome a model can be fitted to: its menu label, its name in a sentence, the endpoint
+    and whether death competes (Fine-Gray) or censors (Cox, event code 1)."""
+
+    label: str
+    name: str
+    endpoint: str
+    competing: bool
+
+
+OUTCOMES: dict[str, Outcome] = {
+    "overall_survival": Outcome("Overall survival (Cox)", "overall survival", "overall_survival", False),
+    "local_recurrence": Outcome("Local recurrence-free survival, deaths censored (Cox)",
+                                "local recurrence-free survival with deaths censored", "local_recurrence", False),
+    "amputation": Outcome("Amputation, death competing (Fine-Gray)", "amputation with death as a competing event", "amputation",
+                          True),
+}
+NUMERIC_COVARIATES = {"age_years": "Age (years)", "tumor_size_cm": "Tumour size (cm)",
+                      "grade": "FNCLCC grade (per grade)"}
+
+
+@dataclass(frozen=True)
+class ModelRequest:
+    """Which model: an OUTCOMES key, the covariates, and the reference level of each category."""
+
+    outcome: str
+    covariates: tuple[str, ...]
+    reference: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class OutcomeModel:
+    """The fitted model (all covariates together) and each covariate alone, with what was asked."""
+
+    request: ModelRequest
+    outcome: Outcome
+    model: RegressionResult
+    single: pd.DataFrame
+
+
+def covariate_options(data: pd.DataFrame) -> dict[str, str]:
+    """``{column: label}`` of what can enter a model: numbers with two or more known values, then
+    categories with two or more levels."""
+    options = {c: label for c, label in NUMERIC_COVARIATES.items() if c in data and data[c].notna().sum() > 1}
+    options |= {c: label for c, label in category_columns(data).items() if data[c].nunique() > 1}
+    return options
+
+
+def reference_levels(data: pd.DataFrame, column: str) -> list[str]:
+    """The levels a category's reference can be (missing excluded)."""
+    return [v for v in levels(data, column) if v != MISSING]
+
+
+def fit_outcome_model(data: pd.DataFrame, request: ModelRequest, *, conf_level: float = 0.95) -> OutcomeModel:
+    """Fit ``request`` to ``data`` (Cox, or Fine-Gray by crr for a competing outcome), and each
+    covariate alone. A ModelError says why when these patients cannot support it (a covariate or
+    reference level absent from them, no event, nothing to estimate)."""
+    if request.outcome not in OUTCOMES:
+        raise ValueError(f"outcome must be one of {', '.join(map(repr, OUTCOMES))}; got {request.outcome!r}")
+    outcome = OUTCOMES[request.outcome]
+    options = covariate_options(data)
+    absent = [c for c in request.covariates if c not in options]
+    if absent:
+        raise ModelError(f"{', '.join(absent)} cannot enter a model for these patients (absent, or one value only)")
+    if not request.covariates:
+        raise ModelError("choose at least one covariate")
+    reference = dict(request.reference)
+    for column, level in reference.items():
+        if column in request.covariates and level not in reference_levels(data, column):
+            raise ModelError(f"the reference level {level!r} of {options[column]} is not among these patients")
+    times = endpoint(data, outcome.endpoint)
+    frame = data.assign(_time=times.time, _status=times.status, _event=(times.status == 1).astype(int))
+    arguments = dict(time="_time", reference=reference, conf_level=conf_level)
+    arguments |= {"status": "_status"} if outcome.competing else {"event": "_event"}
+    fit = fine_gray if outcome.competing else cox_regression
+    model = fit(frame, covariates=list(request.covariates), **arguments)
+    return OutcomeModel(request, outcome, model, univariable(fit, frame, list(request.covariates), **arguments))
+
+
+def refit(data: pd.DataFrame, request: ModelRequest | None, *, conf_level: float) -> tuple[OutcomeModel | None, str]:
+    """The requested model refitted to ``data``: ``(model, "")``, or ``(None, why)`` when these
+    patients cannot support it (then reports leave it out and say why); ``(None, "")`` for no request."""
+    if request is None:
+        return None, ""
+    try:
+        return fit_outcome_model(data, request, conf_level=conf_level), ""
+    except ModelError as exc:
+        return None, str(exc)
+
+
+def model_paragraph(data: pd.DataFrame, request: ModelRequest | None, *, conf_level: float) -> tuple[str, str]:
+    """The model sentence for the results text, refitted to ``data``: ``(sentence, "")``, or
+    ``("", why)`` when these patients cannot support the model (then it is left out of the text)."""
+    from ilp_core.reporting.report import model_sentence
+    fitted, why = refit(data, request, conf_level=conf_level)
+    return (model_sentence(fitted.model, fitted.outcome.name), "") if fitted else ("", why)
+
+
+def request_from_settings(saved: dict | None) -> ModelRequest | None:
+    """A ModelRequest from a settings file's ``model`` entry (already type-checked), or None."""
+    if not saved or saved.get("outcome") not in OUTCOMES:
+        return None
+    return ModelRequest(saved["outcome"], tuple(dict.fromkeys(saved["covariates"])),
+                        tuple(saved.get("reference", {}).items()))
+
+
+def request_for_settings(request: ModelRequest | None) -> dict | None:
+    """The JSON form of a ModelRequest for the settings file."""
+    if request is None:
+        return None
+    return {"outcome": request.outcome, "covariates": list(request.covariates), "reference": dict(request.reference)}
