@@ -12,16 +12,19 @@ import pandas as pd
 import streamlit as st
 
 import ilp_core as core
-from ilp_core.reporting import charts
-from ilp_core.reporting import display
-from ilp_core.reporting import export
-from ilp_core.reporting import formatting
-from ilp_core.results import predictors
-from ilp_core.reporting import reproducibility
-from ilp_core.results import selection
-from ilp_core.results import summaries
-from ilp_core.stats.intervals import PRESETS
+from ilp_core.cohort.endpoints import ENDPOINTS
+from ilp_core.conventions import (
+    FEW_AT_RISK,
+    PRESETS,
+    TIME_UNITS,
+    Settings,
+    interval_label,
+    level_label,
+    parse_landmarks,
+)
 from ilp_core.plain_text import plain
+from ilp_core.reporting import charts, display, export, formatting, reproducibility
+from ilp_core.results import predictors, selection, summaries
 
 SAMPLE = Path(__file__).with_name("sample_data") / "ilp_sample_cohort.xlsx"
 SYNTHETIC_NOTE = "Synthetic sample data: not real patients"
@@ -40,7 +43,7 @@ class View:
     labels: pd.Series
     compare_by: str | None          # the comparison as the user reads it ("Limb")
     compare_column: str | None      # the column it comes from ("limb"; "age_years" for age groups)
-    settings: summaries.Settings
+    settings: Settings
     landmarks: list[float]
     filters: str
     filter_spec: selection.Filters
@@ -210,7 +213,7 @@ def apply_settings(document: dict) -> list[str]:
             skipped.append(f"filter on {column!r} (no such column)")
             continue
         valid = set(selection.levels(loaded.data, column))
-        ss[f"filter:column:{column}:{token}"] = [v for v in values if v in valid]
+        ss[filter_key(column, token)] = [v for v in values if v in valid]
         absent = [v for v in values if v not in valid]
         if absent:  # one line per column, however many values: a file can list thousands
             listed = ", ".join(map(repr, absent[:5])) + (f" and {len(absent) - 5:,} more" if len(absent) > 5 else "")
@@ -222,7 +225,7 @@ def apply_settings(document: dict) -> list[str]:
         if not len(ages) or saved_high < low or saved_low > high:
             skipped.append(f"age range {saved_low:g}-{saved_high:g} (these patients are {low:g}-{high:g} years old)")
         else:  # a slider cannot go beyond these patients' ages: the saved range is clipped to them
-            ss[f"filter:age range:{token}"] = (max(saved_low, low), min(saved_high, high))
+            ss[age_range_key(token)] = (max(saved_low, low), min(saved_high, high))
     compare = document["compare_by"]
     ss[f"compare:{token}"] = compare if compare in (None, selection.AGE_GROUP) or compare in columns else None
     if compare not in (None, selection.AGE_GROUP) and compare not in columns:
@@ -261,6 +264,16 @@ def _apply_model(saved: dict | None, data: pd.DataFrame) -> list[str]:
 
 # -- the sidebar ------------------------------------------------------------------------------
 
+def filter_key(column: str, token: str) -> str:
+    """The session key of the filter on a column's values, for one workbook's mapping (``token``)."""
+    return f"filter:column:{column}:{token}"
+
+
+def age_range_key(token: str) -> str:
+    """The session key of the age slider, for one workbook's mapping."""
+    return f"filter:age range:{token}"
+
+
 def _filters(data: pd.DataFrame, columns: dict[str, str], token: str) -> selection.Filters:
     schema = {c: l for c, l in columns.items() if c in selection.CATEGORY_FIELDS}
     extra = {c: l for c, l in columns.items() if c not in selection.CATEGORY_FIELDS}
@@ -269,38 +282,38 @@ def _filters(data: pd.DataFrame, columns: dict[str, str], token: str) -> selecti
     with st.sidebar.expander("Filters", icon=":material/filter_alt:", expanded=False):
         for column, label in schema.items():
             choices[column] = tuple(st.multiselect(label, selection.levels(data, column), placeholder="All",
-                                                   key=f"filter:column:{column}:{token}"))
+                                                   key=filter_key(column, token)))
         age = data["age_years"].dropna()
         age_range = None
         if len(age) and age.min() < age.max():
             low, high = float(age.min()), float(age.max())
-            st.session_state.setdefault(f"filter:age range:{token}", (low, high))
-            chosen = st.slider("Age (years)", low, high, step=1.0, format="%d", key=f"filter:age range:{token}")
+            st.session_state.setdefault(age_range_key(token), (low, high))
+            chosen = st.slider("Age (years)", low, high, step=1.0, format="%d", key=age_range_key(token))
             age_range = None if chosen == (low, high) else chosen
     if extra:
         with st.sidebar.expander("Other columns", icon=":material/table_rows:"):
             for column, label in extra.items():  # the user's header: a label is Markdown
                 choices[column] = tuple(st.multiselect(plain(label), selection.levels(data, column), placeholder="All",
-                                                       key=f"filter:column:{column}:{token}"))
+                                                       key=filter_key(column, token)))
     return selection.Filters({c: v for c, v in choices.items() if v}, age_range)
 
 
-def _conventions() -> tuple[summaries.Settings, list[float]]:
+def _conventions() -> tuple[Settings, list[float]]:
     with st.sidebar.expander("Conventions", icon=":material/tune:"):
         preset = persistent(st.selectbox, "Match the output of", list(PRESETS), key="preset",
                             default=next(iter(PRESETS)), valid=PRESETS.__contains__,
                             help="Interval transforms and variance that reproduce each program's numbers.")
         st.caption(PRESETS[preset].note)
         level = persistent(st.selectbox, "Confidence level", [0.90, 0.95, 0.99], key="conf_level", default=0.95,
-                           format_func=lambda v: formatting.ci_label(v).removesuffix(" CI"))
-        unit = persistent(st.selectbox, "Time unit", list(summaries.TIME_UNITS), key="time_unit", default="months")
+                           format_func=level_label)
+        unit = persistent(st.selectbox, "Time unit", list(TIME_UNITS), key="time_unit", default="months")
         text = persistent(st.text_input, "Landmark times (months)", key="landmarks", default=DEFAULT_LANDMARKS)
         try:
-            landmarks = summaries.parse_landmarks(text)
+            landmarks = parse_landmarks(text)
         except ValueError as exc:
             st.error(f"Landmark times: {plain(exc)}. Using {DEFAULT_LANDMARKS}.")
-            landmarks = summaries.parse_landmarks(DEFAULT_LANDMARKS)
-    return summaries.Settings.from_preset(preset, level, unit), landmarks
+            landmarks = parse_landmarks(DEFAULT_LANDMARKS)
+    return Settings.from_preset(preset, level, unit), landmarks
 
 
 def sidebar() -> None:
@@ -393,9 +406,15 @@ def remembered_text(place, label: str, key: str, default: str) -> str:
     return value
 
 
-def curve_section(curves: dict, *, incidence: bool, key: str, title: str, y_title: str) -> None:
-    """The figure (size, titles and bands editable) with PNG/SVG/PDF downloads and its risk table."""
+def curves(endpoint: str) -> dict:
+    """The endpoint's curve per compared group for the current selection and conventions."""
     current = view()
+    return summaries.curves(current.selected, endpoint, current.labels, current.settings)
+
+
+def curve_section(curves: dict, endpoint: str) -> None:
+    """The endpoint's figure (size, titles and bands editable) with PNG/SVG/PDF downloads and its risk table."""
+    current, described, key = view(), ENDPOINTS[endpoint], endpoint
     unit = current.settings.time_unit
     last = max(float(c.table.time.max()) for c in curves.values())
     ticks = summaries.time_ticks(last, unit)
@@ -404,13 +423,13 @@ def curve_section(curves: dict, *, incidence: bool, key: str, title: str, y_titl
         left, middle, right = st.columns([1.2, 2, 2])
         size = left.selectbox("Figure size", list(charts.SIZES), format_func=lambda s: charts.SIZES[s].label,
                               key=f"{key}:size")
-        title = remembered_text(middle, "Title", f"{key}:title", title)
-        y_title = remembered_text(right, "Vertical axis", f"{key}:y", y_title)
+        title = remembered_text(middle, "Title", f"{key}:title", described.title)
+        y_title = remembered_text(right, "Vertical axis", f"{key}:y", described.axis)
         left, middle = st.columns([1.2, 4])
         bands = left.toggle("Interval bands", True, key=f"{key}:bands")
         x_title = remembered_text(middle, "Time axis", f"{key}:x", f"{unit.capitalize()} since perfusion")
-    figure = charts.curve_figure(curves, risk, incidence=incidence, title=title, x_title=x_title, y_title=y_title,
-                                 ticks=ticks, size=size, bands=bands,
+    figure = charts.curve_figure(curves, risk, incidence=described.competing, title=title, x_title=x_title,
+                                 y_title=y_title, ticks=ticks, size=size, bands=bands,
                                  subtitle=SYNTHETIC_NOTE if current.synthetic else "")
     st.altair_chart(figure, theme=None, width="content")
     csv_download(figure_downloads(figure, key, key), "Risk table CSV", risk, f"{key}_at_risk.csv", f"{key}:risk")
@@ -418,32 +437,33 @@ def curve_section(curves: dict, *, incidence: bool, key: str, title: str, y_titl
                "(cumulative events) at each time.")
 
 
-def headline(curves: dict, *, what: str) -> None:
+def headline(curves: dict, endpoint: str) -> None:
     """The estimates at the landmark times as large numbers, when there is one group."""
     current = view()
     if len(curves) != 1:
         return
     table = summaries.landmark_table(curves, current.landmarks[:4], current.settings)
     for column, row in zip(st.columns(len(table)), table.itertuples()):
-        column.metric(f"{what} at {formatting.time_with_unit(row.time, current.settings.time_unit)}",
+        when = formatting.time_with_unit(row.time, current.settings.time_unit)
+        column.metric(f"{ENDPOINTS[endpoint].axis} at {when}",
                       formatting.percent(row.estimate, 1),
                       help=next(iter(curves.values())).method)
-        column.caption(f"{formatting.ci_label(current.settings.conf_level)} "
+        column.caption(f"{interval_label(current.settings.conf_level)} "
                        f"{formatting.interval(row.ci_lower, row.ci_upper, 1)} \u00b7 "
                        f"{formatting.number(row.n_risk, 0)} at risk")
 
 
-def landmark_section(curves: dict, *, key: str, what: str) -> pd.DataFrame:
+def landmark_section(curves: dict, endpoint: str) -> pd.DataFrame:
     """Estimates with named interval bounds at the landmark times; the exact numbers download as CSV."""
     current = view()
     settings = current.settings
     table = summaries.landmark_table(curves, current.landmarks, settings)
     st.dataframe(display.landmark_display(table, conf_level=settings.conf_level, time_unit=settings.time_unit,
-                                          what=what), hide_index=True)
+                                          what=ENDPOINTS[endpoint].axis), hide_index=True)
     st.caption(f"{next(iter(curves.values())).method}. \u2013 = not estimable (no patient followed that long, "
-               "or the interval is undefined). \u2020 the estimate rests on fewer than 10 patients.")
-    csv_download(st, "Estimates CSV", table, f"{key}_estimates.csv", f"{key}:estimates")
-    difference = summaries.landmark_difference(curves, current.landmarks, settings)
+               f"or the interval is undefined). \u2020 the estimate rests on fewer than {FEW_AT_RISK} patients.")
+    csv_download(st, "Estimates CSV", table, f"{endpoint}_estimates.csv", f"{endpoint}:estimates")
+    difference = summaries.group_difference(curves, current.landmarks, settings)
     if len(difference):
         shown = display.difference_display(difference, conf_level=settings.conf_level, time_unit=settings.time_unit)
         st.dataframe(shown if shown.Note.astype(bool).any() else shown.drop(columns="Note"), hide_index=True)
@@ -492,9 +512,10 @@ def baseline_table(tests: bool, numeric_test: str):
     return _table_one(selection_key(), current.selected, labels, tests, numeric_test, current.compare_column)
 
 
-def test_line(result) -> None:
+def test_line(endpoint: str) -> None:
     """'Gray's test across groups: chi-square 1.15 on 1 df, p = 0.284' (or why it could not be computed)."""
-    by = view().compare_by
+    current = view()
+    by, result = current.compare_by, summaries.compare_strata(current.selected, endpoint, current.labels)
     line = display.test_line(result, by and plain(by))  # the bold test name is ours, the column the user's
     if line:
         st.write(line)

@@ -2,14 +2,10 @@
 import streamlit as st
 
 import ui
-from ilp_core.results import description
-from ilp_core.reporting import display
-from ilp_core.reporting import export
-from ilp_core.reporting import formatting
-from ilp_core.results import selection
-from ilp_core.results import summaries
-from ilp_core.results.flow import flow_chart, patient_flow
 from ilp_core.plain_text import plain
+from ilp_core.reporting import charts, display, export, formatting
+from ilp_core.results import description, selection, summaries
+from ilp_core.results.flow import patient_flow
 
 view = ui.header("Cohort")
 data = view.selected
@@ -20,8 +16,9 @@ left.metric("Patients", len(data))
 why = "" if follow.estimate == follow.estimate else "; " + display.follow_up_missing(summaries.censored_alive(data))
 middle.metric(f"Median follow-up ({unit})", formatting.time_value(follow.estimate),
               help="Reverse Kaplan-Meier: " + follow.method + why)
-right.metric("Deaths", int((data.vital_status == "dead").sum()))
-far.metric("Amputations", int(data.amputation.sum()))
+counts = description.event_counts(data)
+right.metric("Deaths", counts["deaths"])
+far.metric("Amputations", counts["amputations"])
 
 by = view.labels if view.compare_by else None
 columns = {c: l for c, l in selection.CATEGORY_FIELDS.items()
@@ -56,9 +53,8 @@ st.download_button("Table 1 CSV", lambda: export.csv_bytes(baseline.display), fi
                    mime="text/csv", on_click="ignore", icon=":material/download:", key="table1:csv")
 
 st.subheader("Patient flow")
-steps = patient_flow(data, n_rows=view.cohort.n_rows,
-                     n_selected_from=len(view.cohort.data) if len(data) != len(view.cohort.data) else None)
-figure = flow_chart(steps, subtitle=ui.SYNTHETIC_NOTE if view.synthetic else "")
+steps = patient_flow(data, n_rows=view.cohort.n_rows, n_selected_from=len(view.cohort.data))
+figure = charts.flow_chart(steps, subtitle=ui.SYNTHETIC_NOTE if view.synthetic else "")
 st.altair_chart(figure, theme=None, width="content")
 ui.figure_downloads(figure, "patient_flow", "flow").download_button("Flow counts CSV", lambda: export.csv_bytes(steps), file_name="patient_flow.csv",
                            mime="text/csv", on_click="ignore", icon=":material/download:", key="flow:csv")

@@ -2,20 +2,19 @@
 import streamlit as st
 
 import ui
-from ilp_core.results import complications
-from ilp_core.results import description
-from ilp_core.reporting import display
-from ilp_core.reporting import export
-from ilp_core.reporting import formatting
+from ilp_core.conventions import EARLY_WINDOW_DAYS, interval_label
+from ilp_core.reporting import display, export, formatting
+from ilp_core.results import complications, description
 
 view = ui.header("Early complications")
 table = complications.complication_table(view.selected, view.labels, conf_level=view.settings.conf_level)
-level = formatting.ci_label(view.settings.conf_level)
 overall = complications.complication_table(view.selected, conf_level=view.settings.conf_level).iloc[0]
-st.metric("Early severe complication (death, compartment syndrome or amputation for a reaction, 30 days)",
+st.metric(f"Early severe complication (death, compartment syndrome or amputation for a reaction, "
+          f"{EARLY_WINDOW_DAYS} days)",
           f"{overall.k} of {overall.n} ({formatting.percent(overall.estimate, 1)})",
           help=overall.method)
-st.write(f"{level} {formatting.interval(overall.ci_lower, overall.ci_upper, 1)} ({overall.method}).")
+st.write(f"{interval_label(view.settings.conf_level)} {formatting.interval(overall.ci_lower, overall.ci_upper, 1)} "
+         f"({overall.method}).")
 if overall.n == 0:
     st.info("No selected patient has early death, compartment syndrome and amputation for a treatment reaction "
             "recorded, so there is no rate to give: map these columns on the Data page, or fill them in the "
@@ -24,10 +23,7 @@ elif overall.unknown:
     st.caption(f"{overall.unknown} patients with no recorded value are left out of the denominator.")
 
 st.subheader("By component")
-st.dataframe({"Group": table.stratum, "Outcome": table.outcome, "Patients with it": table.k,
-              "Patients known": table.n, "Rate": table.estimate.map(lambda v: formatting.percent(v, 1)),
-              level: [formatting.interval(lo, hi, 1) for lo, hi in zip(table.ci_lower, table.ci_upper)],
-              "Unknown": table.unknown}, hide_index=True)
+st.dataframe(display.complication_display(table, conf_level=view.settings.conf_level), hide_index=True)
 st.caption(f"Exact binomial intervals ({table.method.iloc[0]}).")
 st.download_button("Complications CSV", lambda: export.csv_bytes(table), file_name="early_complications.csv",
                    mime="text/csv", on_click="ignore", icon=":material/download:", key="complications:csv")

@@ -3,8 +3,8 @@ import streamlit as st
 
 import ilp_core as core
 import ui
-from ilp_core.reporting import export
 from ilp_core.plain_text import plain
+from ilp_core.reporting import export
 
 NOT_MAPPED = ui.NOT_MAPPED
 

@@ -5,19 +5,16 @@ import hashlib
 import streamlit as st
 
 import ui
-from ilp_core.reporting import bundle
-from ilp_core.reporting import charts
-from ilp_core.results import predictors
-from ilp_core.reporting import report
-from ilp_core.reporting import reproducibility
 from ilp_core.plain_text import plain
+from ilp_core.reporting import bundle, charts, report, reproducibility
+from ilp_core.results import predictors
 
 view = ui.header("Export")
 result = ui.current_analysis()
 problems = view.cohort.problems
 fitted_model, model_problem = predictors.refit(view.selected, st.session_state.get("model_request"),
                                                conf_level=view.settings.conf_level)
-model = report.model_sentence(fitted_model.model, fitted_model.outcome.name) if fitted_model else ""
+model = report.fitted_model_sentence(fitted_model)
 
 st.subheader("Results")
 # the report quotes group labels, filter values and column names: shown as typed, one paragraph at a time

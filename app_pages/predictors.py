@@ -2,13 +2,18 @@
 import streamlit as st
 
 import ui
-from ilp_core.reporting import charts
-from ilp_core.reporting import display
-from ilp_core.reporting import formatting
-from ilp_core.reporting import report
-from ilp_core.results.predictors import (NUMERIC_COVARIATES, OUTCOMES, ModelError, ModelRequest, covariate_options,
-                                 fit_outcome_model, reference_levels)
+from ilp_core.conventions import interval_label
 from ilp_core.plain_text import plain
+from ilp_core.reporting import charts, display, report
+from ilp_core.results.predictors import (
+    NUMERIC_COVARIATES,
+    OUTCOMES,
+    ModelError,
+    ModelRequest,
+    covariate_options,
+    fit_outcome_model,
+    reference_levels,
+)
 
 view = ui.header("Predictors", minimum=5)
 data, level = view.selected, view.settings.conf_level
@@ -20,7 +25,7 @@ def chosen_by_the_user() -> None:
     st.session_state["predictors:changed"] = True
 
 
-outcome = ui.persistent(st.selectbox, "Outcome", list(OUTCOMES), format_func=lambda k: OUTCOMES[k].label,
+outcome = ui.persistent(st.selectbox, "Outcome", list(OUTCOMES), format_func=lambda k: OUTCOMES[k].model_label,
                         key="predictors:outcome", default=next(iter(OUTCOMES)), valid=OUTCOMES.__contains__,
                         on_change=chosen_by_the_user)
 options = covariate_options(data)
@@ -58,8 +63,7 @@ except ModelError as exc:
     st.warning(f"The model could not be fitted on these patients: {plain(exc)}.", icon=":material/warning:")
     st.stop()
 
-model, competing = fitted.model, fitted.outcome.competing
-ratio = "Subdistribution hazard ratio" if competing else "Hazard ratio"
+model, ratio = fitted.model, fitted.outcome.ratio
 for note in model.warnings:
     st.warning(plain(note), icon=":material/report:")
 st.caption(f"{model.method}. {model.n} patients, {model.events} events "
@@ -67,22 +71,18 @@ st.caption(f"{model.method}. {model.n} patients, {model.events} events "
 
 left, right = st.columns(2)
 left.subheader("Each covariate alone")
-single = display.model_display(fitted.single, ratio=ratio, conf_level=level)
-if "n" in fitted.single:
-    single = single.assign(Patients=fitted.single.n.map(lambda v: formatting.number(v, 0)).to_numpy(),
-                           Events=fitted.single.events.map(lambda v: formatting.number(v, 0)).to_numpy())
-left.dataframe(single, hide_index=True)
+left.dataframe(display.model_display(fitted.single, ratio=ratio, conf_level=level), hide_index=True)
 right.subheader("All together")
 right.dataframe(display.model_display(model.table, ratio=ratio, conf_level=level), hide_index=True)
-figure = charts.forest_plot(model.table, title=fitted.outcome.label.split(" (")[0],
+figure = charts.forest_plot(model.table, title=fitted.outcome.heading,
                             subtitle=ui.SYNTHETIC_NOTE if view.synthetic else "",
-                            x_title=f"{ratio} ({formatting.ci_label(level)}, log scale)")
+                            x_title=f"{ratio} ({interval_label(level)}, log scale)")
 st.altair_chart(figure, theme=None, width="content")
 ui.csv_download(ui.figure_downloads(figure, "forest", "predictors"), "Model CSV",
                 model.table.assign(method=model.method, conf_level=level), "model.csv", "predictors:csv")
-st.markdown(plain(report.model_sentence(model, fitted.outcome.name)))  # terms name the user's columns and values
-if not competing:
+st.markdown(plain(report.fitted_model_sentence(fitted)))  # terms name the user's columns and values
+if not fitted.outcome.competing:
     st.subheader("Proportional hazards")
-    st.dataframe(model.ph_test.assign(p_value=model.ph_test.p_value.map(formatting.p_value)), hide_index=True)
+    st.dataframe(display.ph_display(model.ph_test), hide_index=True)
     st.caption("Score test of R's cox.zph (Kaplan-Meier time scale): a small p suggests the hazard ratio changes "
                "over time.")

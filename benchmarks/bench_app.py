@@ -16,10 +16,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "sample_data"), str(ROOT / "benchmarks")]
+from bench_load_cohort import big_workbook  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 import ilp_core as core  # noqa: E402
-from bench_load_cohort import big_workbook  # noqa: E402
+from ilp_core.conventions import Settings  # noqa: E402
 
 PAGES = ["app_pages/cohort.py", "app_pages/amputation.py", "app_pages/complications.py", "app_pages/survival.py"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -44,13 +45,11 @@ def rerun_times(at, label: str) -> None:
 
 
 def export_times(data, label: str) -> None:
-    from ilp_core.reporting import charts
-    from ilp_core.reporting import export
-    from ilp_core.results import selection
-    from ilp_core.results import summaries
-    settings = summaries.Settings()
+    from ilp_core.reporting import charts, export
+    from ilp_core.results import selection, summaries
+    settings = Settings()
     labels = selection.strata(data, "limb")
-    curves = summaries.incidence_curves(data, "amputation", labels, settings)
+    curves = summaries.curves(data, "amputation", labels, settings)
     ticks = summaries.time_ticks(max(c.table.time.max() for c in curves.values()), "months")
     figure = charts.curve_figure(curves, summaries.risk_table(curves, ticks), incidence=True, title="Amputation",
                                  x_title="Months", y_title="Incidence", ticks=ticks)

@@ -19,8 +19,9 @@ from openpyxl import Workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "sample_data")]
-import ilp_core as core  # noqa: E402
 import make_sample_cohort as sample  # noqa: E402
+
+import ilp_core as core  # noqa: E402
 
 
 def big_workbook(rows: int) -> bytes:

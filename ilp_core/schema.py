@@ -73,5 +73,3 @@ REQUIRED: tuple[str, ...] = tuple(f.name for f in FIELDS if f.always_required)
 BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
 DATE_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.kind == "date")
 
-# Days in an average month (365.25 / 12): months = days / 30.4375.
-DAYS_PER_MONTH = 30.4375

@@ -5,7 +5,6 @@ import io
 import zipfile
 
 from openpyxl import Workbook
-
 from workbooks import ENGLISH, ods, patient, workbook
 
 LAUGHS = ('<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">'

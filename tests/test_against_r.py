@@ -8,9 +8,9 @@ prop.test(correct = FALSE).
 """
 import numpy as np
 import pytest
+from conftest import reference
 
 import ilp_core as core
-from conftest import reference
 
 TOL = 1e-9
 CASES = ["aml", "lung", "mgus2"]

@@ -1,14 +1,12 @@
 """The Streamlit app driven by AppTest: every page on the sample, upload, filters, strata."""
 import json
 import re
-
-import pyarrow
 from pathlib import Path
 
+import pyarrow
 import pytest
-from streamlit.testing.v1 import AppTest
-
 from sample_path import SAMPLE
+from streamlit.testing.v1 import AppTest
 from workbooks import ENGLISH, patient, workbook
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -85,7 +83,7 @@ def test_survival_page_endpoints_and_log_rank(app):
     widget(app, "selectbox", "compare:").set_value("sex").run()
     assert any("Log-rank test" in shown(m.value) for m in app.markdown)
     app.radio(key="survival:endpoint").set_value("Local recurrence").run()
-    for choice in ("censored", "or_death", "competing"):
+    for choice in ("local_recurrence_deaths_censored", "local_recurrence_free_survival", "local_recurrence"):
         app.radio(key="survival:recurrence").set_value(choice).run()
         assert not app.exception and len(app.get("vega_lite_chart")) == 1
 

@@ -6,7 +6,6 @@ Uses Debian's chromium (/usr/bin/chromium); skipped with a reason when it is mis
 import re
 
 import pytest
-
 from browser import app_server, chromium_tab, go, needs_chromium, settle
 from workbooks import ENGLISH, patient, workbook
 

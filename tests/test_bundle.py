@@ -6,14 +6,12 @@ import zipfile
 import openpyxl
 import pandas as pd
 import pytest
+from sample_path import SAMPLE
 
 import ilp_core as core
-from ilp_core.results import analysis
-from ilp_core.reporting import bundle
-from ilp_core.reporting import reproducibility
-from ilp_core.results import selection
-from ilp_core.results import summaries
-from sample_path import SAMPLE
+from ilp_core.conventions import Settings
+from ilp_core.reporting import bundle, reproducibility
+from ilp_core.results import analysis, selection
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +22,7 @@ def cohort():
 @pytest.fixture(scope="module")
 def result(cohort):
     d = cohort.data
-    return analysis.analyse(d, selection.strata(d, "limb"), summaries.Settings(), [12, 24], n_loaded=34, n_rows=34,
+    return analysis.analyse(d, selection.strata(d, "limb"), Settings(), [12, 24], n_loaded=34, n_rows=34,
                             compare_by="Limb", baseline_tests=True)
 
 
@@ -57,7 +55,7 @@ def test_zip_contents_and_types(result, cohort):
     archive = zipfile.ZipFile(io.BytesIO(bundle.results_zip(result, cohort.problems, source="s", synthetic=True,
                                                             settings_json=b"{}")))
     names = set(archive.namelist())
-    stems = ["amputation", "overall_survival", "local_recurrence_free_survival", "three_panels", "patient_flow"]
+    stems = ["amputation", "overall_survival", "local_recurrence_deaths_censored", "three_panels", "patient_flow"]
     assert names == {f"figures/{s}.{f}" for s in stems for f in ("png", "svg", "pdf")} | {
         "results.xlsx", "results_and_methods.txt", "settings.json"}
     for stem in stems:
@@ -175,7 +173,7 @@ def test_same_settings_give_identical_tables(cohort):
         again = core.load_cohort(SAMPLE, mapping=doc["mapping"], date_order=doc["date_order"])
         selected = selection.apply_filters(again.data, selection.Filters(
             {k: tuple(v) for k, v in doc["filters"].items()}, tuple(doc["age_range"])))
-        settings = summaries.Settings.from_preset(doc["preset"], doc["conf_level"], doc["time_unit"])
+        settings = Settings.from_preset(doc["preset"], doc["conf_level"], doc["time_unit"])
         return analysis.analyse(selected, selection.strata(selected, doc["compare_by"]), settings, doc["landmarks"],
                                 n_loaded=len(again.data), n_rows=again.n_rows, compare_by=doc["compare_by"])
     first, second = run(document), run(document)
@@ -228,7 +226,7 @@ def test_a_guessed_code_alone_does_not_match_a_saved_patient(cohort):
 def test_a_control_character_in_a_value_does_not_break_the_workbook(cohort):
     data = cohort.data.copy()
     data.loc[0, "histology"] = "UPS\x0bgrade 3"
-    result = analysis.analyse(data, selection.strata(data, "histology"), summaries.Settings(), [12], n_loaded=34,
+    result = analysis.analyse(data, selection.strata(data, "histology"), Settings(), [12], n_loaded=34,
                               n_rows=34, compare_by="Histology")
     book = openpyxl.load_workbook(io.BytesIO(bundle.results_workbook(result, cohort.problems, source="a\x07.xlsx")))
     cells = [c.value for sheet in book for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]

@@ -4,9 +4,9 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
+from workbooks import ENGLISH, patient, workbook
 
 import ilp_core as core
-from workbooks import ENGLISH, patient, workbook
 
 TODAY = dt.date(2024, 6, 1)
 
@@ -229,8 +229,9 @@ def test_early_severe_complication_components_and_unknowns():
 
 
 def test_template_has_schema_columns_and_dictionary():
-    from openpyxl import load_workbook
     import io
+
+    from openpyxl import load_workbook
     book = load_workbook(io.BytesIO(core.template_workbook()))
     assert book.sheetnames == ["cohort", "data dictionary"]
     assert [c.value for c in book["cohort"][1]] == [f.name for f in core.FIELDS]

@@ -11,18 +11,14 @@ import re
 
 import pandas as pd
 import pytest
+from sample_path import SAMPLE
 
 import ilp_core as core
-from ilp_core.reporting import bundle
-from ilp_core.reporting import display
-from ilp_core.reporting import formatting
-from ilp_core.results import predictors
-from ilp_core.reporting import report
-from ilp_core.results import selection
-from ilp_core.results import summaries
+from ilp_core.cohort.endpoints import ENDPOINTS
+from ilp_core.conventions import PRESETS, Settings, level_label
+from ilp_core.reporting import bundle, display, report
+from ilp_core.results import predictors, selection, summaries
 from ilp_core.results.analysis import analyse
-from ilp_core.stats.intervals import PRESETS
-from sample_path import SAMPLE
 
 BAD = re.compile(r"\b(?:nan|NaN|NAN|None|NaT|inf|-inf)\b|<NA>")
 LEVEL = re.compile(r"(\d+(?:\.\d+)?)% (?:CI|pointwise|confidence)")
@@ -47,7 +43,7 @@ def readable(frame: pd.DataFrame) -> str:
 
 def check(text: str, level: float, where: str) -> None:
     assert not BAD.search(text), f"{where}: {BAD.search(text).group(0)!r} in {text[:300]!r}"
-    expected = formatting.ci_label(level).removesuffix(" CI").removesuffix("%")
+    expected = level_label(level).removesuffix("%")
     for found in LEVEL.findall(text):
         assert found == expected, f"{where}: a {found}% label at level {level}"
 
@@ -57,22 +53,20 @@ def screens(data, compare_by, settings, landmarks=(12, 24)):
     labels = selection.strata(data, compare_by)
     kind = {"level": settings.conf_level, "unit": settings.time_unit}
     texts = []
-    for endpoint, competing, events in (("amputation", True, (1,)), ("overall_survival", False, (1,)),
-                                        ("local_recurrence", False, (1,)), ("local_recurrence", True, (1,)),
-                                        ("local_recurrence_free_survival", False, (1,))):
-        curves = (summaries.incidence_curves(data, endpoint, labels, settings) if competing else
-                  summaries.survival_curves(data, endpoint, labels, settings, event_codes=events))
+    for endpoint in ENDPOINTS:
+        competing = ENDPOINTS[endpoint].competing
+        curves = summaries.curves(data, endpoint, labels, settings)
         table = summaries.landmark_table(curves, list(landmarks), settings)
         texts.append(readable(display.landmark_display(table, conf_level=kind["level"], time_unit=kind["unit"],
                                                        what="Estimate")))
-        difference = summaries.landmark_difference(curves, list(landmarks), settings)
+        difference = summaries.group_difference(curves, list(landmarks), settings)
         if len(difference):
             texts.append(readable(display.difference_display(difference, conf_level=kind["level"],
                                                              time_unit=kind["unit"])))
         if not competing:
             texts.append(readable(display.median_display(summaries.median_table(curves), conf_level=kind["level"],
                                                          time_unit=kind["unit"])))
-        test = summaries.compare_strata(data, endpoint, labels, competing=competing, event_codes=events)
+        test = summaries.compare_strata(data, endpoint, labels)
         texts.append(display.test_line(test, compare_by))
     follow = summaries.follow_up(data, settings)
     texts.append(display.follow_up_line(follow, conf_level=kind["level"], time_unit=kind["unit"]))
@@ -82,7 +76,7 @@ def screens(data, compare_by, settings, landmarks=(12, 24)):
     return texts
 
 
-SETTINGS = [summaries.Settings.from_preset(p, level, unit)
+SETTINGS = [Settings.from_preset(p, level, unit)
             for p, level, unit in itertools.product(PRESETS, (0.90, 0.95), ("months", "years"))]
 SAMPLE_COMPARISONS = [None, selection.AGE_GROUP, *selection.category_columns(core.load_cohort(SAMPLE).data)]
 pytestmark = pytest.mark.slow  # about three minutes: `make test-fast` leaves it out, `make test` and CI run it
@@ -116,7 +110,8 @@ def test_models_for_every_outcome_and_subset(cohort, outcome, level):
     for name, data in subsets(cohort.data).items():
         for covariates in (("age_years",), ("age_years", "limb"), ("sex", "histology")):
             request = predictors.ModelRequest(outcome, covariates)
-            sentence, why = predictors.model_paragraph(data, request, conf_level=level)
+            fitted, why = predictors.refit(data, request, conf_level=level)
+            sentence = report.fitted_model_sentence(fitted)
             assert bool(sentence) != bool(why), (name, covariates)
             check(sentence or why, level, f"model {outcome} {covariates} on {name}")
             if sentence:
@@ -128,12 +123,13 @@ def test_models_for_every_outcome_and_subset(cohort, outcome, level):
 
 def test_the_workbook_text_for_awkward_subsets(cohort):
     for name, data in subsets(cohort.data).items():
-        settings = summaries.Settings.from_preset("R survival", 0.90, "years")
+        settings = Settings.from_preset("R survival", 0.90, "years")
         result = analyse(data, selection.strata(data, "sex"), settings, [12, 24], n_loaded=34, n_rows=34,
                          compare_by="Sex", baseline_tests=True, grouping_variable="sex")
         raw = bundle.results_workbook(result, cohort.problems, source="sample")
-        from openpyxl import load_workbook
         import io
+
+        from openpyxl import load_workbook
         text = load_workbook(io.BytesIO(raw))["Text"]
         for row in text.iter_rows(min_row=2, values_only=True):
             check(str(row[1]), 0.90, f"workbook text, {name}")

@@ -4,8 +4,6 @@ import datetime as dt
 import re
 import time
 
-import pytest
-
 from browser import ARGS, CHROMIUM, READY, app_server, needs_chromium, peak_memory_mb
 from workbooks import ENGLISH, patient, workbook
 

@@ -17,11 +17,10 @@ import zipfile
 
 import pandas as pd
 import pytest
+from browser import app_server, chromium_tab, go, needs_chromium, runtime_python, settle
 from openpyxl import load_workbook
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from pypdf import PdfReader
-
-from browser import app_server, chromium_tab, go, needs_chromium, runtime_python, settle
 from workbooks import ENGLISH, patient, workbook
 
 pytestmark = [needs_chromium, pytest.mark.slow]

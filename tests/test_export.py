@@ -3,19 +3,18 @@ import io
 
 import pandas as pd
 import pytest
+from sample_path import SAMPLE
 
 import ilp_core as core
-from ilp_core.reporting import charts
-from ilp_core.reporting import export
-from ilp_core.results import selection
-from ilp_core.results import summaries
-from sample_path import SAMPLE
+from ilp_core.conventions import Settings
+from ilp_core.reporting import charts, export
+from ilp_core.results import selection, summaries
 
 
 @pytest.fixture(scope="module")
 def figure():
     data = core.load_cohort(SAMPLE).data
-    curves = summaries.survival_curves(data, "overall_survival", selection.strata(data, "limb"), summaries.Settings())
+    curves = summaries.curves(data, "overall_survival", selection.strata(data, "limb"), Settings())
     ticks = summaries.time_ticks(max(c.table.time.max() for c in curves.values()), "months")
     return charts.curve_figure(curves, summaries.risk_table(curves, ticks), incidence=False, title="Overall survival",
                                x_title="Months", y_title="Survival", ticks=ticks, size="slide")

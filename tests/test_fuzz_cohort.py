@@ -7,10 +7,10 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
+from workbooks import ENGLISH
 
 import ilp_core as core
 from ilp_core.cohort import cleaning
-from workbooks import ENGLISH
 
 SPELLINGS = ["Yes", "no", "X", "S\u00ed", "N\u00e3o", "dead", "alive", "DOD", "NED", "upper", "lower", "Upper limb",
              "F", "M", "female", "12/03/2019", "2019-03-12", "03/12/2019", "13/13/2013", "31/02/2020",

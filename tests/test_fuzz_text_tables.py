@@ -5,9 +5,9 @@ import datetime as dt
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from workbooks import ENGLISH, patient
 
 import ilp_core as core
-from workbooks import ENGLISH, patient
 
 # what makes CSV hard: quotes, both list separators, line breaks of every kind, tabs, formulas
 AWKWARD = st.text(alphabet=st.sampled_from(list('ab ",;\n\r\t\'=|\u00e9\u200b\x0b')), max_size=8)

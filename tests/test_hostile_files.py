@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from hostile_files import corpus
 
 ROOT = Path(__file__).resolve().parents[1]

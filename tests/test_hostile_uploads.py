@@ -5,7 +5,6 @@ server log holds no patient value."""
 import re
 
 import pytest
-
 from browser import ARGS, CHROMIUM, READY, app_server, needs_chromium, runtime_python
 from hostile_files import corpus
 

@@ -17,12 +17,12 @@ import string
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
-
 from browser import app_server, chromium_tab, go, needs_chromium, runtime_python, settle
-from ilp_core.reporting import reproducibility
-from ilp_core.plain_text import WORD_JOINER, plain
+from streamlit.testing.v1 import AppTest
 from workbooks import ENGLISH, patient, workbook
+
+from ilp_core.plain_text import WORD_JOINER, plain
+from ilp_core.reporting import reproducibility
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -4,8 +4,6 @@ import re
 import tomllib
 from pathlib import Path
 
-import pytest
-
 from browser import ARGS, CHROMIUM, READY, ROOT, app_server, needs_chromium
 from hostile_files import _csv
 from workbooks import ENGLISH, patient

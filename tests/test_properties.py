@@ -3,9 +3,9 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from slow_estimators import gray_loop, incidence_delta_exact, incidence_loop, kaplan_meier_loop, logrank_loop
 
 import ilp_core as core
-from slow_estimators import gray_loop, incidence_delta_exact, incidence_loop, kaplan_meier_loop, logrank_loop
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

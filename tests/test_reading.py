@@ -5,9 +5,9 @@ import tracemalloc
 import zipfile
 
 import pytest
+from workbooks import ENGLISH, patient, workbook
 
 import ilp_core as core
-from workbooks import ENGLISH, patient, workbook
 
 
 def refused(data, match):

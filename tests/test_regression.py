@@ -6,8 +6,8 @@ and cox.zph(fit) (survival 3.5-3); cmprsk::crr and survival::finegray + coxph on
 import numpy as np
 import pandas as pd
 import pytest
-
 from conftest import reference
+
 from ilp_core.stats.regression import cox_regression
 
 
@@ -115,8 +115,7 @@ def test_univariable_models_are_each_covariate_alone(lung):
 
 
 def test_model_sentence_and_forest_plot_read_the_same_table(lung):
-    from ilp_core.reporting import charts
-    from ilp_core.reporting import report
+    from ilp_core.reporting import charts, report
     result = cox_regression(lung, "time", "event", ["age", "sex"], reference={"sex": "male"})
     sentence = report.model_sentence(result, "overall survival")
     row = result.table.iloc[1]
@@ -196,6 +195,7 @@ def test_crr_reads_censoring_at_time_zero_as_r_does():
 def test_crr_memory_is_linear_in_patients():
     # crr once held a failures x patients matrix (114 MB at 4,000 patients); now running sums.
     import tracemalloc
+
     from ilp_core.stats.regression import fine_gray
     rng = np.random.default_rng(7)
     n = 20_000
@@ -224,8 +224,7 @@ def test_a_model_with_nothing_to_fit_says_why(lung):
 
 
 def test_not_estimable_terms_say_so_in_the_sentence_and_the_forest_plot():
-    from ilp_core.reporting import charts
-    from ilp_core.reporting import report
+    from ilp_core.reporting import charts, report
     data = reference("cox_separation_data.csv")
     result = cox_regression(data, "time", "event", ["age", "group"], reference={"group": "a"}, conf_level=0.9)
     sentence = report.model_sentence(result, "overall survival")
@@ -256,14 +255,15 @@ def test_finegray_expansion_is_counted_and_refused_before_it_is_built():
 def test_a_crr_term_running_off_to_infinity_is_not_estimable():
     # Sample, amputation ~ histology + surgery + tumour size: crr stops after 10 iterations with surgery at
     # -22 (SE 0.9): it was printed "SHR 0.00 (99% CI 0.00 to 0.00), p < 0.001", a finding it is not.
-    import ilp_core as core
-    from ilp_core.results import predictors
-    from ilp_core.reporting import report
     from sample_path import SAMPLE
+
+    import ilp_core as core
+    from ilp_core.reporting import report
+    from ilp_core.results import predictors
     data = core.load_cohort(SAMPLE).data
     fitted = predictors.fit_outcome_model(
         data, predictors.ModelRequest("amputation", ("histology", "surgery", "tumor_size_cm")), conf_level=0.99)
     table = fitted.model.table.set_index("term")
     assert not table.loc["surgery: yes vs no", "estimable"] and table.loc["tumor_size_cm", "estimable"]
-    sentence = report.model_sentence(fitted.model, fitted.outcome.name)
+    sentence = report.fitted_model_sentence(fitted)
     assert "surgery: yes vs no: not estimable" in sentence and "0.00 to 0.00" not in sentence

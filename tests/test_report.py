@@ -2,13 +2,12 @@
 import re
 
 import pytest
+from sample_path import SAMPLE
 
 import ilp_core as core
-from ilp_core.results import analysis
+from ilp_core.conventions import Settings
 from ilp_core.reporting import report
-from ilp_core.results import selection
-from ilp_core.results import summaries
-from sample_path import SAMPLE
+from ilp_core.results import analysis, selection
 
 NUMBER = r"(\d+\.\d)% \((\d+)% CI (\d+\.\d)% to (\d+\.\d)%\) at (\d+(?:\.\d+)?) months"
 
@@ -20,18 +19,18 @@ def data():
 
 def run(data, by=None, settings=None):
     labels = selection.strata(data, by) if by else None
-    return analysis.analyse(data, labels, settings or summaries.Settings(), [12, 24], n_loaded=len(data),
+    return analysis.analyse(data, labels, settings or Settings(), [12, 24], n_loaded=len(data),
                             n_rows=len(data), compare_by=by and by.capitalize())
 
 
 @pytest.mark.parametrize("preset", ["Default (SAS / Stata)", "R survival", "cmprsk / tidycmprsk / EZR"])
 def test_every_number_in_the_text_is_the_estimate_it_describes(data, preset):
-    result = run(data, settings=summaries.Settings.from_preset(preset))
+    result = run(data, settings=Settings.from_preset(preset))
     text = report.results_text(result)
     paragraphs = {p.split(" was ")[0]: p for p in text.split("\n\n")}
     endpoints = {"The cumulative incidence of amputation, with death as a competing event,": "amputation",
                  "Overall survival": "overall_survival",
-                 "Local recurrence-free survival, with deaths censored,": "local_recurrence_free_survival"}
+                 "Local recurrence-free survival, with deaths censored,": "local_recurrence_deaths_censored"}
     for opening, endpoint in endpoints.items():
         found = re.findall(NUMBER, paragraphs[opening])
         table = result.landmarks_table(endpoint)
@@ -70,7 +69,7 @@ def test_methods_name_every_choice(data):
         "cmprsk / tidycmprsk / EZR": ["on the log-log scale", "variance of Gray (1988)"],
         "SPSS": ["on the linear (plain) scale"],
     }.items():
-        settings = summaries.Settings.from_preset(preset, 0.9, "years")
+        settings = Settings.from_preset(preset, 0.9, "years")
         text = report.methods_text(run(data, "limb", settings=settings))
         for phrase in phrases + ["reported in years", "90% pointwise", "Aalen-Johansen", "reverse Kaplan-Meier",
                                  "Groups defined by limb were compared with the log-rank test", "Gray's test",
@@ -82,7 +81,7 @@ def test_methods_name_every_choice(data):
 
 
 def test_rows_left_out_for_errors_are_said_in_the_opening(data):
-    result = analysis.analyse(data, None, summaries.Settings(), [12], n_loaded=34, n_rows=42)
+    result = analysis.analyse(data, None, Settings(), [12], n_loaded=34, n_rows=42)
     assert report.results_text(result).startswith(
         "Of 34 patients (8 further rows of the workbook were left out for data errors; see the Problems list) "
         "treated with isolated limb perfusion")

@@ -2,14 +2,12 @@
 import numpy as np
 import pandas as pd
 import pytest
+from sample_path import SAMPLE
 
 import ilp_core as core
-from ilp_core.results import complications
-from ilp_core.results import description
+from ilp_core.conventions import Settings, parse_landmarks
 from ilp_core.reporting import formatting
-from ilp_core.results import selection
-from ilp_core.results import summaries
-from sample_path import SAMPLE
+from ilp_core.results import complications, description, selection, summaries
 
 
 @pytest.fixture(scope="module")
@@ -41,9 +39,9 @@ def test_age_groups_are_ordered(data):
 
 
 def test_curves_per_stratum_match_direct_estimates(data):
-    settings = summaries.Settings.from_preset("R survival")
+    settings = Settings.from_preset("R survival")
     labels = selection.strata(data, "limb")
-    curves = summaries.survival_curves(data, "overall_survival", labels, settings)
+    curves = summaries.curves(data, "overall_survival", labels, settings)
     assert list(curves) == ["lower", "upper"]
     upper = core.endpoint(data[data.limb == "upper"], "overall_survival")
     direct = core.kaplan_meier(upper.time, upper.status, conf_type="log")
@@ -52,17 +50,17 @@ def test_curves_per_stratum_match_direct_estimates(data):
 
 def test_time_units_scale_times(data):
     labels = selection.strata(data, None)
-    months = summaries.survival_curves(data, "overall_survival", labels, summaries.Settings())
-    years = summaries.survival_curves(data, "overall_survival", labels, summaries.Settings(time_unit="years"))
+    months = summaries.curves(data, "overall_survival", labels, Settings())
+    years = summaries.curves(data, "overall_survival", labels, Settings(time_unit="years"))
     np.testing.assert_allclose(years["All patients"].table.time * 12, months["All patients"].table.time)
-    table = summaries.landmark_table(years, [12, 24], summaries.Settings(time_unit="years"))
+    table = summaries.landmark_table(years, [12, 24], Settings(time_unit="years"))
     assert table.time.tolist() == [1.0, 2.0]
     np.testing.assert_allclose(table.estimate, months["All patients"].at([12, 24]).estimate)
 
 
 def test_landmark_table_names_bounds_and_flags_few_at_risk(data):
-    settings = summaries.Settings()
-    curves = summaries.incidence_curves(data, "amputation", selection.strata(data, "limb"), settings)
+    settings = Settings()
+    curves = summaries.curves(data, "amputation", selection.strata(data, "limb"), settings)
     table = summaries.landmark_table(curves, [12, 24], settings)
     assert table.columns.tolist() == ["stratum", "time", "estimate", "ci_lower", "ci_upper", "n_risk",
                                       "few_at_risk", "method"]
@@ -72,8 +70,8 @@ def test_landmark_table_names_bounds_and_flags_few_at_risk(data):
 
 
 def test_risk_table_counts_patients_followed_and_events(data):
-    settings = summaries.Settings()
-    curves = summaries.survival_curves(data, "overall_survival", selection.strata(data, None), settings)
+    settings = Settings()
+    curves = summaries.curves(data, "overall_survival", selection.strata(data, None), settings)
     risk = summaries.risk_table(curves, [0, 12, 24, 200])
     times = core.endpoint(data, "overall_survival")
     assert risk.n_risk.tolist() == [int((times.time >= t).sum()) for t in (0, 12, 24, 200)]
@@ -82,29 +80,29 @@ def test_risk_table_counts_patients_followed_and_events(data):
 
 def test_tests_between_strata(data):
     labels = selection.strata(data, "sex")
-    test = summaries.compare_strata(data, "overall_survival", labels, competing=False)
+    test = summaries.compare_strata(data, "overall_survival", labels)
     times = core.endpoint(data, "overall_survival")
     assert test.statistic == core.logrank_test(times.time, times.status, data.sex).statistic
-    gray = summaries.compare_strata(data, "amputation", labels, competing=True)
+    gray = summaries.compare_strata(data, "amputation", labels)
     assert gray.method == "Gray's test"
-    assert summaries.compare_strata(data, "amputation", selection.strata(data, None), competing=True) is None
+    assert summaries.compare_strata(data, "amputation", selection.strata(data, None)) is None
 
 
 def test_parse_landmarks():
-    assert summaries.parse_landmarks("24, 12;6") == [6.0, 12.0, 24.0]
+    assert parse_landmarks("24, 12;6") == [6.0, 12.0, 24.0]
     with pytest.raises(ValueError, match="'two' is not a number"):
-        summaries.parse_landmarks("12, two")
+        parse_landmarks("12, two")
     with pytest.raises(ValueError, match="must be positive"):
-        summaries.parse_landmarks("-3")
+        parse_landmarks("-3")
 
 
 def test_presets_set_every_convention():
-    r = summaries.Settings.from_preset("R survival", 0.9, "weeks")
+    r = Settings.from_preset("R survival", 0.9, "weeks")
     assert (r.km_conf_type, r.cif_variance, r.cif_conf_type, r.conf_level, r.time_unit) == ("log", "delta", "log", 0.9, "weeks")
-    e = summaries.Settings.from_preset("cmprsk / tidycmprsk / EZR")
+    e = Settings.from_preset("cmprsk / tidycmprsk / EZR")
     assert (e.cif_variance, e.cif_conf_type) == ("gray", "log-log")
     with pytest.raises(ValueError, match="preset must be one of"):
-        summaries.Settings.from_preset("Stata 18")
+        Settings.from_preset("Stata 18")
 
 
 def test_complication_table_counts_and_exact_intervals(data):

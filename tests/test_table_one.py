@@ -2,13 +2,13 @@
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import REFERENCE, reference
+from sample_path import SAMPLE
 from scipy import stats
 
 import ilp_core as core
 from ilp_core.results import selection
 from ilp_core.results.table_one import table_one
-from conftest import REFERENCE, reference
-from sample_path import SAMPLE
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,8 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
+from ilp_core.checks import check_choice
+
 
 class BadValue(ValueError):
     """A cell that cannot be read as its field's kind; the message names what is valid."""
@@ -368,8 +370,7 @@ def decide_date_orders(columns: dict[str, pd.Series], requested: str) -> tuple[d
     other columns, and when nothing settles it day/month/year is used and the first
     ambiguous row is reported.
     """
-    if requested not in DATE_ORDERS:
-        raise ValueError(f"date_order must be one of {', '.join(map(repr, DATE_ORDERS))}; got {requested!r}")
+    check_choice(requested, "date_order", DATE_ORDERS)
     if requested != "auto":
         return {header: requested for header in columns}, []
     evidence = {header: date_order_evidence(raw) for header, raw in columns.items()}

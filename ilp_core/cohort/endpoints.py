@@ -1,20 +1,113 @@
-"""From cohort rows to analysable endpoints: time in months from the perfusion and a status code."""
+"""The endpoints: one registry of what each outcome is, and its derivation from cohort rows.
+
+Every endpoint has one key that means one thing everywhere: the analysis, the text, the
+figures, the workbook, the models and the pages all read its entry here. Adding an
+endpoint is adding an entry (``reported=True`` puts it in every report).
+"""
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from ilp_core.schema import DAYS_PER_MONTH
+from ilp_core.checks import check_choice
+from ilp_core.conventions import DAYS_PER_MONTH, EARLY_WINDOW_DAYS
 
-ENDPOINTS = {
-    "amputation": "amputation (1), death without amputation (2, competing), censored (0)",
-    "overall_survival": "death from any cause (1), censored (0)",
-    "local_recurrence": "local recurrence (1), death without recurrence (2, competing), censored (0)",
-    "local_recurrence_free_survival": "local recurrence or death, whichever first (1), censored (0)",
-    "amputation_free_survival": "amputation or death, whichever first (1), censored (0)",
-}
-_EVENT_OF = {"amputation": ("amputation", "amputation_date"),
-             "local_recurrence": ("local_recurrence", "local_recurrence_date")}
+# How a status is read from the cohort: the event, the competing event (or None) and the
+# event that ends follow-up together with death (or None).
+_EVENT_COLUMNS = {"amputation": ("amputation", "amputation_date"),
+                  "local_recurrence": ("local_recurrence", "local_recurrence_date")}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """An outcome as the app analyses and reports it.
+
+    ``event`` names the patient event it counts: "death", "amputation", "local_recurrence",
+    or "<event> or death" (whichever first). With ``competing`` the estimator is Aalen-Johansen
+    and death before the event competes (``death_competes``), or the event competes with death
+    when ``event`` is "death without <event>"; otherwise Kaplan-Meier, with death censoring
+    the event where ``event`` is not followed by "or death".
+    """
+
+    key: str
+    title: str                 # figure, table and workbook title
+    heading: str               # a short heading: panel, forest plot, menu
+    axis: str                  # the y axis
+    opening: str               # the results text: "<opening> 70.6% (95% CI ...) at 12 months"
+    subject: str               # the results text by group: "By limb, <subject> was ..."
+    event: str                 # what is counted (see above)
+    competing: bool = False
+    reported: bool = False     # in the Analysis, and so in the text, figures and workbook
+    model_subject: str = ""    # offered on the Predictors page: "In the Cox model for <model_subject>"
+
+    @property
+    def estimator(self) -> str:
+        return "Aalen-Johansen" if self.competing else "Kaplan-Meier"
+
+    @property
+    def test(self) -> str:
+        return "Gray's test" if self.competing else "the log-rank test"
+
+    @property
+    def model(self) -> str:
+        return "Fine-Gray" if self.competing else "Cox"
+
+    @property
+    def ratio(self) -> str:
+        return "Subdistribution hazard ratio" if self.competing else "Hazard ratio"
+
+    @property
+    def model_label(self) -> str:
+        """'Overall survival (Cox)': the Predictors menu."""
+        return f"{self.heading} ({self.model})"
+
+
+def _entry(*args, **kwargs) -> tuple[str, Endpoint]:
+    endpoint = Endpoint(*args, **kwargs)
+    return endpoint.key, endpoint
+
+
+ENDPOINTS: dict[str, Endpoint] = dict([
+    _entry("amputation", "Cumulative incidence of amputation (death competing)",
+           "Amputation, death competing", "Amputation",
+           "The cumulative incidence of amputation, with death as a competing event, was",
+           "the cumulative incidence of amputation (death competing)", "amputation", competing=True,
+           reported=True, model_subject="amputation with death as a competing event"),
+    _entry("overall_survival", "Overall survival", "Overall survival", "Overall survival",
+           "Overall survival was", "overall survival", "death", reported=True, model_subject="overall survival"),
+    _entry("local_recurrence_deaths_censored", "Local recurrence-free survival (deaths censored)",
+           "Local recurrence-free survival, deaths censored", "Free of local recurrence",
+           "Local recurrence-free survival, with deaths censored, was",
+           "local recurrence-free survival (deaths censored)", "local_recurrence", reported=True,
+           model_subject="local recurrence-free survival with deaths censored"),
+    _entry("local_recurrence_free_survival", "Local recurrence-free survival (recurrence or death)",
+           "Local recurrence-free survival, recurrence or death", "Alive and free of local recurrence",
+           "Local recurrence-free survival, with death as an event, was",
+           "local recurrence-free survival (recurrence or death)", "local_recurrence or death"),
+    _entry("local_recurrence", "Cumulative incidence of local recurrence (death competing)",
+           "Local recurrence, death competing", "Local recurrence",
+           "The cumulative incidence of local recurrence, with death as a competing event, was",
+           "the cumulative incidence of local recurrence (death competing)", "local_recurrence", competing=True),
+    _entry("amputation_free_survival", "Amputation-free survival", "Amputation-free survival",
+           "Alive with the limb", "Amputation-free survival was", "amputation-free survival",
+           "amputation or death"),
+    _entry("death_without_amputation", "Cumulative incidence of death without amputation",
+           "Death without amputation", "Death without amputation",
+           "The cumulative incidence of death without amputation, with amputation competing, was",
+           "the cumulative incidence of death without amputation", "death without amputation", competing=True),
+])
+
+
+def reported() -> list[Endpoint]:
+    """The endpoints every report holds, in the order of the results text."""
+    return [e for e in ENDPOINTS.values() if e.reported]
+
+
+def modelled() -> list[Endpoint]:
+    """The endpoints a model can be fitted to, in menu order: Cox models first, then Fine-Gray."""
+    return sorted((e for e in ENDPOINTS.values() if e.model_subject), key=lambda e: e.competing)
 
 
 def _months(later: pd.Series, start: pd.Series) -> pd.Series:
@@ -22,33 +115,49 @@ def _months(later: pd.Series, start: pd.Series) -> pd.Series:
 
 
 def endpoint(data: pd.DataFrame, name: str) -> pd.DataFrame:
-    """``time`` (months = days / 30.4375 from the perfusion) and ``status`` per patient.
+    """``time`` (months from the perfusion) and ``status`` per patient for an endpoint of :data:`ENDPOINTS`.
+
+    time = (end date - perfusion date) in days / 30.4375, where the end is the event's date
+    for those who had it, else the death date for the dead, else the last contact. status is
+    1 for the endpoint's event, 2 for the competing event (competing endpoints only) and 0
+    for censored.
 
     Parameters
     ----------
     data : ``Cohort.data`` (or a filtered part of it).
-    name : one of "amputation", "overall_survival", "local_recurrence",
-        "local_recurrence_free_survival", "amputation_free_survival".
+    name : a key of :data:`ENDPOINTS`, e.g. "amputation", "overall_survival",
+        "local_recurrence", "local_recurrence_free_survival", "amputation_free_survival".
 
     Returns
     -------
-    DataFrame indexed like ``data``. Follow-up ends at death for the dead and at
-    the last contact otherwise; an event ends it at the event's date. Competing
-    endpoints code death before the event as 2.
+    DataFrame indexed like ``data``.
+
+    Examples
+    --------
+    >>> days = pd.to_datetime(["2020-01-01", "2020-01-01"])
+    >>> rows = pd.DataFrame({"ilp_date": days, "vital_status": ["dead", "alive"],
+    ...                      "death_date": pd.to_datetime(["2020-07-01", None]),
+    ...                      "last_followup_date": pd.to_datetime(["2020-07-01", "2021-01-01"])})
+    >>> endpoint(rows, "overall_survival").round(2).to_dict("list")
+    {'time': [5.98, 12.02], 'status': [1, 0]}
     """
-    if name not in ENDPOINTS:
-        raise ValueError(f"endpoint must be one of {', '.join(map(repr, ENDPOINTS))}; got {name!r}")
+    check_choice(name, "endpoint", list(ENDPOINTS))
+    event = ENDPOINTS[name].event
     dead = (data["vital_status"] == "dead").to_numpy()
     end = data["death_date"].where(dead, data["last_followup_date"])
-    if name == "overall_survival":
+    if event == "death":
         return pd.DataFrame({"time": _months(end, data["ilp_date"]), "status": dead.astype(int)}, index=data.index)
-    flag, date = _EVENT_OF["amputation" if name.startswith("amputation") else "local_recurrence"]
+    flag, date = _EVENT_COLUMNS[event.removesuffix(" or death").removeprefix("death without ")]
     happened = data[flag].fillna(False).to_numpy(dtype=bool)
     stop = data[date].where(happened, end)
-    if name in _EVENT_OF:
+    if event.endswith(" or death"):
+        status = (happened | dead).astype(int)
+    elif event.startswith("death without "):
+        status = np.where(happened, 2, np.where(dead, 1, 0))
+    elif ENDPOINTS[name].competing:
         status = np.where(happened, 1, np.where(dead, 2, 0))
     else:
-        status = (happened | dead).astype(int)
+        status = happened.astype(int)  # deaths censored
     return pd.DataFrame({"time": _months(stop, data["ilp_date"]), "status": status}, index=data.index)
 
 
@@ -61,7 +170,7 @@ def early_severe_complication(data: pd.DataFrame) -> pd.Series:
     """
     derived = pd.Series(pd.NA, index=data.index, dtype="boolean")
     dated = data["death_date"].notna()
-    derived[dated] = ((data["death_date"] - data["ilp_date"]).dt.days <= 30)[dated]
+    derived[dated] = ((data["death_date"] - data["ilp_date"]).dt.days <= EARLY_WINDOW_DAYS)[dated]
     derived[(data["vital_status"] == "alive").fillna(False)] = False
     early_death = data["early_death"].astype("boolean").fillna(derived)
     parts = [early_death, data["compartment_syndrome"].astype("boolean"),

@@ -6,9 +6,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ilp_core.cohort import cleaning
-
-from ilp_core.cohort import validation
+from ilp_core.checks import check_choice
+from ilp_core.cohort import cleaning, validation
 from ilp_core.cohort.identifiers import identifier_columns
 from ilp_core.cohort.mapping import suggest_mapping
 from ilp_core.cohort.reading import read_table
@@ -60,8 +59,7 @@ class Cohort:
 
 
 def _check_date_order(date_order: str) -> None:
-    if date_order not in cleaning.DATE_ORDERS:
-        raise ValueError(f"date_order must be one of {', '.join(map(repr, cleaning.DATE_ORDERS))}; got {date_order!r}")
+    check_choice(date_order, "date_order", cleaning.DATE_ORDERS)
 
 
 def _check_mapping(mapping: dict, headers) -> dict[str, str]:

@@ -25,7 +25,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
 from defusedxml import ElementTree
 
 from ilp_core.cohort.mapping import suggest_mapping

@@ -12,20 +12,11 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from ilp_core.reporting import charts
-
-from ilp_core.reporting import export
-
-from ilp_core.results import flow
-
-from ilp_core.reporting import report
-
+from ilp_core.cohort.endpoints import ENDPOINTS
+from ilp_core.conventions import interval_label, level_label
+from ilp_core.reporting import charts, export, report
 from ilp_core.results import summaries
-from ilp_core.results.analysis import ENDPOINT_NAMES, Analysis
-
-_INCIDENCE = {"amputation"}
-_Y_TITLES = {"amputation": "Cumulative incidence", "overall_survival": "Overall survival",
-             "local_recurrence_free_survival": "Free of local recurrence"}
+from ilp_core.results.analysis import Analysis
 
 
 def _cell_value(value):
@@ -68,7 +59,7 @@ def _about(analysis: Analysis, source: str, synthetic: bool) -> pd.DataFrame:
         ("Selection", analysis.filters or "all patients"),
         ("Compared by", analysis.compare_by or "no comparison"),
         ("Conventions", s.preset),
-        ("Confidence level", f"{100 * s.conf_level:g}%"),
+        ("Confidence level", f"{level_label(s.conf_level)}"),
         ("Kaplan-Meier interval", f"{s.km_conf_type} (Greenwood variance)"),
         ("Cumulative incidence", f"{s.cif_variance} variance, {s.cif_conf_type} interval"),
         ("Time unit", s.time_unit),
@@ -81,7 +72,7 @@ def _about(analysis: Analysis, source: str, synthetic: bool) -> pd.DataFrame:
 def _endpoint_frames(analysis: Analysis) -> dict[str, pd.DataFrame]:
     estimates, risks, differences, tests = [], [], [], []
     for endpoint, curves in analysis.curves.items():
-        label = ENDPOINT_NAMES[endpoint]
+        label = ENDPOINTS[endpoint].title
         estimates.append(analysis.landmarks_table(endpoint).assign(endpoint=label))
         ticks = _ticks(curves, analysis)
         risks.append(summaries.risk_table(curves, ticks).assign(endpoint=label))
@@ -91,8 +82,8 @@ def _endpoint_frames(analysis: Analysis) -> dict[str, pd.DataFrame]:
             tests.append({"endpoint": label, "test": test.method, "statistic": test.statistic, "df": test.df,
                           "p_value": test.p_value, "note": test.note})
     first = lambda frame: frame[["endpoint"] + [c for c in frame.columns if c != "endpoint"]]  # noqa: E731
-    medians = pd.concat([summaries.median_table(analysis.curves[e]).assign(endpoint=ENDPOINT_NAMES[e])
-                         for e in ("overall_survival", "local_recurrence_free_survival")], ignore_index=True)
+    medians = pd.concat([summaries.median_table(curves).assign(endpoint=ENDPOINTS[e].title)
+                         for e, curves in analysis.curves.items() if not ENDPOINTS[e].competing], ignore_index=True)
     follow = analysis.follow_up
     medians = pd.concat([medians, pd.DataFrame([{"endpoint": "Follow-up (reverse Kaplan-Meier)", "stratum": "All",
                                                  "median": follow.estimate, "ci_lower": follow.ci_lower,
@@ -109,10 +100,6 @@ def _ticks(curves: dict, analysis: Analysis, max_ticks: int = 9):
     return summaries.time_ticks(last, analysis.settings.time_unit, max_ticks)
 
 
-def _model_sentence(model) -> str:
-    return report.model_sentence(model.model, model.outcome.name) if model is not None else ""
-
-
 def results_workbook(analysis: Analysis, problems: pd.DataFrame, *, source: str, synthetic: bool = False,
                      model=None) -> bytes:
     """xlsx bytes: About, Text, Estimates, Differences, Risk tables, Medians, Tests, Table 1,
@@ -122,7 +109,7 @@ def results_workbook(analysis: Analysis, problems: pd.DataFrame, *, source: str,
     book = Workbook()
     book.remove(book.active)
     _write(book, "About", _about(analysis, source, synthetic))
-    sections = {"Results": report.results_text(analysis), "Model": _model_sentence(model),
+    sections = {"Results": report.results_text(analysis), "Model": report.fitted_model_sentence(model),
                 "Methods": report.methods_text(analysis)}
     _write(book, "Text", pd.DataFrame({"section": [k for k, v in sections.items() if v],
                                        "text": [v for v in sections.values() if v]}))
@@ -134,7 +121,7 @@ def results_workbook(analysis: Analysis, problems: pd.DataFrame, *, source: str,
     _write(book, "Patient flow", analysis.flow)
     if model is not None:
         note = f"{model.model.method}; {model.model.n} patients, {model.model.events} events; " \
-               f"intervals at {100 * model.model.conf_level:g}%"
+               f"intervals at {level_label(model.model.conf_level)}"
         _write(book, "Model", model.model.table, note=note)
         _write(book, "Model, each alone", model.single, note=note)
     _write(book, "Problems", problems)
@@ -146,14 +133,15 @@ def results_workbook(analysis: Analysis, problems: pd.DataFrame, *, source: str,
 def _panel(analysis: Analysis, endpoint: str) -> dict:
     curves, unit = analysis.curves[endpoint], analysis.settings.time_unit
     ticks = _ticks(curves, analysis, 5)
-    return dict(curves=curves, risk=summaries.risk_table(curves, ticks), incidence=endpoint in _INCIDENCE,
-                heading=ENDPOINT_NAMES[endpoint].split(" (")[0], y_title=_Y_TITLES[endpoint],
+    described = ENDPOINTS[endpoint]
+    return dict(curves=curves, risk=summaries.risk_table(curves, ticks), incidence=described.competing,
+                heading=described.heading, y_title=described.axis,
                 x_title=unit.capitalize(), ticks=ticks)
 
 
 def three_panels(analysis: Analysis, *, size: str = "slide", subtitle: str = ""):
     """Overall survival, recurrence-free survival and amputation side by side, each with its risk table."""
-    order = ["overall_survival", "local_recurrence_free_survival", "amputation"]
+    order = sorted(analysis.curves, key=lambda e: ENDPOINTS[e].competing)  # survival first, then incidence
     return charts.panel_figure([_panel(analysis, e) for e in order], size=size,
                                title="Outcomes after isolated limb perfusion", subtitle=subtitle)
 
@@ -165,11 +153,12 @@ def figures(analysis: Analysis, *, size: str = "slide", subtitle: str = "") -> d
     for endpoint, curves in analysis.curves.items():
         ticks = _ticks(curves, analysis)
         risk = summaries.risk_table(curves, ticks)
-        out[endpoint] = charts.curve_figure(curves, risk, incidence=endpoint in _INCIDENCE,
-                                            title=ENDPOINT_NAMES[endpoint], x_title=f"{unit.capitalize()} since perfusion",
-                                            y_title=_Y_TITLES[endpoint], ticks=ticks, size=size, subtitle=subtitle)
+        described = ENDPOINTS[endpoint]
+        out[endpoint] = charts.curve_figure(curves, risk, incidence=described.competing, title=described.title,
+                                            x_title=f"{unit.capitalize()} since perfusion", y_title=described.axis,
+                                            ticks=ticks, size=size, subtitle=subtitle)
     out["three_panels"] = three_panels(analysis, size=size, subtitle=subtitle)
-    out["patient_flow"] = flow.flow_chart(analysis.flow, subtitle=subtitle)
+    out["patient_flow"] = charts.flow_chart(analysis.flow, subtitle=subtitle)
     return out
 
 
@@ -183,10 +172,9 @@ def results_zip(analysis: Analysis, problems: pd.DataFrame, *, source: str, synt
     report_progress = progress or (lambda fraction, what: None)
     charts_by_name = figures(analysis, size=size, subtitle=subtitle)
     if model is not None:
-        ratio = "Subdistribution hazard ratio" if model.outcome.competing else "Hazard ratio"
         charts_by_name["forest"] = charts.forest_plot(
-            model.model.table, title=model.outcome.label.split(" (")[0], subtitle=subtitle, size=size,
-            x_title=f"{ratio} ({100 * model.model.conf_level:g}% CI, log scale)")
+            model.model.table, title=model.outcome.heading, subtitle=subtitle, size=size,
+            x_title=f"{model.outcome.ratio} ({interval_label(model.model.conf_level)}, log scale)")
     steps, done = len(charts_by_name) * len(export.FORMATS) + 2, 0
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -200,7 +188,7 @@ def results_zip(analysis: Analysis, problems: pd.DataFrame, *, source: str, synt
         archive.writestr("results.xlsx", results_workbook(analysis, problems, source=source, synthetic=synthetic,
                                                           model=model))
         report_progress((done + 1) / steps, "results_and_methods.txt")
-        sentence = _model_sentence(model)
+        sentence = report.fitted_model_sentence(model)
         results = report.results_text(analysis) + (f"\n\n{sentence}" if sentence else "")
         text = "RESULTS\n\n" + results + "\n\nMETHODS\n\n" + report.methods_text(analysis) + "\n"
         archive.writestr("results_and_methods.txt", text.encode("utf-8"))

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ilp_core.conventions import FEW_AT_RISK, interval_label
+from ilp_core.reporting.formatting import DASH, interval, number, p_value, percent, time_interval, time_value
 from ilp_core.stats.comparisons import TestResult
-from ilp_core.reporting.formatting import DASH, ci_label, interval, number, p_value, percent, time_interval, time_value
 from ilp_core.stats.survival import Median
 
-FEW_AT_RISK_NOTE = "\u2020 fewer than 10 at risk"
+FEW_AT_RISK_NOTE = f"\u2020 fewer than {FEW_AT_RISK} at risk"
 
 
 def landmark_display(table: pd.DataFrame, *, conf_level: float, time_unit: str, what: str) -> pd.DataFrame:
@@ -21,7 +22,7 @@ def landmark_display(table: pd.DataFrame, *, conf_level: float, time_unit: str, 
         "Group": table.stratum,
         f"Time ({time_unit})": table.time.map(lambda t: number(t, 1 if time_unit != "days" else 0)),
         what: table.estimate.map(lambda v: percent(v, 1)),
-        ci_label(conf_level): [interval(lo, hi, 1) for lo, hi in zip(table.ci_lower, table.ci_upper)],
+        interval_label(conf_level): [interval(lo, hi, 1) for lo, hi in zip(table.ci_lower, table.ci_upper)],
         "At risk": table.n_risk.map(lambda n: number(n, 0)),
         "Note": table.few_at_risk.map(lambda few: FEW_AT_RISK_NOTE if few else ""),
     })
@@ -33,12 +34,12 @@ def _points(value) -> str:
 
 def difference_display(difference: pd.DataFrame, *, conf_level: float, time_unit: str) -> pd.DataFrame:
     """Time, difference (points), its interval, p and why there is none, from
-    :func:`summaries.landmark_difference` (two groups)."""
+    :func:`summaries.group_difference` (two groups)."""
     a, b = difference.group_a.iloc[0], difference.group_b.iloc[0]
     return pd.DataFrame({
         f"Time ({time_unit})": difference.time.map(lambda t: number(t, 1)),
         f"{a} minus {b}": difference.difference.map(_points),
-        ci_label(conf_level): [DASH if lo != lo else f"{100 * lo:.1f} to {100 * hi:.1f} points"
+        interval_label(conf_level): [DASH if lo != lo else f"{100 * lo:.1f} to {100 * hi:.1f} points"
                                for lo, hi in zip(difference.ci_lower, difference.ci_upper)],
         "p (z-test)": difference.p_value.map(p_value),
         "Note": difference.note,
@@ -50,7 +51,7 @@ def median_display(medians: pd.DataFrame, *, conf_level: float, time_unit: str) 
     return pd.DataFrame({
         "Group": medians.stratum, "Patients": medians.n, "Events": medians.events,
         f"Median ({time_unit})": medians["median"].map(time_value),
-        ci_label(conf_level): [time_interval(lo, hi) for lo, hi in zip(medians.ci_lower, medians.ci_upper)],
+        interval_label(conf_level): [time_interval(lo, hi) for lo, hi in zip(medians.ci_lower, medians.ci_upper)],
     })
 
 
@@ -66,7 +67,7 @@ def follow_up_line(follow: Median, *, conf_level: float, time_unit: str, censore
     if follow.estimate != follow.estimate:
         return f"Median follow-up (reverse Kaplan-Meier): {follow_up_missing(censored_alive)}."
     return (f"Median follow-up (reverse Kaplan-Meier): **{time_value(follow.estimate)} {time_unit}** "
-            f"({ci_label(conf_level)} {time_interval(follow.ci_lower, follow.ci_upper)}).")
+            f"({interval_label(conf_level)} {time_interval(follow.ci_lower, follow.ci_upper)}).")
 
 
 def test_line(result: TestResult | None, by: str | None = None) -> str:
@@ -87,7 +88,8 @@ def test_line(result: TestResult | None, by: str | None = None) -> str:
 
 
 def model_display(table: pd.DataFrame, *, ratio: str, conf_level: float) -> pd.DataFrame:
-    """Term, ratio, interval and p of a model table, 'not estimable' where the model has no estimate."""
+    """Term, ratio, interval and p of a model table, 'not estimable' where the model has no estimate;
+    patients and events too for the table of each covariate alone."""
     rows = []
     for row in table.itertuples():
         note = getattr(row, "note", "") or ""
@@ -99,7 +101,10 @@ def model_display(table: pd.DataFrame, *, ratio: str, conf_level: float) -> pd.D
                      f"{row.hazard_ratio:.2f}" if estimable else "not estimable",
                      f"{row.ci_lower:.2f} to {row.ci_upper:.2f}" if estimable else DASH,
                      p_value(row.p_value) if estimable else DASH, ""))
-    frame = pd.DataFrame(rows, columns=["Term", ratio, ci_label(conf_level), "p", "Note"])
+    frame = pd.DataFrame(rows, columns=["Term", ratio, interval_label(conf_level), "p", "Note"])
+    if "n" in table:  # each covariate alone: its own patients and events
+        frame.insert(4, "Patients", table.n.map(lambda v: number(v, 0)).to_numpy())
+        frame.insert(5, "Events", table.events.map(lambda v: number(v, 0)).to_numpy())
     return frame if frame.Note.astype(bool).any() else frame.drop(columns="Note")
 
 
@@ -110,3 +115,18 @@ def category_display(counts: pd.DataFrame, label: str) -> pd.DataFrame:
     for column in [c for c in shown.columns if str(c).endswith("%")]:
         shown[column] = shown[column].map(lambda v: "" if v != v else f"{v:.1f}")
     return shown
+
+
+def ph_display(ph_test: pd.DataFrame) -> pd.DataFrame:
+    """The proportional-hazards test table with readable p-values."""
+    return ph_test.assign(p_value=ph_test.p_value.map(p_value))
+
+
+def complication_display(table: pd.DataFrame, *, conf_level: float) -> pd.DataFrame:
+    """Group, outcome, k of n, rate and its interval, from :func:`complications.complication_table`."""
+    return pd.DataFrame({
+        "Group": table.stratum, "Outcome": table.outcome, "Patients with it": table.k, "Patients known": table.n,
+        "Rate": table.estimate.map(lambda v: percent(v, 1)),
+        interval_label(conf_level): [interval(lo, hi, 1) for lo, hi in zip(table.ci_lower, table.ci_upper)],
+        "Unknown": table.unknown,
+    })

@@ -9,6 +9,8 @@ import pandas as pd
 import vl_convert
 from pypdf import PdfReader, PdfWriter
 
+from ilp_core.checks import check_choice
+
 DPI = 300
 FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 # Chart sizes are CSS pixels (96 per inch); these scales keep the size in inches.
@@ -18,14 +20,13 @@ _PDF_SCALE = 72 / 96          # vl-convert writes 1 point per pixel; a point is 
 
 def figure_bytes(chart, fmt: str) -> bytes:
     """The chart as PNG (300 dpi, with its size in inches kept), SVG or PDF bytes."""
+    check_choice(fmt, "fmt", FORMATS)
     spec = chart if isinstance(chart, dict) else chart.to_dict()
     if fmt == "png":
         return vl_convert.vegalite_to_png(spec, scale=_PNG_SCALE, ppi=DPI)
     if fmt == "svg":
         return vl_convert.vegalite_to_svg(spec).encode("utf-8")
-    if fmt == "pdf":
-        return _scaled_pdf(vl_convert.vegalite_to_pdf(spec), _PDF_SCALE)
-    raise ValueError(f"fmt must be one of {', '.join(map(repr, FORMATS))}; got {fmt!r}")
+    return _scaled_pdf(vl_convert.vegalite_to_pdf(spec), _PDF_SCALE)
 
 
 def _scaled_pdf(pdf: bytes, factor: float) -> bytes:

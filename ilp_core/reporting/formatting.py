@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import math
 
+from ilp_core.conventions import interval_label
+
 DASH = "\u2013"
 
 
@@ -34,11 +36,6 @@ def p_value(p) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
-def ci_label(conf_level: float) -> str:
-    """'95% CI' for 0.95, '97.5% CI' for 0.975: the one place an interval's label is written."""
-    return f"{100 * float(conf_level):g}% CI"
-
-
 def time_value(value, digits: int = 1) -> str:
     """A median or its limit: 'not reached' where the curve never gets there (NaN)."""
     return "not reached" if _missing(value) else f"{value:.{digits}f}"
@@ -57,7 +54,7 @@ def ratio_with_ci(row, ratio: str, conf_level: float) -> str:
     values = (row.hazard_ratio, row.ci_lower, row.ci_upper)
     if not getattr(row, "estimable", True) or any(_missing(v) or not math.isfinite(v) for v in values):
         return "not estimable"
-    return (f"{ratio} {row.hazard_ratio:.2f} ({ci_label(conf_level)} {row.ci_lower:.2f} to {row.ci_upper:.2f}), "
+    return (f"{ratio} {row.hazard_ratio:.2f} ({interval_label(conf_level)} {row.ci_lower:.2f} to {row.ci_upper:.2f}), "
             f"{p_value(row.p_value)}")
 
 

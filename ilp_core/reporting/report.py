@@ -13,15 +13,14 @@ import numpy as np
 import pandas as pd
 import scipy
 
-from ilp_core.results.analysis import Analysis
+from ilp_core.cohort.endpoints import ENDPOINTS
+from ilp_core.conventions import EARLY_WINDOW_DAYS, PRESETS, UNIT_DEFINITIONS, interval_label, level_label
 from ilp_core.reporting.display import follow_up_missing
-from ilp_core.reporting.formatting import ci_label, p_value, percent, ratio_with_ci, time_interval, time_value, time_with_unit
-from ilp_core.stats.intervals import PRESETS
+from ilp_core.reporting.formatting import p_value, percent, ratio_with_ci, time_interval, time_value, time_with_unit
+from ilp_core.results.analysis import Analysis
 
 VERSION = "0.1.0"
 _SCALE = {"log-log": "log-log", "log": "log", "plain": "linear (plain)"}
-_UNIT_DEFINITIONS = {"months": " (one month = 30.4375 days)", "years": " (one year = 365.25 days)",
-                     "weeks": "", "days": ""}
 
 
 def _with_ci(row, level: str) -> str:
@@ -54,10 +53,9 @@ def _follow_up(analysis: Analysis) -> str:
     """'Median follow-up was 46.7 months (95% CI 36.0 to not reached; reverse Kaplan-Meier).'"""
     follow, s = analysis.follow_up, analysis.settings
     if follow.estimate != follow.estimate:
-        alive = sum(int(c.table.n_censor.sum()) for c in analysis.curves["overall_survival"].values())
-        reason = follow_up_missing(alive)
+        reason = follow_up_missing(analysis.censored_alive)
         return f"Median follow-up {'was ' if reason.startswith('not') else ''}{reason} (reverse Kaplan-Meier)."
-    return (f"Median follow-up was {time_value(follow.estimate)} {s.time_unit} ({ci_label(s.conf_level)} "
+    return (f"Median follow-up was {time_value(follow.estimate)} {s.time_unit} ({interval_label(s.conf_level)} "
             f"{time_interval(follow.ci_lower, follow.ci_upper)}; reverse Kaplan-Meier).")
 
 
@@ -76,7 +74,7 @@ def _test_sentence(result) -> str:
 def results_text(analysis: Analysis) -> str:
     """Paragraphs with every headline estimate, each followed by its own interval."""
     s = analysis.settings
-    level, unit = ci_label(s.conf_level), s.time_unit
+    level, unit = interval_label(s.conf_level), s.time_unit
     flow = dict(zip(analysis.flow.step, analysis.flow.n))
     n = analysis.n_selected
     excluded = analysis.n_rows - analysis.n_loaded
@@ -87,20 +85,13 @@ def results_text(analysis: Analysis) -> str:
              + (f" (selected: {analysis.filters})" if analysis.filters else "")
              + f", the perfusion was completed in {flow['completed']} ({100 * flow['completed'] / n:.0f}%) and "
              f"{flow['surgery']} had a resection after a completed perfusion. " + _follow_up(analysis)]
-    subjects = {
-        "amputation": ("The cumulative incidence of amputation, with death as a competing event, was",
-                       "the cumulative incidence of amputation (death competing)"),
-        "overall_survival": ("Overall survival was", "overall survival"),
-        "local_recurrence_free_survival": ("Local recurrence-free survival, with deaths censored, was",
-                                           "local recurrence-free survival (deaths censored)"),
-    }
-    for endpoint, (opening, short) in subjects.items():
-        groups = list(_groups(analysis, endpoint))
+    for endpoint in analysis.curves:
+        groups, described = list(_groups(analysis, endpoint)), ENDPOINTS[endpoint]
         if len(groups) == 1:
-            lines.append(f"{opening} {_at_landmarks(groups[0][1], level, unit)}.")
+            lines.append(f"{described.opening} {_at_landmarks(groups[0][1], level, unit)}.")
             continue
         parts = [f"{_at_landmarks(part, level, unit)} in the {name} group" for name, part in groups]
-        lines.append(f"By {analysis.compare_by.lower()}, {short} was " + "; and ".join(parts) + "."
+        lines.append(f"By {analysis.compare_by.lower()}, {described.subject} was " + "; and ".join(parts) + "."
                      + _test_sentence(analysis.tests[endpoint]))
     overall = analysis.complications[analysis.complications.outcome.str.startswith("Early severe")]
     if len(overall) and (overall.n == 0).all():
@@ -110,7 +101,7 @@ def results_text(analysis: Analysis) -> str:
     for row in overall[overall.n > 0].itertuples():
         who = "" if row.stratum == "All patients" else f" in the {row.stratum} group"
         lines.append(f"An early severe complication (death, compartment syndrome or amputation for a treatment "
-                     f"reaction within 30 days) occurred{who} in {row.k} of {row.n} patients, "
+                     f"reaction within {EARLY_WINDOW_DAYS} days) occurred{who} in {row.k} of {row.n} patients, "
                      f"{_with_ci(row, level)}, exact Clopper-Pearson interval.")
     return "\n\n".join(lines)
 
@@ -118,12 +109,13 @@ def results_text(analysis: Analysis) -> str:
 def methods_text(analysis: Analysis) -> str:
     """A methods paragraph naming estimators, variances, interval transforms, tests, time origin and software."""
     s = analysis.settings
-    level = ci_label(s.conf_level).removesuffix(" CI")
+    level = level_label(s.conf_level)
     preset = PRESETS.get(s.preset)
+    unit = f"{s.time_unit} ({UNIT_DEFINITIONS[s.time_unit]})" if s.time_unit in UNIT_DEFINITIONS else s.time_unit
     text = (
-        f"Time was measured from the date of the isolated limb perfusion and is reported in {s.time_unit}"
-        f"{_UNIT_DEFINITIONS[s.time_unit]}. Overall survival and local recurrence-free survival were estimated with the "
-        f"Kaplan-Meier method; for local recurrence-free survival, deaths without recurrence were censored. "
+        f"Time was measured from the date of the isolated limb perfusion and is reported in {unit}. Overall "
+        f"survival and local recurrence-free survival were estimated with the Kaplan-Meier method; for local "
+        f"recurrence-free survival, deaths without recurrence were censored. "
         f"Standard errors used Greenwood's formula and {level} pointwise confidence intervals were computed on the "
         f"{_SCALE[s.km_conf_type]} scale; median survival intervals invert the pointwise band. The cumulative "
         f"incidence of amputation was estimated with the Aalen-Johansen estimator, with death without amputation "
@@ -135,7 +127,7 @@ def methods_text(analysis: Analysis) -> str:
            f"Gray's test (cumulative incidence); patients with no recorded {analysis.compare_by.lower()} were "
            f"described but not tested. " if analysis.compare_by and any(analysis.tests.values()) else "")
         + "The early severe complication rate (death, compartment syndrome or amputation for a treatment reaction "
-        "within 30 days) is given with an exact Clopper-Pearson interval. ")
+        f"within {EARLY_WINDOW_DAYS} days) is given with an exact Clopper-Pearson interval. ")
     if analysis.baseline.tests is not None and len(analysis.baseline.tests):
         used = [t for t in dict.fromkeys(analysis.baseline.tests.test)
                 if not t.startswith(("not computable", "no test"))]
@@ -157,3 +149,9 @@ def model_sentence(result, outcome: str) -> str:
     parts = [f"{row.term}: {ratio_with_ci(row, ratio, result.conf_level)}" for row in result.table.itertuples()]
     return (f"In the {kind} model for {outcome} (n = {result.n}, {result.events} events), "
             + "; ".join(parts) + ".")
+
+
+def fitted_model_sentence(fitted) -> str:
+    """:func:`model_sentence` of a :class:`predictors.OutcomeModel` (its endpoint named as in the
+    registry), or '' for no model."""
+    return model_sentence(fitted.model, fitted.outcome.model_subject) if fitted is not None else ""

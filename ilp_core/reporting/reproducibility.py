@@ -24,13 +24,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ilp_core.stats.intervals import PRESETS
+from ilp_core.conventions import PRESETS, TIME_UNITS
 from ilp_core.schema import FIELD_NAMES
 
 FORMAT = "ilp-outcomes-settings"
 VERSION = 2                      # 2: patient codes hashed with a salt; 1 (read too): codes in clear
 CONF_LEVELS = (0.90, 0.95, 0.99)
-TIME_UNITS = ("months", "years", "weeks", "days")
 DATE_ORDERS = ("auto", "DMY", "MDY", "YMD")
 HEADER_ROWS = range(1, 31)
 MAX_BYTES = 20 * 2 ** 20

@@ -5,8 +5,8 @@ import numpy as np
 import pandas as pd
 
 from ilp_core.cohort.endpoints import early_severe_complication
-from ilp_core.stats.proportions import proportion_ci
 from ilp_core.results.selection import stratum_order
+from ilp_core.stats.proportions import proportion_ci
 
 OUTCOMES = {
     "early_severe_complication": "Early severe complication (any)",

@@ -23,3 +23,9 @@ def category_counts(data: pd.DataFrame, column: str, labels: pd.Series | None = 
         share = (100 * counts / known).round(1) if known else counts * float("nan")
         out[f"{prefix}%"] = share.where(counts.index != MISSING).to_numpy()
     return out
+
+
+def event_counts(data: pd.DataFrame) -> dict[str, int]:
+    """Patients, deaths and amputations among ``data`` (blank counts as no)."""
+    return {"patients": len(data), "deaths": int((data["vital_status"] == "dead").sum()),
+            "amputations": int(data["amputation"].fillna(False).astype(bool).sum())}

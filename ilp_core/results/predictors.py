@@ -10,29 +10,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ilp_core.cohort.endpoints import endpoint
-from ilp_core.stats.regression import ModelError, RegressionResult, cox_regression, fine_gray, univariable
+from ilp_core.checks import check_choice
+from ilp_core.cohort.endpoints import Endpoint, endpoint, modelled
 from ilp_core.results.selection import MISSING, category_columns, levels
+from ilp_core.stats.regression import ModelError, RegressionResult, cox_regression, fine_gray, univariable
 
-
-@dataclass(frozen=True)
-class Outcome:
-    """An outcome a model can be fitted to: its menu label, its name in a sentence, the endpoint
-    and whether death competes (Fine-Gray) or censors (Cox, event code 1)."""
-
-    label: str
-    name: str
-    endpoint: str
-    competing: bool
-
-
-OUTCOMES: dict[str, Outcome] = {
-    "overall_survival": Outcome("Overall survival (Cox)", "overall survival", "overall_survival", False),
-    "local_recurrence": Outcome("Local recurrence-free survival, deaths censored (Cox)",
-                                "local recurrence-free survival with deaths censored", "local_recurrence", False),
-    "amputation": Outcome("Amputation, death competing (Fine-Gray)", "amputation with death as a competing event", "amputation",
-                          True),
-}
+OUTCOMES: dict[str, Endpoint] = {e.key: e for e in modelled()}  # Cox, or Fine-Gray where death competes
+# What settings files of version 2 called the outcome whose key is now "local_recurrence_deaths_censored".
+_FORMER_KEYS = {"local_recurrence": "local_recurrence_deaths_censored"}
 NUMERIC_COVARIATES = {"age_years": "Age (years)", "tumor_size_cm": "Tumour size (cm)",
                       "grade": "FNCLCC grade (per grade)"}
 
@@ -51,7 +36,7 @@ class OutcomeModel:
     """The fitted model (all covariates together) and each covariate alone, with what was asked."""
 
     request: ModelRequest
-    outcome: Outcome
+    outcome: Endpoint
     model: RegressionResult
     single: pd.DataFrame
 
@@ -73,9 +58,7 @@ def fit_outcome_model(data: pd.DataFrame, request: ModelRequest, *, conf_level: 
     """Fit ``request`` to ``data`` (Cox, or Fine-Gray by crr for a competing outcome), and each
     covariate alone. A ModelError says why when these patients cannot support it (a covariate or
     reference level absent from them, no event, nothing to estimate)."""
-    if request.outcome not in OUTCOMES:
-        raise ValueError(f"outcome must be one of {', '.join(map(repr, OUTCOMES))}; got {request.outcome!r}")
-    outcome = OUTCOMES[request.outcome]
+    outcome = OUTCOMES[check_choice(request.outcome, "outcome", OUTCOMES)]
     options = covariate_options(data)
     absent = [c for c in request.covariates if c not in options]
     if absent:
@@ -86,7 +69,7 @@ def fit_outcome_model(data: pd.DataFrame, request: ModelRequest, *, conf_level: 
     for column, level in reference.items():
         if column in request.covariates and level not in reference_levels(data, column):
             raise ModelError(f"the reference level {level!r} of {options[column]} is not among these patients")
-    times = endpoint(data, outcome.endpoint)
+    times = endpoint(data, outcome.key)
     frame = data.assign(_time=times.time, _status=times.status, _event=(times.status == 1).astype(int))
     arguments = dict(time="_time", reference=reference, conf_level=conf_level)
     arguments |= {"status": "_status"} if outcome.competing else {"event": "_event"}
@@ -106,19 +89,12 @@ def refit(data: pd.DataFrame, request: ModelRequest | None, *, conf_level: float
         return None, str(exc)
 
 
-def model_paragraph(data: pd.DataFrame, request: ModelRequest | None, *, conf_level: float) -> tuple[str, str]:
-    """The model sentence for the results text, refitted to ``data``: ``(sentence, "")``, or
-    ``("", why)`` when these patients cannot support the model (then it is left out of the text)."""
-    from ilp_core.reporting.report import model_sentence
-    fitted, why = refit(data, request, conf_level=conf_level)
-    return (model_sentence(fitted.model, fitted.outcome.name), "") if fitted else ("", why)
-
-
 def request_from_settings(saved: dict | None) -> ModelRequest | None:
     """A ModelRequest from a settings file's ``model`` entry (already type-checked), or None."""
-    if not saved or saved.get("outcome") not in OUTCOMES:
+    outcome = _FORMER_KEYS.get(saved.get("outcome"), saved.get("outcome")) if saved else None
+    if outcome not in OUTCOMES:
         return None
-    return ModelRequest(saved["outcome"], tuple(dict.fromkeys(saved["covariates"])),
+    return ModelRequest(outcome, tuple(dict.fromkeys(saved["covariates"])),
                         tuple(saved.get("reference", {}).items()))
 
 

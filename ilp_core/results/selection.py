@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 
 from ilp_core.cohort.identifiers import identifier_kind
+from ilp_core.conventions import AGE_CUTS
+from ilp_core.levels import MISSING, as_labels  # noqa: F401 (part of what selection offers)
 from ilp_core.schema import FIELD_NAMES
 
 # Schema fields offered as filters and strata, with the labels clinicians read.
@@ -17,23 +19,7 @@ CATEGORY_FIELDS = {
     "wieberdink_grade": "Wieberdink grade",
 }
 AGE_GROUP = "age group"
-MISSING = "(missing)"
 _MAX_LEVELS = 25  # an extra column with more distinct values is not a category
-
-
-def as_labels(values: pd.Series) -> pd.Series:
-    """Values as display text: yes/no for booleans, whole numbers without '.0', '(missing)' for blanks."""
-    def text(value):
-        if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-            return MISSING
-        if isinstance(value, (bool, np.bool_)):
-            return "yes" if value else "no"
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        if isinstance(value, pd.Timestamp):
-            return value.strftime("%Y-%m-%d")
-        return str(value)
-    return values.astype(object).map(text)
 
 
 def category_columns(data: pd.DataFrame) -> dict[str, str]:
@@ -98,7 +84,7 @@ def apply_filters(data: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     return data[keep]
 
 
-def age_groups(age: pd.Series, cuts: tuple[float, ...] = (50, 70)) -> pd.Series:
+def age_groups(age: pd.Series, cuts: tuple[float, ...] = AGE_CUTS) -> pd.Series:
     """Labels '<50', '50-69', '>=70' for cuts (50, 70); '(missing)' where age is unknown."""
     edges = [-np.inf, *cuts, np.inf]
     names = [f"<{cuts[0]:g}"] + [f"{a:g}-{b - 1:g}" for a, b in zip(cuts[:-1], cuts[1:])] + [f"\u2265{cuts[-1]:g}"]
@@ -106,7 +92,7 @@ def age_groups(age: pd.Series, cuts: tuple[float, ...] = (50, 70)) -> pd.Series:
     return groups.astype(pd.CategoricalDtype(names + [MISSING], ordered=True))
 
 
-def strata(data: pd.DataFrame, by: str | None, age_cuts: tuple[float, ...] = (50, 70)) -> pd.Series:
+def strata(data: pd.DataFrame, by: str | None, age_cuts: tuple[float, ...] = AGE_CUTS) -> pd.Series:
     """The stratum label of each patient: 'All patients' when ``by`` is None."""
     if by is None:
         return pd.Series("All patients", index=data.index)

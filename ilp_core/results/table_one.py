@@ -7,8 +7,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ilp_core.stats.fisher import fisher_exact
+from ilp_core.checks import check_choice
 from ilp_core.results.selection import MISSING, as_labels, levels, stratum_order
+from ilp_core.stats.fisher import fisher_exact
 
 VARIABLES = {
     "sex": "Sex", "age_years": "Age, years", "limb": "Limb", "site": "Site", "histology": "Histology",
@@ -176,8 +177,7 @@ def table_one(data: pd.DataFrame, labels: pd.Series | None = None, *, variables:
     variable that defines the groups, is described but not tested against itself. The footnote
     names the test behind each row's p-value.
     """
-    if numeric_test not in ("mann-whitney", "t-test"):
-        raise ValueError(f"numeric_test must be one of 'mann-whitney', 't-test'; got {numeric_test!r}")
+    check_choice(numeric_test, "numeric_test", ("mann-whitney", "t-test"))
     variables = {k: v for k, v in (variables or VARIABLES).items() if k in data and data[k].notna().any()}
     groups = labels.loc[data.index] if labels is not None else pd.Series(OVERALL, index=data.index)
     names = ([OVERALL] if labels is not None else []) + stratum_order(groups)

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-CONF_TYPES = ("log-log", "log", "plain")
+from ilp_core.checks import check_choice, check_conf_level  # noqa: F401 (the estimators' checks)
+from ilp_core.conventions import CONF_TYPES  # noqa: F401
 
 
 def _where(values, position: int) -> str:
@@ -150,20 +151,3 @@ def same_length(**arrays: Sequence) -> int:
     if n == 0:
         raise ValueError("no subjects: the inputs are empty")
     return n
-
-
-def check_conf_level(conf_level: float) -> float:
-    try:
-        value = float(conf_level)
-    except (TypeError, ValueError):
-        raise ValueError(f"conf_level must be a number between 0 and 1; got {conf_level!r}") from None
-    if not 0 < value < 1:
-        raise ValueError(f"conf_level must be between 0 and 1 (e.g. 0.95); got {conf_level!r}")
-    return value
-
-
-def check_choice(value, name: str, choices: Sequence[str]) -> str:
-    if value not in choices:
-        listed = ", ".join(repr(choice) for choice in choices)
-        raise ValueError(f"{name} must be one of {listed}; got {value!r}")
-    return value

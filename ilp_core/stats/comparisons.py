@@ -92,6 +92,16 @@ def logrank_test(time, event, group, *, rho: float = 0, timefix: bool = True) ->
     rho : float >= 0.
     timefix : bool, merge near-tied times first, as ``survdiff``'s default.
 
+
+    Examples
+    --------
+    >>> time = [9, 13, 13, 18, 23, 28, 31, 34, 45, 48, 161, 5, 5, 8, 8, 12, 16, 23, 27, 30, 33, 43, 45]
+    >>> died = [1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1]
+    >>> arm = ["Maintained"] * 11 + ["Nonmaintained"] * 12   # R: survdiff(Surv(time, status) ~ x, aml)
+    >>> result = logrank_test(time, died, arm)
+    >>> round(result.statistic, 4), result.df, round(result.p_value, 4)
+    (3.3964, 1, 0.0653)
+
     References
     ----------
     Harrington DP, Fleming TR. Biometrika 1982;69:553-66. R package survival, ``survdiff``.
@@ -217,6 +227,15 @@ def gray_test(time, status, group, *, event: int = 1, rho: float = 0, timefix: b
     rho : float, power of the weight (default 0, as cmprsk).
     timefix : bool, merge near-tied times first, as the incidence does (cmprsk itself does not;
         ``timefix=False`` reproduces ``cuminc`` on data with such near ties).
+
+
+    Examples
+    --------
+    >>> time = [2, 3, 5, 6, 8, 9, 11, 12, 14, 15]
+    >>> status = [1, 2, 0, 1, 1, 2, 0, 1, 2, 0]
+    >>> result = gray_test(time, status, ["a", "b"] * 5)   # R: cuminc(time, status, group)$Tests[1, ]
+    >>> round(result.statistic, 4), result.df, round(result.p_value, 4)
+    (0.2578, 1, 0.6116)
 
     References
     ----------

@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ilp_core.conventions import VARIANCES, level_label, normal_quantile
 from ilp_core.stats import _inputs
 from ilp_core.stats._curves import values_at
 from ilp_core.stats._risk_sets import left_continuous, tabulate
-from ilp_core.stats.intervals import VARIANCES, incidence_limits, normal_quantile
+from ilp_core.stats.intervals import incidence_limits
 
 CIF_COLUMNS = ["time", "n_risk", "n_event", "n_competing", "n_censor",
                "estimate", "std_err", "ci_lower", "ci_upper"]
@@ -42,7 +43,7 @@ class CumulativeIncidence:
     @property
     def method(self) -> str:
         return (f"Aalen-Johansen cumulative incidence, other events competing; "
-                f"{_VARIANCE_NAMES[self.variance]}; {100 * self.conf_level:g}% pointwise interval "
+                f"{_VARIANCE_NAMES[self.variance]}; {level_label(self.conf_level)} pointwise interval "
                 f"on the {self.conf_type} scale")
 
     def at(self, times) -> pd.DataFrame:
@@ -146,6 +147,15 @@ def cumulative_incidence(time, status, *, event: int = 1, conf_level: float = 0.
     Returns
     -------
     CumulativeIncidence
+
+
+    Examples
+    --------
+    >>> time = [2, 3, 5, 6, 8, 9, 11, 12, 14, 15]
+    >>> status = [1, 2, 0, 1, 1, 2, 0, 1, 2, 0]   # 1 the event, 2 competing, 0 censored
+    >>> incidence = cumulative_incidence(time, status, variance="gray")
+    >>> incidence.at([10]).round(4).to_dict("records")   # R: timepoints(cuminc(time, status), 10): 0.3286, var 0.02851
+    [{'time': 10.0, 'estimate': 0.3286, 'std_err': 0.1689, 'ci_lower': 0.0638, 'ci_upper': 0.6375, 'n_risk': 4.0}]
 
     References
     ----------

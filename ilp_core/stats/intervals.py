@@ -1,5 +1,4 @@
-"""Pointwise confidence limits for survival and incidence curves, and the presets
-that reproduce other software.
+"""Pointwise confidence limits for survival and incidence curves.
 
 The transforms follow R ``survival`` (``survfit``'s ``conf.type``) for the
 survival function and tidycmprsk / Stata / EZR for the cumulative incidence.
@@ -7,19 +6,10 @@ See METHODS.md beside the project for every formula.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
-from scipy.stats import norm
 
-from ilp_core.stats._inputs import CONF_TYPES, check_choice, check_conf_level
-
-VARIANCES = ("delta", "gray")
-
-
-def normal_quantile(conf_level: float) -> float:
-    """z = Phi^-1(1 - alpha/2) for a two-sided interval, as R's ``qnorm(1 - (1 - level)/2)``."""
-    return float(norm.ppf(1 - (1 - check_conf_level(conf_level)) / 2))
+from ilp_core.checks import check_choice
+from ilp_core.conventions import CONF_TYPES
 
 
 def survival_limits(surv: np.ndarray, sigma: np.ndarray, z: float,
@@ -69,30 +59,3 @@ def incidence_limits(incidence: np.ndarray, std_err: np.ndarray, z: float,
             lower, upper = inc ** np.exp(-spread), inc ** np.exp(spread)
             defined = (inc > 0) & (inc < 1)
     return np.where(defined, lower, np.nan), np.where(defined, upper, np.nan)
-
-
-@dataclass(frozen=True)
-class Convention:
-    """A set of method choices that reproduces one program's output."""
-
-    name: str
-    km_conf_type: str
-    cif_variance: str
-    cif_conf_type: str
-    note: str
-
-
-PRESETS: dict[str, Convention] = {
-    convention.name: convention
-    for convention in (
-        Convention("Default (SAS / Stata)", "log-log", "delta", "log-log",
-                   "Intervals stay inside [0, 1]; matches SAS PROC LIFETEST and Stata."),
-        Convention("R survival", "log", "delta", "log",
-                   "survfit() defaults: log interval, delta-method (Aalen-Johansen) variance."),
-        Convention("cmprsk / tidycmprsk / EZR", "log-log", "gray", "log-log",
-                   "cmprsk::cuminc variance (Gray) with the log-log interval of tidycmprsk and EZR."),
-        Convention("SPSS", "plain", "delta", "log-log",
-                   "SPSS prints S and its SE (plain interval S +/- z SE); it has no cumulative "
-                   "incidence, so the default is used for that."),
-    )
-}

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import binomtest
 
+from ilp_core.conventions import level_label
 from ilp_core.stats import _inputs
 
 PROPORTION_METHODS = ("clopper-pearson", "wilson")
@@ -46,6 +47,12 @@ def proportion_ci(k: int, n: int, *, conf_level: float = 0.95,
     n : number of patients.
     conf_level : float in (0, 1).
     method : ``"clopper-pearson"`` (default) or ``"wilson"``.
+
+    Examples
+    --------
+    >>> result = proportion_ci(3, 34)   # R: binom.test(3, 34)$conf.int
+    >>> round(result.estimate, 4), round(result.ci_lower, 4), round(result.ci_upper, 4)
+    (0.0882, 0.0186, 0.2368)
     """
     k, n = _whole(k, "k"), _whole(n, "n")
     if n < 1:
@@ -62,4 +69,4 @@ def proportion_ci(k: int, n: int, *, conf_level: float = 0.95,
         upper = 1.0
     label = "Clopper-Pearson exact" if method == "clopper-pearson" else "Wilson score"
     return Proportion(k, n, k / n, float(np.clip(lower, 0, 1)), float(np.clip(upper, 0, 1)),
-                      f"{label} {100 * level:g}% interval", level)
+                      f"{label} {level_label(level)} interval", level)

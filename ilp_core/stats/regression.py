@@ -12,19 +12,20 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
+from scipy.special import ndtr
 
-from ilp_core.stats._inputs import as_codes, as_event_flags, as_times, check_conf_level
+from ilp_core.checks import check_choice
+from ilp_core.conventions import EVENTS_PER_COEFFICIENT, normal_quantile
+from ilp_core.levels import as_labels
+from ilp_core.stats._inputs import as_codes, as_event_flags, as_times
 from ilp_core.stats.cox import coxph_fit
 from ilp_core.stats.crr import crr_fit
 from ilp_core.stats.finegray import finegray_fit
 from ilp_core.stats.proportional_hazards import ph_test
-from ilp_core.results.selection import as_labels
 
 TABLE_COLUMNS = ["term", "coef", "std_err", "hazard_ratio", "ci_lower", "ci_upper", "p_value", "estimable"]
 FINE_GRAY_METHODS = ("crr", "finegray")
 FINE_GRAY_VARIANCES = ("robust", "model")
-EVENTS_PER_COEFFICIENT = 10
 
 
 class ModelError(ValueError):
@@ -62,14 +63,14 @@ class RegressionResult:
 def _wald_table(terms, coef: np.ndarray, se: np.ndarray, conf_level: float, estimable: np.ndarray) -> pd.DataFrame:
     """term, coef, std_err, hazard ratio exp(b), limits exp(b -/+ z se), p = 2 (1 - Phi(|b| / se)),
     and whether the term is estimable (NaN hazard ratio, limits and p where it is not)."""
-    z = norm.ppf(1 - (1 - check_conf_level(conf_level)) / 2)
+    z = normal_quantile(conf_level)
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         lower, upper = np.exp(coef - z * se), np.exp(coef + z * se)
         # an interval that overflows to infinity or underflows to 0 has no information: not estimable
         estimable = estimable & np.isfinite(coef) & np.isfinite(se) & (se > 0) & np.isfinite(upper) & (lower > 0)
         table = pd.DataFrame({"term": list(terms), "coef": coef, "std_err": se, "hazard_ratio": np.exp(coef),
                               "ci_lower": lower, "ci_upper": upper,
-                              "p_value": 2 * norm.sf(np.abs(coef / se)), "estimable": estimable},
+                              "p_value": 2 * ndtr(-np.abs(coef / se)), "estimable": estimable},
                              columns=TABLE_COLUMNS)
     table.loc[~estimable, ["hazard_ratio", "ci_lower", "ci_upper", "p_value"]] = np.nan
     return table
@@ -164,6 +165,17 @@ def cox_regression(data: pd.DataFrame, time: str, event: str, covariates: list[s
     covariates : column names; categories become indicators against ``reference[column]``
         (default: the first level in sorted order).
     conf_level : level of the intervals.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> aml = pd.DataFrame({"time": [9, 13, 13, 18, 23, 28, 31, 34, 45, 48, 161, 5, 5, 8, 8, 12, 16, 23, 27, 30, 33,
+    ...                              43, 45],
+    ...                     "status": [1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1],
+    ...                     "x": ["Maintained"] * 11 + ["Nonmaintained"] * 12})
+    >>> fit = cox_regression(aml, "time", "status", ["x"])   # R: coxph(Surv(time, status) ~ x, aml)
+    >>> fit.table[["term", "hazard_ratio", "ci_lower", "ci_upper"]].round(4).to_dict("records")
+    [{'term': 'x: Nonmaintained vs Maintained', 'hazard_ratio': 2.4981, 'ci_lower': 0.9159, 'ci_upper': 6.8135}]
     """
     x, terms, complete = _complete(data, covariates, reference, event, time, event)
     times = as_times(data.loc[complete, time], time)
@@ -205,14 +217,22 @@ def fine_gray(data: pd.DataFrame, time: str, status: str, covariates: list[str],
     or coxph's with each expanded row its own cluster); ``"model"`` the inverse information.
     Subdistribution hazard ratio exp(b) with Wald interval exp(b -/+ z se).
 
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> data = pd.DataFrame({"time": [2, 3, 5, 6, 8, 9, 11, 12, 14, 15], "status": [1, 2, 0, 1, 1, 2, 0, 1, 2, 0],
+    ...                      "group": ["a", "b"] * 5})
+    >>> fit = fine_gray(data, "time", "status", ["group"])   # R: crr(time, status, group == "b")
+    >>> fit.table[["term", "hazard_ratio", "ci_lower", "ci_upper"]].round(4).to_dict("records")
+    [{'term': 'group: b vs a', 'hazard_ratio': 0.6149, 'ci_lower': 0.1091, 'ci_upper': 3.4636}]
+
     References
     ----------
     Fine JP, Gray RJ. JASA 1999;94:496-509. Geskus RB. Biometrics 2011;67:39-49.
     """
-    if method not in FINE_GRAY_METHODS:
-        raise ValueError(f"method must be one of {', '.join(map(repr, FINE_GRAY_METHODS))}; got {method!r}")
-    if variance not in FINE_GRAY_VARIANCES:
-        raise ValueError(f"variance must be one of {', '.join(map(repr, FINE_GRAY_VARIANCES))}; got {variance!r}")
+    check_choice(method, "method", FINE_GRAY_METHODS)
+    check_choice(variance, "variance", FINE_GRAY_VARIANCES)
     codes_all = (data[status] == event).astype(int)
     x, terms, complete = _complete(data.assign(_has_event=codes_all), covariates, reference, "_has_event", time,
                                    status)

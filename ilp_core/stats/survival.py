@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ilp_core.conventions import level_label, normal_quantile
 from ilp_core.stats import _inputs
 from ilp_core.stats._curves import values_at
 from ilp_core.stats._risk_sets import tabulate
-from ilp_core.stats.intervals import normal_quantile, survival_limits
+from ilp_core.stats.intervals import survival_limits
 
 # R's survival treats a curve within this distance of 0.5 as touching it (as all.equal).
 _TOLERANCE = float(np.sqrt(np.finfo(float).eps))
@@ -49,7 +50,7 @@ class KaplanMeier:
 
     @property
     def method(self) -> str:
-        return (f"Kaplan-Meier estimator; Greenwood variance; {100 * self.conf_level:g}% pointwise "
+        return (f"Kaplan-Meier estimator; Greenwood variance; {level_label(self.conf_level)} pointwise "
                 f"interval on the {self.conf_type} scale")
 
     def at(self, times) -> pd.DataFrame:
@@ -112,6 +113,14 @@ def kaplan_meier(time, event, *, conf_level: float = 0.95, conf_type: str = "log
     -------
     KaplanMeier
 
+
+    Examples
+    --------
+    >>> maintained = [9, 13, 13, 18, 23, 28, 31, 34, 45, 48, 161]   # R: aml[aml$x == "Maintained", ]
+    >>> died = [1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 0]
+    >>> kaplan_meier(maintained, died).at([12]).round(4).to_dict("records")   # R: 0.9091, 0.5081 to 0.9867
+    [{'time': 12.0, 'estimate': 0.9091, 'std_err': 0.0867, 'ci_lower': 0.5081, 'ci_upper': 0.9867, 'n_risk': 10.0}]
+
     References
     ----------
     Kaplan EL, Meier P. JASA 1958;53:457-81. R package survival, ``survfit``.
@@ -137,7 +146,7 @@ def kaplan_meier(time, event, *, conf_level: float = 0.95, conf_type: str = "log
     }, columns=KM_COLUMNS)
     level = float(conf_level)
     median = _median(table, f"median of the Kaplan-Meier curve; limits from the inverted "
-                                       f"{100 * level:g}% {conf_type} pointwise band")
+                                       f"{level_label(level)} {conf_type} pointwise band")
     return KaplanMeier(table, conf_type, level, median, len(times), int(died.sum()))
 
 
@@ -148,10 +157,18 @@ def median_follow_up(time, event, *, conf_level: float = 0.95, conf_type: str = 
     Censoring is treated as the event and events as censored, so the median is
     the time by which half the subjects would have been last seen alive had no
     one had the event (Schemper & Smith, Control Clin Trials 1996;17:343-6).
+
+    Examples
+    --------
+    >>> time = [9, 13, 13, 18, 23, 28, 31, 34, 45, 48, 161, 5, 5, 8, 8, 12, 16, 23, 27, 30, 33, 43, 45]   # R: aml
+    >>> died = [1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1]
+    >>> follow = median_follow_up(time, died)   # R: survfit(Surv(time, 1 - status) ~ 1, aml, conf.type = "log-log")
+    >>> follow.estimate, follow.ci_lower, follow.ci_upper   # R: 161, 28, NA
+    (161.0, 28.0, nan)
     """
     events = _inputs.as_event_flags(event)
     reverse = kaplan_meier(time, 1 - events, conf_level=conf_level, conf_type=conf_type, timefix=timefix)
     m = reverse.median
     return Median(m.estimate, m.ci_lower, m.ci_upper,
                   f"reverse Kaplan-Meier median follow-up; limits from the inverted "
-                  f"{100 * reverse.conf_level:g}% {conf_type} band")
+                  f"{level_label(reverse.conf_level)} {conf_type} band")

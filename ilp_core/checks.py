@@ -1,0 +1,38 @@
+"""The two checks every layer shares: a choice from a closed set, and a confidence level.
+
+Their messages echo the value and list what would be valid, e.g.
+``conf_type must be one of 'log-log', 'log', 'plain'; got 'loglog'``.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+def check_choice(value, name: str, choices: Iterable) -> str:
+    """``value`` if it is one of ``choices``, else a ValueError listing them.
+
+    Examples
+    --------
+    >>> check_choice("log", "conf_type", ("log-log", "log", "plain"))
+    'log'
+    >>> check_choice("loglog", "conf_type", ("log-log", "log", "plain"))
+    Traceback (most recent call last):
+    ...
+    ValueError: conf_type must be one of 'log-log', 'log', 'plain'; got 'loglog'
+    """
+    choices = list(choices)
+    if value not in choices:
+        listed = ", ".join(repr(choice) for choice in choices)
+        raise ValueError(f"{name} must be one of {listed}; got {value!r}")
+    return value
+
+
+def check_conf_level(conf_level: float) -> float:
+    """``conf_level`` as a float strictly between 0 and 1, else a ValueError echoing it."""
+    try:
+        value = float(conf_level)
+    except (TypeError, ValueError):
+        raise ValueError(f"conf_level must be a number between 0 and 1; got {conf_level!r}") from None
+    if not 0 < value < 1:
+        raise ValueError(f"conf_level must be between 0 and 1 (e.g. 0.95); got {conf_level!r}")
+    return value

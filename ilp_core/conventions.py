@@ -1,0 +1,145 @@
+"""The conventions behind every number, in one place.
+
+Time units, the presets that reproduce other software, the named thresholds,
+the normal quantile and the one function that writes an interval's label.
+Estimators, reports and pages read these; none re-declares them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import ndtri
+
+from ilp_core.checks import check_choice, check_conf_level
+
+DAYS_PER_YEAR = 365.25
+DAYS_PER_MONTH = DAYS_PER_YEAR / 12  # 30.4375: months = days / 30.4375
+# Display units: how many of each unit make one month.
+TIME_UNITS = {"months": 1.0, "years": 1 / 12, "weeks": DAYS_PER_MONTH / 7, "days": DAYS_PER_MONTH}
+UNIT_DEFINITIONS = {"months": f"one month = {DAYS_PER_MONTH:g} days", "years": f"one year = {DAYS_PER_YEAR:g} days"}
+
+EARLY_WINDOW_DAYS = 30        # an early death or complication: within 30 days of the perfusion
+FEW_AT_RISK = 10              # landmark estimates with fewer at risk are flagged
+EVENTS_PER_COEFFICIENT = 10   # fewer events per model coefficient: a warning of overfitting
+AGE_CUTS = (50, 70)           # the default age groups: <50, 50-69, >=70
+LANDMARKS = (12.0, 24.0)      # months
+
+CONF_TYPES = ("log-log", "log", "plain")
+VARIANCES = ("delta", "gray")
+
+
+def normal_quantile(conf_level: float) -> float:
+    """z = Phi^-1(1 - alpha/2) for a two-sided interval, as R's ``qnorm(1 - (1 - level)/2)``.
+
+    Examples
+    --------
+    >>> round(normal_quantile(0.95), 6)
+    1.959964
+    """
+    return float(ndtri(1 - (1 - check_conf_level(conf_level)) / 2))
+
+
+def level_label(conf_level: float) -> str:
+    """'95%' for 0.95, '97.5%' for 0.975."""
+    return f"{100 * float(conf_level):g}%"
+
+
+def interval_label(conf_level: float) -> str:
+    """'95% CI' for 0.95: the one place an interval's label is written.
+
+    Examples
+    --------
+    >>> interval_label(0.9)
+    '90% CI'
+    """
+    return f"{level_label(conf_level)} CI"
+
+
+@dataclass(frozen=True)
+class Convention:
+    """A set of method choices that reproduces one program's output."""
+
+    name: str
+    km_conf_type: str
+    cif_variance: str
+    cif_conf_type: str
+    note: str
+
+
+PRESETS: dict[str, Convention] = {
+    convention.name: convention
+    for convention in (
+        Convention("Default (SAS / Stata)", "log-log", "delta", "log-log",
+                   "Intervals stay inside [0, 1]; matches SAS PROC LIFETEST and Stata."),
+        Convention("R survival", "log", "delta", "log",
+                   "survfit() defaults: log interval, delta-method (Aalen-Johansen) variance."),
+        Convention("cmprsk / tidycmprsk / EZR", "log-log", "gray", "log-log",
+                   "cmprsk::cuminc variance (Gray) with the log-log interval of tidycmprsk and EZR."),
+        Convention("SPSS", "plain", "delta", "log-log",
+                   "SPSS prints S and its SE (plain interval S +/- z SE); it has no cumulative "
+                   "incidence, so the default is used for that."),
+    )
+}
+DEFAULT_PRESET = "Default (SAS / Stata)"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The conventions behind every number: interval level and transforms, variance, time unit.
+
+    Results computed under them carry them (``Analysis.settings``), so a label can never
+    disagree with its number.
+    """
+
+    conf_level: float = 0.95
+    km_conf_type: str = "log-log"
+    cif_variance: str = "delta"
+    cif_conf_type: str = "log-log"
+    time_unit: str = "months"
+    preset: str = DEFAULT_PRESET
+
+    @classmethod
+    def from_preset(cls, preset: str, conf_level: float = 0.95, time_unit: str = "months") -> "Settings":
+        """The settings of a preset at a level and time unit.
+
+        Examples
+        --------
+        >>> Settings.from_preset("R survival").km_conf_type
+        'log'
+        """
+        check_choice(preset, "preset", list(PRESETS))
+        check_choice(time_unit, "time_unit", list(TIME_UNITS))
+        p = PRESETS[preset]
+        return cls(check_conf_level(conf_level), p.km_conf_type, p.cif_variance, p.cif_conf_type, time_unit, preset)
+
+    def in_unit(self, months) -> np.ndarray:
+        """Months converted to the display unit."""
+        return np.asarray(months, dtype=float) * TIME_UNITS[self.time_unit]
+
+    @property
+    def interval_label(self) -> str:
+        return interval_label(self.conf_level)
+
+
+def parse_landmarks(text: str) -> list[float]:
+    """'12, 24' -> [12.0, 24.0]; a ValueError naming the bad entry otherwise.
+
+    Examples
+    --------
+    >>> parse_landmarks("24; 12 6")
+    [6.0, 12.0, 24.0]
+    """
+    values = []
+    for part in [p for p in re.split(r"[,;\s]+", str(text).strip()) if p]:
+        try:
+            value = float(part.replace(",", "."))
+        except ValueError:
+            raise ValueError(f"{part!r} is not a number; write landmark times like 12, 24") from None
+        if not np.isfinite(value) or value <= 0:
+            raise ValueError(f"landmark times must be positive; got {part!r}")
+        values.append(value)
+    if not values:
+        raise ValueError("give at least one landmark time, e.g. 12, 24")
+    return sorted(set(values))

@@ -1,0 +1,96 @@
+"""The endpoint registry: one key, one meaning, everywhere; adding an endpoint is one entry."""
+import io
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+from sample_path import SAMPLE
+
+import ilp_core as core
+from ilp_core.cohort import endpoints
+from ilp_core.cohort.endpoints import ENDPOINTS, Endpoint, endpoint
+from ilp_core.conventions import Settings
+from ilp_core.reporting import bundle, report
+from ilp_core.results import selection
+from ilp_core.results.analysis import analyse
+
+
+@pytest.fixture(scope="module")
+def data():
+    return core.load_cohort(SAMPLE).data
+
+
+def run(data, by="limb"):
+    return analyse(data, selection.strata(data, by), Settings(), [12, 24], n_loaded=len(data), n_rows=len(data),
+                   compare_by=by and by.capitalize())
+
+
+@pytest.mark.parametrize("key", list(ENDPOINTS))
+def test_every_endpoint_codes_its_own_event_as_1(data, key):
+    found = endpoint(data, key)
+    assert set(found.status) <= ({0, 1, 2} if ENDPOINTS[key].competing else {0, 1})
+    assert (found.time >= 0).all() and found.index.equals(data.index)
+
+
+def test_a_key_means_one_thing_recurrence_free_survival_counts_death_and_the_published_one_censors_it(data):
+    dead = data.vital_status == "dead"
+    recurred = data.local_recurrence.fillna(False).astype(bool)
+    assert (endpoint(data, "local_recurrence_free_survival").status == (dead | recurred)).all()
+    assert (endpoint(data, "local_recurrence_deaths_censored").status == recurred).all()
+    result = run(data, None)
+    assert "local_recurrence_free_survival" not in result.curves  # the analysis reports the published choice...
+    censored = result.landmarks_table("local_recurrence_deaths_censored").estimate.iloc[0]
+    with_death = core.kaplan_meier(*endpoint(data, "local_recurrence_free_survival").to_numpy().T).at([12]).estimate[0]
+    assert censored == pytest.approx(0.9374, abs=1e-4) and with_death == pytest.approx(0.7059, abs=1e-4)
+    text = report.results_text(result)  # ...and says so
+    assert "Local recurrence-free survival, with deaths censored, was 93.7%" in text
+
+
+def test_death_without_amputation_is_amputations_competing_event(data):
+    amputation, death = endpoint(data, "amputation"), endpoint(data, "death_without_amputation")
+    assert (death.status == amputation.status.map({0: 0, 1: 2, 2: 1})).all() and death.time.equals(amputation.time)
+
+
+def test_titles_are_unique_and_the_reported_endpoints_are_the_analysis(data):
+    titles = [e.title for e in ENDPOINTS.values()]
+    assert len(set(titles)) == len(titles)
+    assert list(run(data).curves) == [e.key for e in endpoints.reported()]
+    assert list(core.ENDPOINTS) == list(ENDPOINTS)
+
+
+def test_an_unknown_endpoint_names_the_choices(data):
+    with pytest.raises(ValueError, match="endpoint must be one of 'amputation', 'overall_survival'.*got 'os'"):
+        endpoint(data, "os")
+
+
+def test_adding_an_endpoint_is_one_entry_in_the_registry(data, monkeypatch):
+    toy = Endpoint("toy_limb_kept_alive", "Alive with the treated limb (toy)", "Alive with the limb",
+                   "Alive with the limb", "Survival with the treated limb kept was", "survival with the treated limb kept",
+                   "amputation or death", reported=True)
+    monkeypatch.setitem(ENDPOINTS, toy.key, toy)
+    result = run(data)
+    # the analysis: curves per group and a test, the numbers of the endpoint's own derivation
+    expected = endpoint(data, "amputation_free_survival")
+    lower = selection.strata(data, "limb") == "lower"
+    km = core.kaplan_meier(expected.time[lower], expected.status[lower])
+    np.testing.assert_allclose(result.curves[toy.key]["lower"].table.estimate, km.table.estimate, rtol=0, atol=1e-12)
+    assert result.tests[toy.key].method.startswith("log-rank")
+    # the text
+    assert "By limb, survival with the treated limb kept was" in report.results_text(result)
+    # the workbook
+    book = openpyxl.load_workbook(io.BytesIO(bundle.results_workbook(result, pd.DataFrame(), source="sample")))
+    sheet = book["Estimates"]
+    column = [c.value for c in sheet[2]].index("endpoint")
+    assert "Alive with the treated limb (toy)" in {row[column] for row in sheet.iter_rows(min_row=3, values_only=True)}
+    # the figures
+    figures = bundle.figures(result)
+    assert toy.key in figures and "Alive with the treated limb (toy)" in str(figures[toy.key].to_dict()["title"])
+
+
+def test_a_settings_file_of_version_2_keeps_its_recurrence_model():
+    from ilp_core.results import predictors
+    request = predictors.request_from_settings({"outcome": "local_recurrence", "covariates": ["age_years"]})
+    assert request.outcome == "local_recurrence_deaths_censored"
+    assert predictors.OUTCOMES[request.outcome].model == "Cox"
+    assert list(predictors.OUTCOMES) == ["overall_survival", "local_recurrence_deaths_censored", "amputation"]
