@@ -14,10 +14,13 @@ import streamlit as st
 import ilp_core as core
 from ilp_core.cohort.endpoints import ENDPOINTS
 from ilp_core.conventions import (
+    CONF_LEVELS,
     FEW_AT_RISK,
+    LANDMARKS,
     PRESETS,
     TIME_UNITS,
     Settings,
+    age_group_names,
     interval_label,
     level_label,
     parse_landmarks,
@@ -29,7 +32,7 @@ from ilp_core.results import predictors, selection, summaries
 SAMPLE = Path(__file__).with_name("sample_data") / "ilp_sample_cohort.xlsx"
 SYNTHETIC_NOTE = "Synthetic sample data: not real patients"
 NOT_MAPPED = "\u2014 not in my workbook \u2014"
-DEFAULT_LANDMARKS = "12, 24"
+DEFAULT_LANDMARKS = ", ".join(f"{t:g}" for t in LANDMARKS)
 
 
 @dataclass(frozen=True)
@@ -304,7 +307,7 @@ def _conventions() -> tuple[Settings, list[float]]:
                             default=next(iter(PRESETS)), valid=PRESETS.__contains__,
                             help="Interval transforms and variance that reproduce each program's numbers.")
         st.caption(PRESETS[preset].note)
-        level = persistent(st.selectbox, "Confidence level", [0.90, 0.95, 0.99], key="conf_level", default=0.95,
+        level = persistent(st.selectbox, "Confidence level", list(CONF_LEVELS), key="conf_level", default=0.95,
                            format_func=level_label)
         unit = persistent(st.selectbox, "Time unit", list(TIME_UNITS), key="time_unit", default="months")
         text = persistent(st.text_input, "Landmark times (months)", key="landmarks", default=DEFAULT_LANDMARKS)
@@ -332,7 +335,7 @@ def sidebar() -> None:
     columns = selection.category_columns(data)
     filters = _filters(data, columns, src["digest"])
     selected = selection.apply_filters(data, filters)
-    options = {None: "No comparison", **columns, selection.AGE_GROUP: "Age group (<50, 50-69, \u226570)"}
+    options = {None: "No comparison", **columns, selection.AGE_GROUP: f"Age group ({', '.join(age_group_names())})"}
     if st.session_state.get(f"compare:{src['digest']}") not in options:  # a column this workbook lacks
         st.session_state[f"compare:{src['digest']}"] = None
     compare_by = st.sidebar.selectbox("Compare by", list(options), format_func=options.get,

@@ -1,7 +1,8 @@
 """ilp_core: statistics and cohort handling for isolated limb perfusion cohorts.
 
 A pure library (no user interface). Every estimator reproduces R's survival
-and cmprsk packages; see METHODS.md beside the project.
+and cmprsk packages; the README's Statistics section lists what each matches, and
+tests/reference holds R's output.
 """
 from ilp_core.cohort.endpoints import ENDPOINTS, Endpoint, early_severe_complication, endpoint
 from ilp_core.cohort.loading import Cohort, cohort_from_table, load_cohort

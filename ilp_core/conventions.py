@@ -24,7 +24,8 @@ EARLY_WINDOW_DAYS = 30        # an early death or complication: within 30 days o
 FEW_AT_RISK = 10              # landmark estimates with fewer at risk are flagged
 EVENTS_PER_COEFFICIENT = 10   # fewer events per model coefficient: a warning of overfitting
 AGE_CUTS = (50, 70)           # the default age groups: <50, 50-69, >=70
-LANDMARKS = (12.0, 24.0)      # months
+LANDMARKS = (12.0, 24.0)      # months, until the user types others
+CONF_LEVELS = (0.90, 0.95, 0.99)  # the confidence levels offered
 
 CONF_TYPES = ("log-log", "log", "plain")
 VARIANCES = ("delta", "gray")
@@ -121,6 +122,17 @@ class Settings:
     @property
     def interval_label(self) -> str:
         return interval_label(self.conf_level)
+
+
+def age_group_names(cuts: tuple[float, ...] = AGE_CUTS) -> list[str]:
+    """'<50', '50-69', '\u226570' for cuts (50, 70): the age groups' labels.
+
+    Examples
+    --------
+    >>> age_group_names((40, 60, 80))
+    ['<40', '40-59', '60-79', '\u226580']
+    """
+    return [f"<{cuts[0]:g}"] + [f"{a:g}-{b - 1:g}" for a, b in zip(cuts[:-1], cuts[1:])] + [f"\u2265{cuts[-1]:g}"]
 
 
 def parse_landmarks(text: str) -> list[float]:

@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 
 MISSING = "(missing)"
+ALL_PATIENTS = "All patients"  # the one group when patients are not compared
 
 
 def as_labels(values: pd.Series) -> pd.Series:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ilp_core.conventions import EARLY_WINDOW_DAYS
+
 
 class CohortError(ValueError):
     """The file itself cannot be used (not a spreadsheet, encrypted, empty, too large,
@@ -55,9 +57,9 @@ FIELDS: tuple[Field, ...] = (
     Field("wieberdink_grade", "acute local toxicity (Wieberdink)", "I-V", "wieberdink"),
     Field("surgery", "limb-sparing resection done", "yes / no", "flag", "yes"),
     Field("surgery_date", "date of the resection", "date", "date", "if surgery", "surgery"),
-    Field("early_death", "death within 30 days of the perfusion", "yes / no", "flag"),
-    Field("compartment_syndrome", "compartment syndrome within 30 days", "yes / no", "flag"),
-    Field("reaction_amputation", "amputation for a treatment reaction within 30 days", "yes / no", "flag"),
+    Field("early_death", f"death within {EARLY_WINDOW_DAYS} days of the perfusion", "yes / no", "flag"),
+    Field("compartment_syndrome", f"compartment syndrome within {EARLY_WINDOW_DAYS} days", "yes / no", "flag"),
+    Field("reaction_amputation", f"amputation for a treatment reaction within {EARLY_WINDOW_DAYS} days", "yes / no", "flag"),
     Field("amputation", "any amputation of the treated limb", "yes / no", "flag", "yes"),
     Field("amputation_date", "date of the amputation", "date", "date", "if amputation", "amputation"),
     Field("local_recurrence", "local recurrence", "yes / no", "flag", "yes"),

@@ -1,8 +1,10 @@
 """Which ilp_core module may import which: the layers, read from the source with ast.
 
 base (ilp_core/*.py) <- stats, cohort <- results <- reporting. A module may import its own
-layer and the layers listed for it; nothing in ilp_core may import Streamlit, or the
-``ilp_core`` package itself (its __init__ re-exports every layer, for users of the library).
+layer and the layers listed for it. Nothing in ilp_core may import Streamlit or the app
+(app, ui, app_pages), the ``ilp_core`` package itself (its __init__ gathers the public names
+from every layer, for users of the library), or import by name at run time (importlib,
+__import__), which this check could not follow.
 """
 from __future__ import annotations
 
@@ -16,13 +18,14 @@ ALLOWED = {
     "results": {"base", "stats", "cohort", "results"},
     "reporting": {"base", "stats", "cohort", "results", "reporting"},
 }
-FORBIDDEN_PACKAGES = {"streamlit"}
+FORBIDDEN_PACKAGES = {"streamlit", "app", "ui", "app_pages"}
+DYNAMIC = {"import_module", "__import__"}
 
 
 def layer_of(module: str) -> str:
     """'ilp_core.stats.survival' -> 'stats'; 'ilp_core.conventions' -> 'base'."""
     parts = module.split(".")
-    return parts[1] if len(parts) > 2 and parts[1] in ALLOWED else "base"
+    return parts[1] if len(parts) >= 2 and parts[1] in ALLOWED else "base"
 
 
 def _imports(path: Path, module: str):
@@ -40,6 +43,8 @@ def _imports(path: Path, module: str):
             yield node.lineno, base
             for alias in node.names:  # 'from ilp_core.stats import survival' imports a module
                 yield node.lineno, f"{base}.{alias.name}"
+        elif isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) in DYNAMIC:
+            yield node.lineno, "<dynamic>"
 
 
 def violations(root: Path) -> list[str]:
@@ -52,8 +57,12 @@ def violations(root: Path) -> list[str]:
         mine = layer_of(module)
         for line, imported in _imports(path, module):
             where = f"{path.relative_to(root)}:{line}"
-            if imported.split(".")[0] in FORBIDDEN_PACKAGES:
-                found.append(f"{where}: imports {imported} (ilp_core never imports Streamlit)")
+            if any(f.startswith(f"{where}:") for f in found):
+                continue  # one finding per import statement
+            if imported == "<dynamic>":
+                found.append(f"{where}: imports a module by name at run time (write the import out)")
+            elif imported.split(".")[0] in FORBIDDEN_PACKAGES:
+                found.append(f"{where}: imports {imported} (ilp_core never imports Streamlit or the app)")
             elif imported == "ilp_core":
                 found.append(f"{where}: imports the ilp_core package itself (import the module it needs)")
             elif imported.startswith("ilp_core.") and _is_module(root, imported) \

@@ -65,9 +65,10 @@ def test_an_unknown_endpoint_names_the_choices(data):
 
 
 def test_adding_an_endpoint_is_one_entry_in_the_registry(data, monkeypatch):
-    toy = Endpoint("toy_limb_kept_alive", "Alive with the treated limb (toy)", "Alive with the limb",
-                   "Alive with the limb", "Survival with the treated limb kept was", "survival with the treated limb kept",
-                   "amputation or death", reported=True)
+    toy = Endpoint(key="toy_limb_kept_alive", event="amputation or death", reported=True,
+                   title="Alive with the treated limb (toy)", heading="Alive with the limb", axis="Alive with the limb",
+                   opening="Survival with the treated limb kept was", subject="survival with the treated limb kept",
+                   definition="survival with the treated limb kept (toy definition)")
     monkeypatch.setitem(ENDPOINTS, toy.key, toy)
     result = run(data)
     # the analysis: curves per group and a test, the numbers of the endpoint's own derivation
@@ -78,6 +79,7 @@ def test_adding_an_endpoint_is_one_entry_in_the_registry(data, monkeypatch):
     assert result.tests[toy.key].method.startswith("log-rank")
     # the text
     assert "By limb, survival with the treated limb kept was" in report.results_text(result)
+    assert "survival with the treated limb kept (toy definition)" in report.methods_text(result)
     # the workbook
     book = openpyxl.load_workbook(io.BytesIO(bundle.results_workbook(result, pd.DataFrame(), source="sample")))
     sheet = book["Estimates"]
@@ -94,3 +96,13 @@ def test_a_settings_file_of_version_2_keeps_its_recurrence_model():
     assert request.outcome == "local_recurrence_deaths_censored"
     assert predictors.OUTCOMES[request.outcome].model == "Cox"
     assert list(predictors.OUTCOMES) == ["overall_survival", "local_recurrence_deaths_censored", "amputation"]
+
+
+def test_an_entry_that_cannot_be_estimated_is_refused_when_it_is_written():
+    fields = dict(key="x", title="x", heading="x", axis="x", opening="x", subject="x", definition="x")
+    with pytest.raises(ValueError, match="event must be one of 'death', 'amputation'.*got 'relapse'"):
+        Endpoint(**fields, event="relapse")
+    with pytest.raises(ValueError, match="nothing competes with 'amputation or death'"):
+        Endpoint(**fields, event="amputation or death", competing=True)
+    with pytest.raises(ValueError, match="a panel of the summary figure must be reported"):
+        Endpoint(**fields, event="death", in_panels=True)

@@ -2,6 +2,7 @@
 import shutil
 from pathlib import Path
 
+import pytest
 from layers import violations
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,7 +28,7 @@ def test_an_upward_import_is_caught_even_inside_a_function(tmp_path):
     _add(root / "ilp_core/conventions.py", "import ilp_core.stats.survival")
     found = violations(root)
     assert len(found) == 3, found
-    assert any("stats module ilp_core.stats.survival imports ilp_core.reporting.report" in f for f in found)
+    assert any("stats module ilp_core.stats.survival imports ilp_core.reporting" in f for f in found)
     assert any("cohort module ilp_core.cohort.reading imports ilp_core.results.selection" in f for f in found)
     assert any("base module ilp_core.conventions imports ilp_core.stats.survival" in f for f in found)
 
@@ -44,3 +45,21 @@ def test_streamlit_and_the_facade_are_caught(tmp_path):
     _add(root / "ilp_core/results/summaries.py", "import ilp_core as core")
     found = violations(root)
     assert any("imports streamlit" in f for f in found) and any("ilp_core package itself" in f for f in found)
+
+
+@pytest.mark.parametrize("line", [
+    "import ilp_core.reporting",
+    "import ilp_core.reporting.report as r",
+    "from ilp_core.results import *",
+    "from ..reporting import report",
+    "from ..results.summaries import curves",
+    "import ui",
+    "from app_pages import survival",
+    "import importlib; importlib.import_module('ilp_core.reporting.report')",
+    "__import__('ilp_core.reporting')",
+])
+def test_every_form_of_an_upward_import_is_caught(tmp_path, line):
+    root = _copy(tmp_path)
+    _add(root / "ilp_core/stats/differences.py", line)
+    found = [f for f in violations(root) if f.startswith("ilp_core/stats/differences.py")]
+    assert found, line

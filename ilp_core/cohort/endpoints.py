@@ -18,17 +18,19 @@ from ilp_core.conventions import DAYS_PER_MONTH, EARLY_WINDOW_DAYS
 # event that ends follow-up together with death (or None).
 _EVENT_COLUMNS = {"amputation": ("amputation", "amputation_date"),
                   "local_recurrence": ("local_recurrence", "local_recurrence_date")}
+EVENTS = ("death", *_EVENT_COLUMNS, *(f"{e} or death" for e in _EVENT_COLUMNS),
+          *(f"death without {e}" for e in _EVENT_COLUMNS))
 
 
 @dataclass(frozen=True)
 class Endpoint:
     """An outcome as the app analyses and reports it.
 
-    ``event`` names the patient event it counts: "death", "amputation", "local_recurrence",
-    or "<event> or death" (whichever first). With ``competing`` the estimator is Aalen-Johansen
-    and death before the event competes (``death_competes``), or the event competes with death
-    when ``event`` is "death without <event>"; otherwise Kaplan-Meier, with death censoring
-    the event where ``event`` is not followed by "or death".
+    ``event`` is what is counted, one of :data:`EVENTS`: "death", "amputation",
+    "local_recurrence", "<event> or death" (whichever comes first) or "death without <event>".
+    A ``competing`` endpoint is estimated by Aalen-Johansen, the other of death and the event
+    competing; otherwise by Kaplan-Meier, anything but ``event`` censored (so "local_recurrence"
+    not competing censors deaths).
     """
 
     key: str
@@ -37,10 +39,19 @@ class Endpoint:
     axis: str                  # the y axis
     opening: str               # the results text: "<opening> 70.6% (95% CI ...) at 12 months"
     subject: str               # the results text by group: "By limb, <subject> was ..."
+    definition: str            # the methods text: "<definition> was estimated with the Kaplan-Meier method"
     event: str                 # what is counted (see above)
     competing: bool = False
-    reported: bool = False     # in the Analysis, and so in the text, figures and workbook
+    reported: bool = False     # in the Analysis, and so in the text, methods, figures and workbook
+    in_panels: bool = False    # one of the three panels of the summary figure
     model_subject: str = ""    # offered on the Predictors page: "In the Cox model for <model_subject>"
+
+    def __post_init__(self):
+        check_choice(self.event, "event", EVENTS)
+        if self.competing and (self.event == "death" or self.event.endswith(" or death")):
+            raise ValueError(f"endpoint {self.key!r}: nothing competes with {self.event!r}")
+        if self.in_panels and not self.reported:
+            raise ValueError(f"endpoint {self.key!r}: a panel of the summary figure must be reported")
 
     @property
     def estimator(self) -> str:
@@ -64,45 +75,67 @@ class Endpoint:
         return f"{self.heading} ({self.model})"
 
 
-def _entry(*args, **kwargs) -> tuple[str, Endpoint]:
-    endpoint = Endpoint(*args, **kwargs)
-    return endpoint.key, endpoint
-
-
-ENDPOINTS: dict[str, Endpoint] = dict([
-    _entry("amputation", "Cumulative incidence of amputation (death competing)",
-           "Amputation, death competing", "Amputation",
-           "The cumulative incidence of amputation, with death as a competing event, was",
-           "the cumulative incidence of amputation (death competing)", "amputation", competing=True,
-           reported=True, model_subject="amputation with death as a competing event"),
-    _entry("overall_survival", "Overall survival", "Overall survival", "Overall survival",
-           "Overall survival was", "overall survival", "death", reported=True, model_subject="overall survival"),
-    _entry("local_recurrence_deaths_censored", "Local recurrence-free survival (deaths censored)",
-           "Local recurrence-free survival, deaths censored", "Free of local recurrence",
-           "Local recurrence-free survival, with deaths censored, was",
-           "local recurrence-free survival (deaths censored)", "local_recurrence", reported=True,
-           model_subject="local recurrence-free survival with deaths censored"),
-    _entry("local_recurrence_free_survival", "Local recurrence-free survival (recurrence or death)",
-           "Local recurrence-free survival, recurrence or death", "Alive and free of local recurrence",
-           "Local recurrence-free survival, with death as an event, was",
-           "local recurrence-free survival (recurrence or death)", "local_recurrence or death"),
-    _entry("local_recurrence", "Cumulative incidence of local recurrence (death competing)",
-           "Local recurrence, death competing", "Local recurrence",
-           "The cumulative incidence of local recurrence, with death as a competing event, was",
-           "the cumulative incidence of local recurrence (death competing)", "local_recurrence", competing=True),
-    _entry("amputation_free_survival", "Amputation-free survival", "Amputation-free survival",
-           "Alive with the limb", "Amputation-free survival was", "amputation-free survival",
-           "amputation or death"),
-    _entry("death_without_amputation", "Cumulative incidence of death without amputation",
-           "Death without amputation", "Death without amputation",
-           "The cumulative incidence of death without amputation, with amputation competing, was",
-           "the cumulative incidence of death without amputation", "death without amputation", competing=True),
-])
+ENDPOINTS: dict[str, Endpoint] = {e.key: e for e in (
+    Endpoint(
+        key="amputation", event="amputation", competing=True, reported=True, in_panels=True,
+        title="Cumulative incidence of amputation (death competing)",
+        heading="Amputation, death competing", axis="Amputation",
+        opening="The cumulative incidence of amputation, with death as a competing event, was",
+        subject="the cumulative incidence of amputation (death competing)",
+        definition="the cumulative incidence of amputation (death without amputation as a competing event)",
+        model_subject="amputation with death as a competing event"),
+    Endpoint(
+        key="overall_survival", event="death", reported=True, in_panels=True,
+        title="Overall survival", heading="Overall survival", axis="Overall survival",
+        opening="Overall survival was", subject="overall survival",
+        definition="overall survival (death from any cause as the event)",
+        model_subject="overall survival"),
+    Endpoint(
+        key="local_recurrence_deaths_censored", event="local_recurrence", reported=True, in_panels=True,
+        title="Local recurrence-free survival (deaths censored)",
+        heading="Local recurrence-free survival, deaths censored", axis="Free of local recurrence",
+        opening="Local recurrence-free survival, with deaths censored, was",
+        subject="local recurrence-free survival (deaths censored)",
+        definition="local recurrence-free survival (local recurrence as the event; deaths without recurrence "
+                   "censored)",
+        model_subject="local recurrence-free survival with deaths censored"),
+    Endpoint(
+        key="local_recurrence_free_survival", event="local_recurrence or death",
+        title="Local recurrence-free survival (recurrence or death)",
+        heading="Local recurrence-free survival, recurrence or death", axis="Alive and free of local recurrence",
+        opening="Local recurrence-free survival, with death as an event, was",
+        subject="local recurrence-free survival (recurrence or death)",
+        definition="local recurrence-free survival (local recurrence or death, whichever came first, as the event)"),
+    Endpoint(
+        key="local_recurrence", event="local_recurrence", competing=True,
+        title="Cumulative incidence of local recurrence (death competing)",
+        heading="Local recurrence, death competing", axis="Local recurrence",
+        opening="The cumulative incidence of local recurrence, with death as a competing event, was",
+        subject="the cumulative incidence of local recurrence (death competing)",
+        definition="the cumulative incidence of local recurrence (death without recurrence as a competing event)"),
+    Endpoint(
+        key="amputation_free_survival", event="amputation or death",
+        title="Amputation-free survival", heading="Amputation-free survival", axis="Alive with the limb",
+        opening="Amputation-free survival was", subject="amputation-free survival",
+        definition="amputation-free survival (amputation or death, whichever came first, as the event)"),
+    Endpoint(
+        key="death_without_amputation", event="death without amputation", competing=True,
+        title="Cumulative incidence of death without amputation",
+        heading="Death without amputation", axis="Death without amputation",
+        opening="The cumulative incidence of death without amputation, with amputation competing, was",
+        subject="the cumulative incidence of death without amputation",
+        definition="the cumulative incidence of death without amputation (amputation as a competing event)"),
+)}
 
 
 def reported() -> list[Endpoint]:
     """The endpoints every report holds, in the order of the results text."""
     return [e for e in ENDPOINTS.values() if e.reported]
+
+
+def in_panels() -> list[Endpoint]:
+    """The endpoints of the summary figure's panels: survival first, then incidence."""
+    return sorted((e for e in ENDPOINTS.values() if e.in_panels), key=lambda e: e.competing)
 
 
 def modelled() -> list[Endpoint]:
@@ -154,10 +187,10 @@ def endpoint(data: pd.DataFrame, name: str) -> pd.DataFrame:
         status = (happened | dead).astype(int)
     elif event.startswith("death without "):
         status = np.where(happened, 2, np.where(dead, 1, 0))
-    elif ENDPOINTS[name].competing:
-        status = np.where(happened, 1, np.where(dead, 2, 0))
     else:
-        status = happened.astype(int)  # deaths censored
+        status = np.where(happened, 1, np.where(dead, 2, 0))
+    if not ENDPOINTS[name].competing:
+        status = (status == 1).astype(int)  # the other event censors
     return pd.DataFrame({"time": _months(stop, data["ilp_date"]), "status": status}, index=data.index)
 
 

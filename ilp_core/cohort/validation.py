@@ -12,6 +12,7 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
+from ilp_core.conventions import DAYS_PER_YEAR, EARLY_WINDOW_DAYS
 from ilp_core.schema import BY_NAME, FIELDS
 
 PROBLEM_COLUMNS = ["row", "column", "value", "message", "severity"]
@@ -110,10 +111,11 @@ def check_consistency(data: pd.DataFrame, log: ProblemLog) -> None:
     log.add_many(data.index[reaction], "reaction_amputation", ["yes"] * int(reaction.sum()),
                  "an amputation for a treatment reaction is recorded but amputation is 'no'; correct one of them")
     days_to_death = (data["death_date"] - data["ilp_date"]).dt.days
-    late = (data["early_death"] == True) & (days_to_death > 30)  # noqa: E712
+    late = (data["early_death"] == True) & (days_to_death > EARLY_WINDOW_DAYS)  # noqa: E712
     late = late.fillna(False)
     log.add_many(data.index[late], "early_death", ["yes"] * int(late.sum()),
-                 "early death (within 30 days) is 'yes' but the date of death is later; correct one of them")
+                 f"early death (within {EARLY_WINDOW_DAYS} days) is 'yes' but the date of death is later; correct "
+                 "one of them")
 
 
 def check_dates(data: pd.DataFrame, log: ProblemLog) -> None:
@@ -153,7 +155,7 @@ def check_plausible(data: pd.DataFrame, log: ProblemLog, today: dt.date) -> None
         present = dates.dropna()
         if len(present) >= 3:
             median = present.sort_values().iloc[len(present) // 2]
-            far = ((dates - median).abs() > pd.Timedelta(days=365.25 * FAR_YEARS)).fillna(False) & ~future
+            far = ((dates - median).abs() > pd.Timedelta(days=DAYS_PER_YEAR * FAR_YEARS)).fillna(False) & ~future
             log.add_many(data.index[far], field, dates[far],
                          f"date is more than {FAR_YEARS} years from the others in this column "
                          f"(middle: {_date(median)}); check for a typing error", "warning")

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from ilp_core.cohort import endpoints
 from ilp_core.cohort.endpoints import ENDPOINTS
 from ilp_core.conventions import interval_label, level_label
 from ilp_core.reporting import charts, export, report
@@ -140,8 +141,9 @@ def _panel(analysis: Analysis, endpoint: str) -> dict:
 
 
 def three_panels(analysis: Analysis, *, size: str = "slide", subtitle: str = ""):
-    """Overall survival, recurrence-free survival and amputation side by side, each with its risk table."""
-    order = sorted(analysis.curves, key=lambda e: ENDPOINTS[e].competing)  # survival first, then incidence
+    """The endpoints marked ``in_panels`` in the registry side by side (overall survival, recurrence-free
+    survival, amputation), each with its risk table."""
+    order = [e.key for e in endpoints.in_panels()]
     return charts.panel_figure([_panel(analysis, e) for e in order], size=size,
                                title="Outcomes after isolated limb perfusion", subtitle=subtitle)
 

@@ -12,6 +12,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from ilp_core.conventions import interval_label
+
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
 MAX_POINTS = 1500  # per curve on screen; a step curve at this resolution looks the same
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
@@ -175,7 +177,7 @@ def panel_figure(panels: list[dict], *, size: str = "slide", title: str = "", su
     return _finish(alt.hconcat(*charts, spacing=whole.font).resolve_scale(color="shared"), whole, title, subtitle)
 
 
-def forest_plot(table: pd.DataFrame, *, title: str, x_title: str = "Hazard ratio (95% CI)", subtitle: str = "",
+def forest_plot(table: pd.DataFrame, *, title: str, x_title: str = f"Hazard ratio ({interval_label(0.95)})", subtitle: str = "",
                 size: str = "slide") -> alt.LayerChart:
     """Hazard ratios with their intervals on a log axis, one row per term, a line at 1; a term the
     model could not estimate keeps its row, with "not estimable" written at 1 instead of a point."""

@@ -15,6 +15,7 @@ import scipy
 
 from ilp_core.cohort.endpoints import ENDPOINTS
 from ilp_core.conventions import EARLY_WINDOW_DAYS, PRESETS, UNIT_DEFINITIONS, interval_label, level_label
+from ilp_core.levels import ALL_PATIENTS
 from ilp_core.reporting.display import follow_up_missing
 from ilp_core.reporting.formatting import p_value, percent, ratio_with_ci, time_interval, time_value, time_with_unit
 from ilp_core.results.analysis import Analysis
@@ -99,35 +100,62 @@ def results_text(analysis: Analysis) -> str:
                      "and amputation for a treatment reaction recorded, and no selected patient has them (the "
                      "workbook lacks these columns, or they are blank).")
     for row in overall[overall.n > 0].itertuples():
-        who = "" if row.stratum == "All patients" else f" in the {row.stratum} group"
+        who = "" if row.stratum == ALL_PATIENTS else f" in the {row.stratum} group"
         lines.append(f"An early severe complication (death, compartment syndrome or amputation for a treatment "
                      f"reaction within {EARLY_WINDOW_DAYS} days) occurred{who} in {row.k} of {row.n} patients, "
                      f"{_with_ci(row, level)}, exact Clopper-Pearson interval.")
     return "\n\n".join(lines)
 
 
+def _estimated(endpoints: list, how: str) -> str:
+    """'Overall survival (...) and local recurrence-free survival (...) were estimated with <how>'."""
+    names = [e.definition for e in endpoints]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"{listed[:1].upper() + listed[1:]} {'was' if len(names) == 1 else 'were'} estimated with {how}"
+
+
+def _estimators(analysis: Analysis) -> str:
+    """One sentence per estimator, naming each reported endpoint by its definition in the registry."""
+    s, level = analysis.settings, level_label(analysis.settings.conf_level)
+    survival = [ENDPOINTS[k] for k in analysis.curves if not ENDPOINTS[k].competing]
+    incidence = [ENDPOINTS[k] for k in analysis.curves if ENDPOINTS[k].competing]
+    text = ""
+    if survival:
+        text += (_estimated(survival, "the Kaplan-Meier method") + f". Standard errors used Greenwood's formula and "
+                 f"{level} pointwise confidence intervals were computed on the {_SCALE[s.km_conf_type]} scale; "
+                 "median survival intervals invert the pointwise band. ")
+    if incidence:
+        variance = ("delta-method (Marubini-Valsecchi) variance" if s.cif_variance == "delta"
+                    else "variance of Gray (1988)")
+        text += (_estimated(incidence, "the Aalen-Johansen estimator") + f", using the {variance} and {level} "
+                 f"confidence intervals on the {_SCALE[s.cif_conf_type]} scale of the incidence. ")
+    return text
+
+
+def _comparisons(analysis: Analysis) -> str:
+    """'Groups defined by limb were compared with the log-rank test (survival) and Gray's test (...)'."""
+    if not analysis.compare_by or not any(analysis.tests.values()):
+        return ""
+    kinds = {ENDPOINTS[k].competing for k, test in analysis.tests.items() if test is not None}
+    tests = [name for competing, name in ((False, "the log-rank test (survival)"),
+                                          (True, "Gray's test (cumulative incidence)")) if competing in kinds]
+    by = analysis.compare_by.lower()
+    return (f"Groups defined by {by} were compared with {' and '.join(tests)}; patients with no recorded {by} "
+            f"were described but not tested. ")
+
+
 def methods_text(analysis: Analysis) -> str:
-    """A methods paragraph naming estimators, variances, interval transforms, tests, time origin and software."""
+    """A methods paragraph naming estimators, variances, interval transforms, tests, time origin and software:
+    each reported endpoint by its definition in the registry."""
     s = analysis.settings
-    level = level_label(s.conf_level)
     preset = PRESETS.get(s.preset)
     unit = f"{s.time_unit} ({UNIT_DEFINITIONS[s.time_unit]})" if s.time_unit in UNIT_DEFINITIONS else s.time_unit
-    text = (
-        f"Time was measured from the date of the isolated limb perfusion and is reported in {unit}. Overall "
-        f"survival and local recurrence-free survival were estimated with the Kaplan-Meier method; for local "
-        f"recurrence-free survival, deaths without recurrence were censored. "
-        f"Standard errors used Greenwood's formula and {level} pointwise confidence intervals were computed on the "
-        f"{_SCALE[s.km_conf_type]} scale; median survival intervals invert the pointwise band. The cumulative "
-        f"incidence of amputation was estimated with the Aalen-Johansen estimator, with death without amputation "
-        f"as a competing event, using the "
-        + ("delta-method (Marubini-Valsecchi) variance" if s.cif_variance == "delta" else "variance of Gray (1988)")
-        + f" and {level} confidence intervals on the {_SCALE[s.cif_conf_type]} scale of the incidence. Median "
-        f"follow-up was estimated with the reverse Kaplan-Meier method. "
-        + (f"Groups defined by {analysis.compare_by.lower()} were compared with the log-rank test (survival) and "
-           f"Gray's test (cumulative incidence); patients with no recorded {analysis.compare_by.lower()} were "
-           f"described but not tested. " if analysis.compare_by and any(analysis.tests.values()) else "")
-        + "The early severe complication rate (death, compartment syndrome or amputation for a treatment reaction "
-        f"within {EARLY_WINDOW_DAYS} days) is given with an exact Clopper-Pearson interval. ")
+    text = (f"Time was measured from the date of the isolated limb perfusion and is reported in {unit}. "
+            + _estimators(analysis)
+            + "Median follow-up was estimated with the reverse Kaplan-Meier method. "
+            + _comparisons(analysis)
+            + "The early severe complication rate (death, compartment syndrome or amputation for a treatment "
+            f"reaction within {EARLY_WINDOW_DAYS} days) is given with an exact Clopper-Pearson interval. ")
     if analysis.baseline.tests is not None and len(analysis.baseline.tests):
         used = [t for t in dict.fromkeys(analysis.baseline.tests.test)
                 if not t.startswith(("not computable", "no test"))]

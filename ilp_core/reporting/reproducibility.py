@@ -24,12 +24,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ilp_core.conventions import PRESETS, TIME_UNITS
+from ilp_core.conventions import CONF_LEVELS, PRESETS, TIME_UNITS, level_label
 from ilp_core.schema import FIELD_NAMES
 
 FORMAT = "ilp-outcomes-settings"
 VERSION = 2                      # 2: patient codes hashed with a salt; 1 (read too): codes in clear
-CONF_LEVELS = (0.90, 0.95, 0.99)
 DATE_ORDERS = ("auto", "DMY", "MDY", "YMD")
 HEADER_ROWS = range(1, 31)
 MAX_BYTES = 20 * 2 ** 20
@@ -164,7 +163,7 @@ def _checked(document: dict) -> list[str]:
     _check(document, "compare_by", lambda v: v is None or _text(v), "a column name", None, skipped)
     _check(document, "preset", lambda v: v in PRESETS, f"one of {', '.join(PRESETS)}", None, skipped)
     _check(document, "conf_level", lambda v: _number(v) and any(abs(v - c) < 1e-12 for c in CONF_LEVELS),
-           "this app offers 90%, 95% or 99%", None, skipped)
+           f"this app offers {', '.join(map(level_label, CONF_LEVELS))}", None, skipped)
     _check(document, "time_unit", lambda v: v in TIME_UNITS, f"one of {', '.join(TIME_UNITS)}", None, skipped)
     _check(document, "landmarks", lambda v: isinstance(v, list) and 0 < len(v) <= MAX_LANDMARKS and all(
         _number(t) and t > 0 for t in v), f"1 to {MAX_LANDMARKS} positive times in months", None, skipped)

@@ -5,12 +5,14 @@ import numpy as np
 import pandas as pd
 
 from ilp_core.cohort.endpoints import early_severe_complication
+from ilp_core.conventions import EARLY_WINDOW_DAYS
+from ilp_core.levels import ALL_PATIENTS
 from ilp_core.results.selection import stratum_order
 from ilp_core.stats.proportions import proportion_ci
 
 OUTCOMES = {
     "early_severe_complication": "Early severe complication (any)",
-    "early_death": "Early death (within 30 days)",
+    "early_death": f"Early death (within {EARLY_WINDOW_DAYS} days)",
     "compartment_syndrome": "Compartment syndrome",
     "reaction_amputation": "Amputation for a treatment reaction",
 }
@@ -23,11 +25,11 @@ def complication_table(data: pd.DataFrame, labels: pd.Series | None = None, *, c
 
     ``n`` counts the patients whose outcome is known; ``unknown`` those left out of n.
     The composite is 'yes' when any component is, 'no' when all are known 'no'
-    (an early death can also be read from a death date within 30 days). Without
+    (an early death can also be read from a death date within EARLY_WINDOW_DAYS). Without
     ``labels`` all patients form one group.
     """
     if labels is None:
-        labels = pd.Series("All patients", index=data.index)
+        labels = pd.Series(ALL_PATIENTS, index=data.index)
     flags = pd.DataFrame({"early_severe_complication": early_severe_complication(data),
                           **{c: data[c].astype("boolean") for c in list(OUTCOMES)[1:]}}, index=data.index)
     rows = []

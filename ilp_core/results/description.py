@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ilp_core.levels import ALL_PATIENTS
 from ilp_core.results.selection import MISSING, as_labels, levels, stratum_order
 
 
@@ -12,7 +13,7 @@ def category_counts(data: pd.DataFrame, column: str, labels: pd.Series | None = 
     the '(missing)' row gives its count and no percentage."""
     values = as_labels(data[column])
     order = levels(data, column)
-    groups = labels.loc[data.index] if labels is not None else pd.Series("All patients", index=data.index)
+    groups = labels.loc[data.index] if labels is not None else pd.Series(ALL_PATIENTS, index=data.index)
     out = pd.DataFrame({"value": order})
     for name in stratum_order(groups):
         in_group = values[(groups == name).to_numpy()]

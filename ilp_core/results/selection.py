@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from ilp_core.cohort.identifiers import identifier_kind
-from ilp_core.conventions import AGE_CUTS
-from ilp_core.levels import MISSING, as_labels  # noqa: F401 (part of what selection offers)
+from ilp_core.conventions import AGE_CUTS, age_group_names
+from ilp_core.levels import ALL_PATIENTS, MISSING, as_labels  # noqa: F401 (part of what selection offers)
 from ilp_core.schema import FIELD_NAMES
 
 # Schema fields offered as filters and strata, with the labels clinicians read.
@@ -87,7 +87,7 @@ def apply_filters(data: pd.DataFrame, filters: Filters) -> pd.DataFrame:
 def age_groups(age: pd.Series, cuts: tuple[float, ...] = AGE_CUTS) -> pd.Series:
     """Labels '<50', '50-69', '>=70' for cuts (50, 70); '(missing)' where age is unknown."""
     edges = [-np.inf, *cuts, np.inf]
-    names = [f"<{cuts[0]:g}"] + [f"{a:g}-{b - 1:g}" for a, b in zip(cuts[:-1], cuts[1:])] + [f"\u2265{cuts[-1]:g}"]
+    names = age_group_names(cuts)
     groups = pd.cut(age, edges, right=False, labels=names).astype(object).where(age.notna(), MISSING)
     return groups.astype(pd.CategoricalDtype(names + [MISSING], ordered=True))
 
@@ -95,7 +95,7 @@ def age_groups(age: pd.Series, cuts: tuple[float, ...] = AGE_CUTS) -> pd.Series:
 def strata(data: pd.DataFrame, by: str | None, age_cuts: tuple[float, ...] = AGE_CUTS) -> pd.Series:
     """The stratum label of each patient: 'All patients' when ``by`` is None."""
     if by is None:
-        return pd.Series("All patients", index=data.index)
+        return pd.Series(ALL_PATIENTS, index=data.index)
     if by == AGE_GROUP:
         return age_groups(data["age_years"], age_cuts).cat.remove_unused_categories()
     return as_labels(data[by])

@@ -12,9 +12,6 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ilp_core.checks import check_choice, check_conf_level  # noqa: F401 (the estimators' checks)
-from ilp_core.conventions import CONF_TYPES  # noqa: F401
-
 
 def _where(values, position: int) -> str:
     """'position 12' or 'position 12 (index label 'P013')' for a Series."""

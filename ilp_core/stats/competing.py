@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ilp_core.conventions import VARIANCES, level_label, normal_quantile
+from ilp_core.checks import check_choice
+from ilp_core.conventions import CONF_TYPES, VARIANCES, level_label, normal_quantile
 from ilp_core.stats import _inputs
 from ilp_core.stats._curves import values_at
 from ilp_core.stats._risk_sets import left_continuous, tabulate
@@ -49,7 +50,7 @@ class CumulativeIncidence:
     def at(self, times) -> pd.DataFrame:
         """``time, estimate, std_err, ci_lower, ci_upper, n_risk`` at each requested time; past the
         last follow-up NaN, unless every patient left by an event (then the last values hold)."""
-        lower, upper = incidence_limits(np.zeros(1), np.zeros(1), 1.96, self.conf_type)
+        lower, upper = incidence_limits(np.zeros(1), np.zeros(1), normal_quantile(self.conf_level), self.conf_type)
         origin = {"estimate": 0.0, "std_err": 0.0, "ci_lower": lower[0], "ci_upper": upper[0]}
         last = self.table.iloc[-1]
         everyone_left_by_an_event = last.n_event + last.n_competing == last.n_risk
@@ -166,8 +167,8 @@ def cumulative_incidence(time, status, *, event: int = 1, conf_level: float = 0.
     codes = _inputs.as_codes(status, "status")
     _inputs.same_length(time=times, status=codes)
     event = check_event_code(event)
-    _inputs.check_choice(conf_type, "conf_type", _inputs.CONF_TYPES)
-    _inputs.check_choice(variance, "variance", VARIANCES)
+    check_choice(conf_type, "conf_type", CONF_TYPES)
+    check_choice(variance, "variance", VARIANCES)
     z = normal_quantile(conf_level)
 
     sets = tabulate(times, event_codes(codes, event), 3, timefix=timefix)

@@ -2,7 +2,7 @@
 
 The transforms follow R ``survival`` (``survfit``'s ``conf.type``) for the
 survival function and tidycmprsk / Stata / EZR for the cumulative incidence.
-See METHODS.md beside the project for every formula.
+Each function's docstring gives its formula.
 """
 from __future__ import annotations
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import binomtest
 
+from ilp_core.checks import check_choice, check_conf_level
 from ilp_core.conventions import level_label
-from ilp_core.stats import _inputs
 
 PROPORTION_METHODS = ("clopper-pearson", "wilson")
 _SCIPY_NAMES = {"clopper-pearson": "exact", "wilson": "wilson"}
@@ -59,8 +59,8 @@ def proportion_ci(k: int, n: int, *, conf_level: float = 0.95,
         raise ValueError(f"n must be at least 1; got {n}")
     if not 0 <= k <= n:
         raise ValueError(f"k must be between 0 and n = {n}; got k = {k}")
-    level = _inputs.check_conf_level(conf_level)
-    _inputs.check_choice(method, "method", PROPORTION_METHODS)
+    level = check_conf_level(conf_level)
+    check_choice(method, "method", PROPORTION_METHODS)
     interval = binomtest(k, n).proportion_ci(confidence_level=level, method=_SCIPY_NAMES[method])
     lower, upper = float(interval.low), float(interval.high)
     if k == 0:

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ilp_core.conventions import level_label, normal_quantile
+from ilp_core.checks import check_choice
+from ilp_core.conventions import CONF_TYPES, level_label, normal_quantile
 from ilp_core.stats import _inputs
 from ilp_core.stats._curves import values_at
 from ilp_core.stats._risk_sets import tabulate
@@ -128,7 +129,7 @@ def kaplan_meier(time, event, *, conf_level: float = 0.95, conf_type: str = "log
     times = _inputs.as_times(time)
     events = _inputs.as_event_flags(event)
     _inputs.same_length(time=times, event=events)
-    _inputs.check_choice(conf_type, "conf_type", _inputs.CONF_TYPES)
+    check_choice(conf_type, "conf_type", CONF_TYPES)
     z = normal_quantile(conf_level)
 
     sets = tabulate(times, events, 2, timefix=timefix)
