@@ -53,19 +53,24 @@ def assert_clean(tab, where: str) -> None:
 
 
 def choose(tab, container, label: str, option: str) -> None:
-    """Pick ``option`` in the selectbox labelled ``label`` inside ``container``."""
+    """Pick ``option`` in the selectbox labelled ``label`` inside ``container``: click the option when the
+    open list shows it, else type it to filter the list (a long list scrolls); on a busy machine a click
+    can miss the box or typed letters can be lost, so the whole pick is tried three times."""
     box = container.get_by_test_id("stSelectbox").filter(has_text=label).first
-    box.scroll_into_view_if_needed()
-    for attempt in range(3):  # a click while an expander above still opens can miss the box
+    wanted = tab.get_by_role("option", name=option, exact=True)
+    for attempt in range(3):
+        box.scroll_into_view_if_needed()
         box.click()
         try:
-            tab.get_by_role("listbox").wait_for(timeout=5_000)  # typed before it opens, letters are lost
+            tab.get_by_role("listbox").wait_for(timeout=5_000)
+            if not wanted.is_visible():
+                tab.keyboard.type(option)
+            wanted.click(timeout=15_000)
             break
         except PlaywrightTimeout:
+            tab.keyboard.press("Escape")
             if attempt == 2:
                 raise
-    tab.keyboard.type(option)  # the list filters as one types; then the option is clicked
-    tab.get_by_role("option", name=option, exact=True).click()
     settle(tab)
 
 
