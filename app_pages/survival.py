@@ -14,7 +14,9 @@ which = st.radio("Endpoint", ["Overall survival", "Local recurrence"], horizonta
 if which == "Overall survival":
     endpoint = "overall_survival"
 else:
-    endpoint = st.radio("Analyse local recurrence as", RECURRENCE, format_func=lambda key: ENDPOINTS[key].heading,
+    endpoint = st.radio("Analyse local recurrence as", RECURRENCE, format_func=lambda key: ENDPOINTS[key].title,
+                        captions=["as in the published series", "the usual definition elsewhere",
+                                  "an incidence, not a survival: death is a competing event"],
                         key="survival:recurrence")
 
 curves = ui.curves(endpoint)

@@ -163,7 +163,8 @@ def _checked(document: dict) -> list[str]:
     _check(document, "compare_by", lambda v: v is None or _text(v), "a column name", None, skipped)
     _check(document, "preset", lambda v: v in PRESETS, f"one of {', '.join(PRESETS)}", None, skipped)
     _check(document, "conf_level", lambda v: _number(v) and any(abs(v - c) < 1e-12 for c in CONF_LEVELS),
-           f"this app offers {', '.join(map(level_label, CONF_LEVELS))}", None, skipped)
+           f"this app offers {', '.join(map(level_label, CONF_LEVELS[:-1]))} or {level_label(CONF_LEVELS[-1])}",
+           None, skipped)
     _check(document, "time_unit", lambda v: v in TIME_UNITS, f"one of {', '.join(TIME_UNITS)}", None, skipped)
     _check(document, "landmarks", lambda v: isinstance(v, list) and 0 < len(v) <= MAX_LANDMARKS and all(
         _number(t) and t > 0 for t in v), f"1 to {MAX_LANDMARKS} positive times in months", None, skipped)
