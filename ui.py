@@ -165,10 +165,17 @@ def set_cohort(key: tuple, make, choices: dict) -> core.Cohort:
     return st.session_state["cohort"]
 
 
-def mapping_key(sheet, header_row, mapping: dict, date_order: str, together: tuple[str, ...] = ()) -> tuple:
+def mapping_key(sheet, header_row, mapping: dict, date_order: str, together: tuple[str, ...] = (),
+                recode: dict | None = None) -> tuple:
     """The identity of a way of loading the current workbook (all fields, in schema order)."""
     full = tuple((spec.name, mapping.get(spec.name)) for spec in core.FIELDS)
-    return (source()["digest"], sheet, header_row, full, date_order, tuple(together))
+    readings = tuple((f, tuple(sorted(t.items(), key=str))) for f, t in sorted((recode or {}).items()) if t)
+    return (source()["digest"], sheet, header_row, full, date_order, tuple(together), readings)
+
+
+def recode() -> dict:
+    """The user's readings of raw values for the current workbook (``load_cohort``'s ``recode``)."""
+    return st.session_state.setdefault(f"recode:{source()['digest']}", {})
 
 
 # -- reproducible settings ---------------------------------------------------------------------
@@ -180,7 +187,7 @@ def settings_file() -> bytes:
     return reproducibility.settings_json(reproducibility.settings_document(
         source=current.source_name, sheet=choices.get("sheet"), header_row=choices.get("header_row"),
         together=list(choices.get("together", ())),
-        mapping=current.cohort.mapping, date_order=choices.get("date_order", "auto"),
+        mapping=current.cohort.mapping, date_order=choices.get("date_order", "auto"), recode=current.cohort.recode,
         filters=current.filter_spec.choices, age_range=current.filter_spec.age_range,
         compare_by=st.session_state.get(f"compare:{source()['digest']}"), preset=current.settings.preset,
         conf_level=current.settings.conf_level, time_unit=current.settings.time_unit,
@@ -196,9 +203,12 @@ def apply_settings(document: dict) -> list[str]:
     together = tuple(document.get("together") or ()) if sheet else ()
     table = read(sheet, header_row, together)
     mapping = {spec.name: document["mapping"].get(spec.name) for spec in core.FIELDS}
-    loaded = core.cohort_from_table(table, mapping={k: v for k, v in mapping.items() if v}, date_order=date_order)
+    loaded = core.cohort_from_table(table, mapping={k: v for k, v in mapping.items() if v}, date_order=date_order,
+                                    recode=document["recode"])
+    ss[f"recode:{token}"] = {f: dict(t) for f, t in document["recode"].items()}
     ss.update(cohort=loaded, cohort_error="", cohort_digest=token,
-              cohort_key=mapping_key(sheet or table.attrs["sheet"], header_row, mapping, date_order, together),
+              cohort_key=mapping_key(sheet or table.attrs["sheet"], header_row, mapping, date_order, together,
+                                     document["recode"]),
               load_choices={"sheet": sheet, "header_row": header_row, "date_order": date_order,
                             "together": together})
     ss[f"data:together:{token}"] = bool(together)

@@ -6,6 +6,7 @@ from ilp_core.plain_text import plain
 from ilp_core.reporting import charts, display, export, formatting
 from ilp_core.results import description, selection, summaries
 from ilp_core.results.flow import patient_flow
+from ilp_core.schema import BY_NAME
 
 view = ui.header("Cohort")
 data = view.selected
@@ -31,8 +32,8 @@ for i, (column, label) in enumerate(columns.items()):
                      hide_index=True)
 
 st.subheader("Patients")
-listed = data[["patient_id", "source_row", "sex", "age_years", "limb", "histology", "ilp_date", "vital_status"]]
-st.dataframe(listed.rename(columns={"source_row": "row in workbook"}), hide_index=True)
+st.dataframe(description.patient_list(data), hide_index=True,
+             column_config={BY_NAME["ilp_date"].label: st.column_config.DateColumn(format="YYYY-MM-DD")})
 st.download_button("Patient list CSV", lambda: export.csv_bytes(data), file_name="selected_patients.csv",
                    mime="text/csv", on_click="ignore", icon=":material/download:", key="cohort:csv")
 

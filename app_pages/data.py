@@ -3,8 +3,10 @@ import streamlit as st
 
 import ilp_core as core
 import ui
+from ilp_core.cohort import recoding
 from ilp_core.plain_text import plain
 from ilp_core.reporting import export
+from ilp_core.schema import BY_NAME
 
 NOT_MAPPED = ui.NOT_MAPPED
 
@@ -56,14 +58,16 @@ try:
     grid = st.columns(3)
     options = [NOT_MAPPED] + list(table.columns)
     for i, spec in enumerate(core.FIELDS):
-        label = f"{spec.name}{' *' if spec.always_required else ''}"
+        label = f"{spec.label}{' *' if spec.always_required else ''}"
         key = f"map:{spec.name}:{token}:{sheet}"
         if st.session_state.get(key) not in options:
             st.session_state[key] = guess.get(spec.name, NOT_MAPPED)
         chosen = grid[i % 3].selectbox(label, options, help=f"{spec.meaning}: {spec.values}", key=key)
         mapping[spec.name] = None if chosen == NOT_MAPPED else chosen
-    loaded = ui.set_cohort(ui.mapping_key(sheet, header_row, mapping, date_order, together),
-                           lambda: core.cohort_from_table(table, mapping=mapping, date_order=date_order),
+    readings = ui.recode()
+    loaded = ui.set_cohort(ui.mapping_key(sheet, header_row, mapping, date_order, together, readings),
+                           lambda: core.cohort_from_table(table, mapping=mapping, date_order=date_order,
+                                                          recode=readings),
                            {"sheet": sheet, "header_row": header_row, "date_order": date_order,
                             "together": together})
 except core.CohortError as exc:
@@ -71,12 +75,50 @@ except core.CohortError as exc:
     ui.cohort_failed(str(exc))  # no page goes on analysing a sheet or mapping the user has left
     st.stop()
 
-st.success(plain(loaded.summary()), icon=":material/check_circle:")
+if loaded.n_excluded:  # patients were lost: never in a success colour
+    st.warning(f"{plain(loaded.summary())} Rows are left out only for values an endpoint needs (the patient code, "
+               f"dates, yes/no outcomes, vital status); here: {plain(loaded.exclusions())}. Each is listed under "
+               "Problems found with what would be valid.", icon=":material/warning:")
+else:
+    st.success(plain(loaded.summary()), icon=":material/check_circle:")
 if others and not together:
     st.info(f"{'Sheets' if len(others) > 1 else 'Sheet'} {plain(', '.join(others))} also "
             f"{'hold' if len(others) > 1 else 'holds'} a list of patients (the header names cohort fields); only "
             f"**{plain(sheet)}** is analysed. Tick the box above to analyse them together, or choose another "
             "sheet.", icon=":material/tab:")
+
+recodable = [f for f in recoding.RECODABLE if mapping.get(f)]
+if recodable:
+    st.subheader("How the values were read")
+    st.caption("Each value found in a column of categories, what it was read as and how many rows hold it; values "
+               "not recognised come first. Choose another reading (or missing) for any of them: the cohort is "
+               "reloaded with it, and the settings file keeps your choices.")
+    fields = {f: f"{BY_NAME[f].label} (column {mapping[f]})" for f in recodable}
+    field = ui.persistent(st.selectbox, "Column", recodable, format_func=lambda f: plain(fields[f]),
+                          key=f"recode:field:{token}", default=recodable[0], valid=recodable.__contains__)
+    automatic = recoding.values_found(table, mapping, field)
+    found = recoding.values_found(table, mapping, field, readings)
+    choices = recoding.CHOICES[BY_NAME[field].kind]
+    st.dataframe(found.assign(recoded=found.recoded.map({True: "yours", False: ""})).rename(columns={
+        "value": "Value in the workbook", "rows": "Rows", "read_as": "Read as", "recoded": "Reading"}),
+        hide_index=True)
+    left, right, button = st.columns([2, 2, 1], vertical_alignment="bottom")
+    value = left.selectbox("Value", list(found.value), key=f"recode:value:{token}:{field}",
+                           format_func=lambda v: plain(v))  # the user's own value: shown as typed
+    current = dict(zip(found.value, found.read_as))[value]
+    if choices is None:
+        target = right.text_input("Read as", value=current, key=f"recode:as:{token}:{field}:{value}").strip() or None
+    else:
+        options = [*choices, recoding.MISSING]
+        target = right.selectbox("Read as", options, index=options.index(current) if current in options else None,
+                                 placeholder="not recognised: choose", key=f"recode:as:{token}:{field}:{value}")
+    if target is not None and target != current:
+        readings[field] = recoding.user_readings(automatic, {**dict(zip(found.value, found.read_as)), value: target})
+        st.rerun()
+    if readings.get(field) and button.button("Read as the app does", key=f"recode:reset:{token}:{field}"):
+        readings.pop(field)
+        st.rerun()
+
 problems = loaded.problems
 identifying = problems[problems.message.str.contains("identify a patient directly", regex=False)]
 for item in identifying.itertuples():

@@ -19,6 +19,10 @@ class CohortError(ValueError):
         super().__init__(message[:1].upper() + message[1:])
 
 
+# Kinds of value that define no endpoint: a bad value is read as missing and the patient is kept.
+DESCRIPTIVE_KINDS = ("sex", "number", "limb", "text", "presentation", "grade", "wieberdink")
+
+
 @dataclass(frozen=True)
 class Field:
     """One column of the cohort schema.
@@ -38,6 +42,17 @@ class Field:
     @property
     def always_required(self) -> bool:
         return self.required == "yes"
+
+    @property
+    def label(self) -> str:
+        """What a reader calls the field, with its unit: 'Age (years)', 'Date of the perfusion'."""
+        return LABELS[self.name]
+
+    @property
+    def descriptive(self) -> bool:
+        """Whether the field only describes the patient (no endpoint or date rests on it): an
+        unreadable or missing value there keeps the patient, with the value unknown."""
+        return self.kind in DESCRIPTIVE_KINDS
 
 
 FIELDS: tuple[Field, ...] = (
@@ -70,7 +85,19 @@ FIELDS: tuple[Field, ...] = (
     Field("last_followup_date", "date of last contact", "date (for the dead: the date of death)", "date", "yes"),
 )
 
+LABELS = {
+    "patient_id": "Patient code", "sex": "Sex", "age_years": "Age (years)", "limb": "Limb", "site": "Site",
+    "histology": "Histology", "presentation": "Presentation", "tumor_size_cm": "Tumour size (cm)",
+    "grade": "FNCLCC grade", "ilp_date": "Date of the perfusion", "ilp_completed": "Perfusion completed",
+    "ilp_abort_reason": "Why the perfusion was not completed", "wieberdink_grade": "Wieberdink grade",
+    "surgery": "Limb-sparing resection", "surgery_date": "Date of the resection", "early_death": "Early death",
+    "compartment_syndrome": "Compartment syndrome", "reaction_amputation": "Amputation for a treatment reaction",
+    "amputation": "Amputation", "amputation_date": "Date of the amputation", "local_recurrence": "Local recurrence",
+    "local_recurrence_date": "Date of the local recurrence", "vital_status": "Vital status",
+    "death_date": "Date of death", "last_followup_date": "Date of the last contact",
+}
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
+assert set(LABELS) == set(FIELD_NAMES), "every field needs a label"
 REQUIRED: tuple[str, ...] = tuple(f.name for f in FIELDS if f.always_required)
 BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
 DATE_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.kind == "date")

@@ -89,14 +89,16 @@ def test_survival_page_endpoints_and_log_rank(app):
 
 
 def test_upload_replaces_the_sample(app):
-    rows = [ENGLISH, patient("P1"), patient("P2", sex="M"), patient("P3", sex="?")]
+    rows = [ENGLISH, patient("P1"), patient("P2", sex="M"), patient("P3", vital="?"), patient("P4", sex="?")]
     app.switch_page("app_pages/data.py").run()
     app.file_uploader(key="upload").set_value(("mine.xlsx", workbook(rows, title_rows=[["My unit"]]), XLSX)).run()
     assert not app.exception
-    assert selected(app) == "2 of 2"
-    assert any("2 patients loaded, 1 row excluded (1 error)" in shown(s.value) for s in app.success)
+    assert selected(app) == "3 of 3"  # an unknown sex keeps its patient; an unknown vital status cannot
+    assert not app.success  # a patient was lost: said in a warning, with the column
+    assert any("3 patients loaded, 1 row excluded (1 error), 1 warning." in shown(w.value)
+               and "Vital status (1 row)" in shown(w.value) for w in app.warning)
     problems = table(app, "Row")
-    assert problems.Row.tolist() == [5] and problems.Column.tolist() == ["Sex"]
+    assert problems.Row.tolist() == [5, 6] and problems.Column.tolist() == ["Vital status", "Sex"]
     app.switch_page("app_pages/amputation.py").run()
     assert not app.exception and not app.sidebar.warning  # no longer labelled synthetic
 
@@ -181,7 +183,7 @@ def test_predictors_page_fits_cox_and_fine_gray(app):
     assert "Choose covariates" in shown(app.info[0].value)
     app.multiselect(key="predictors:covariates").set_value(["age_years", "limb"]).run()
     assert not app.exception
-    assert table(app, "Term").Term.tolist() == ["age_years", "limb: upper vs lower"]
+    assert table(app, "Term").Term.tolist() == ["Age (per year)", "Limb: upper vs lower"]  # labels, not codes
     assert any("In the Cox model for overall survival (n = 34, 18 events)" in shown(m.value) for m in app.markdown)
     assert len(app.get("vega_lite_chart")) == 1
     app.selectbox(key="predictors:outcome").set_value("Amputation, death competing (Fine-Gray)").run()
@@ -424,7 +426,7 @@ def test_a_refused_file_is_read_once(app, monkeypatch):
 def test_sheets_holding_patients_can_be_analysed_together_and_saved_so(app):
     import ilp_core as core
     from ilp_core.reporting import reproducibility
-    data = workbook([ENGLISH, patient("P1"), patient("P2", sex="?")], sheet="2019",
+    data = workbook([ENGLISH, patient("P1"), patient("P2", vital="?")], sheet="2019",
                     other_sheets={"2018": [ENGLISH, patient("P3"), patient("P4")]})
     app.switch_page("app_pages/data.py").run()
     app.file_uploader(key="upload").set_value(("two years.xlsx", data, XLSX)).run()
@@ -447,3 +449,25 @@ def test_sheets_holding_patients_can_be_analysed_together_and_saved_so(app):
     fresh.button(key="export:apply").click().run()
     assert not fresh.exception and selected(fresh) == "3 of 3"
     assert any("same as when the settings were saved" in shown(s.value) for s in fresh.success)
+
+
+def test_recoding_a_value_on_the_data_page_brings_its_patient_back_everywhere(app):
+    import datetime as dt
+    rows = [ENGLISH, patient("P1"), patient("P2", sex="M"),
+            patient("P3", vital="Exitus x", death=dt.date(2020, 1, 1), last=dt.date(2020, 1, 1))]
+    app.switch_page("app_pages/data.py").run()
+    app.file_uploader(key="upload").set_value(("mine.xlsx", workbook(rows), XLSX)).run()
+    assert selected(app) == "2 of 2" and any("Vital status (1 row)" in shown(w.value) for w in app.warning)
+    widget(app, "selectbox", "recode:field:").set_value("vital_status").run()
+    widget(app, "selectbox", "recode:value:").set_value("Exitus x").run()
+    assert widget(app, "selectbox", "recode:as:").value is None  # not recognised: nothing chosen yet
+    widget(app, "selectbox", "recode:as:").set_value("dead").run()
+    assert not app.exception and selected(app) == "3 of 3"
+    assert any("3 patients loaded, 0 rows excluded." in shown(s.value) for s in app.success)
+    assert dict(zip(*table(app, "Value in the workbook")[["Value in the workbook", "Reading"]].T.values)) == {
+        "alive": "", "Exitus x": "yours"}
+    app.switch_page("app_pages/cohort.py").run()
+    assert [m.value for m in app.metric][0] == "3" and dict((m.label, m.value) for m in app.metric)["Deaths"] == "1"
+    app.switch_page("app_pages/data.py").run()
+    app.button(key=next(b.key for b in app.button if str(b.key).startswith("recode:reset:"))).click().run()
+    assert selected(app) == "2 of 2"

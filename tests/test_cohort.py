@@ -86,7 +86,7 @@ def test_non_english_headers_and_values_are_recognised():
 def test_bad_rows_are_excluded_with_row_column_value_and_fix():
     rows = [ENGLISH,
             patient("P1"),
-            patient("P2", sex="X"),                                               # unknown code
+            patient("P2", sex="X"),                                               # unknown code: kept
             patient("P3", ilp=None),                                              # required value missing
             patient("P4", amputation="yes"),                                      # flagged without date
             patient("P5", vital="dead"),                                          # dead without death date
@@ -96,11 +96,12 @@ def test_bad_rows_are_excluded_with_row_column_value_and_fix():
             patient("P9", last=dt.date(2025, 1, 1)),                              # future: warning only
             ["Note: locked on 2024-05-01"]]                                       # a notes row
     cohort = load(workbook(rows))
-    assert cohort.data.patient_id.tolist() == ["P9"]
-    assert cohort.n_rows == 10 and cohort.n_excluded == 9
+    assert cohort.data.patient_id.tolist() == ["P2", "P9"]
+    assert cohort.data.sex.isna().tolist() == [True, False]  # the unknown code reads as missing
+    assert cohort.n_rows == 10 and cohort.n_excluded == 8
     expected = [
         (2, "Patient ID", "P1", "patient code 'P1' is on 2 rows (2, 9); each patient needs their own code", "error"),
-        (3, "Sex", "X", "unknown code 'X'; use F / M", "error"),
+        (3, "Sex", "X", "unknown code 'X'; use F / M; read as missing, the patient is kept", "warning"),
         (4, "Date of ILP", "", "required value missing: date of the perfusion (date)", "error"),
         (5, "Amputation date", "", "amputation is 'yes' but the date of the amputation is empty; fill in the date",
          "error"),
@@ -119,7 +120,9 @@ def test_bad_rows_are_excluded_with_row_column_value_and_fix():
     got = [tuple(r) for r in cohort.problems.itertuples(index=False)]
     assert [(r[0], r[1], r[2], r[4]) for r in got] == [(r[0], r[1], r[2], r[4]) for r in expected]
     assert [r[3] for r in got] == [r[3] for r in expected]
-    assert cohort.summary() == "1 patient loaded, 9 rows excluded (9 errors), 2 warnings."
+    assert cohort.summary() == "2 patients loaded, 8 rows excluded (8 errors), 3 warnings."
+    assert cohort.exclusions() == ("Patient ID (3 rows), Date of ILP (1 row), Amputation date (1 row), "
+                                   "Date of death (1 row), LR date (1 row), Date last FU (1 row)")
 
 
 def test_every_input_row_is_analysed_or_reported():

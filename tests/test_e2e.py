@@ -144,7 +144,7 @@ def visit_everything(tab, tmp_path, label: str) -> dict[str, dict[str, bytes]]:
 
 def fit_every_outcome(tab, label: str) -> None:
     covariates = tab.get_by_test_id("stMultiSelect").filter(has_text="Covariates").locator("input")
-    for text in ("Age (years)", "Limb"):
+    for text in ("Age (per year)", "Limb"):
         covariates.click()
         covariates.fill(text)
         tab.get_by_role("option", name=text, exact=True).click()

@@ -207,7 +207,7 @@ def test_a_hostile_settings_file_is_reported_as_text():
 
 
 def test_a_workbook_that_cannot_be_loaded_quotes_its_values_as_text():
-    rows = [ENGLISH + [HEADER]] + [patient(f"P{i}", sex=IMAGE) + [LINK] for i in range(3)]
+    rows = [ENGLISH + [HEADER]] + [patient(f"P{i}", vital=IMAGE) + [LINK] for i in range(3)]
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.switch_page(PAGES["Data"]).run()
     at.file_uploader(key="upload").set_value((FILE_NAME, workbook(rows, sheet=SHEET), XLSX)).run()

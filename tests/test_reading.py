@@ -99,7 +99,7 @@ def test_required_field_unmapped_is_named():
 
 
 def test_no_valid_row():
-    refused(workbook([ENGLISH, patient(sex="?"), patient("P2", sex="?")]),
+    refused(workbook([ENGLISH, patient(vital="?"), patient("P2", vital="?")]),
             r"No patient row could be used: all 2 rows have errors\. Most common: unknown code '\?'")
 
 

@@ -23,7 +23,7 @@ class BadValue(ValueError):
 
 def _plain(value) -> str:
     """Lower-case text without accents, punctuation at the ends, or repeated spaces."""
-    text = unicodedata.normalize("NFKD", str(value)).encode("ascii", "ignore").decode().lower()
+    text = unicodedata.normalize("NFKD", str(value).replace("ß", "ss")).encode("ascii", "ignore").decode().lower()
     return " ".join(text.replace("_", " ").split()).strip(" .;:!?")
 
 
@@ -72,22 +72,31 @@ VITAL_WORDS = {
 LIMB_WORDS = {
     "upper": {"upper", "upper limb", "upper extremity", "ue", "ul", "u", "arm", "forearm", "hand", "superior",
               "sup", "miembro superior", "extremidad superior", "brazo", "arto superiore", "braccio",
-              "membro superior", "membre superieur", "superieur", "superiore", "bras", "oben", "obere extremitat", "obere", "bovenste",
+              "membro superior", "membre superieur", "superieur", "superiore", "bras", "oben",
+              "obere extremitat", "obere", "bovenste", "mmss", "ms", "eess", "es", "msd", "msi",
               "bovenste extremiteit", "upper arm", "elbow", "shoulder", "wrist"},
     "lower": {"lower", "lower limb", "lower extremity", "le", "ll", "l", "leg", "thigh", "foot", "knee",
               "calf", "ankle", "inferior", "inf", "miembro inferior", "extremidad inferior", "pierna",
-              "arto inferiore", "gamba", "membro inferior", "membre inferieur", "inferieur", "inferiore", "jambe", "unten", "untere extremitat",
+              "arto inferiore", "gamba", "membro inferior", "membre inferieur", "inferieur", "inferiore",
+              "jambe", "unten", "untere extremitat", "mmii", "mi", "eeii", "ei", "mid", "mii", "been",
               "untere", "bein", "onderste", "onderste extremiteit", "lower leg"},
 }
 PRESENTATION_WORDS = {
     "primary": {"primary", "p", "prim", "primario", "primaria", "primitivo", "primitiva", "primar",
-                "primaire", "primair", "de novo", "new"},
+                "primaire", "primair", "de novo", "new", "nuevo", "nueva", "primartumor", "primaire tumor",
+                "primitif", "primitive"},
     "recurrent": {"recurrent", "recurrence", "r", "rec", "recurrente", "recidiva", "recidivante",
                   "recidivo", "rezidiv", "rezidiviert", "recidive", "recidivant", "recidief",
-                  "recorrente", "recorrencia", "relapse", "relapsed", "local recurrence", "recurrencia"},
+                  "recorrente", "recorrencia", "relapse", "relapsed", "local recurrence", "recurrencia",
+                  "recidivado", "recidivada", "recidivato", "recidivata", "recaida", "rezidivierend",
+                  "recidiverend", "recidivee", "recurrente local", "persistent", "persistente"},
 }
-GRADE_WORDS = {1: {"1", "i", "g1", "grade 1", "grade i", "low"}, 2: {"2", "ii", "g2", "grade 2", "grade ii",
-               "intermediate"}, 3: {"3", "iii", "g3", "grade 3", "grade iii", "high"}}
+_GRADE_WORDS_IN = ("grade", "grado", "grau", "grad", "graad")  # grade in each language, before 1 / I
+GRADE_WORDS = {n: {str(n), roman, f"g{n}", *(f"{w} {x}" for w in _GRADE_WORDS_IN for x in (n, roman)), *words}
+               for n, roman, words in ((1, "i", ("low", "bajo", "basso", "baixo", "niedrig", "bas", "laag")),
+                                       (2, "ii", ("intermediate", "intermedio", "intermediario", "mittel",
+                                                  "intermediaire")),
+                                       (3, "iii", ("high", "alto", "hoch", "haut", "hoog")))}
 WIEBERDINK_WORDS = {roman: {roman.lower(), str(i), f"grade {roman.lower()}", f"grade {i}"}
                     for i, roman in enumerate(["I", "II", "III", "IV", "V"], start=1)}
 

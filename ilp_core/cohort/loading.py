@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ilp_core.checks import check_choice
-from ilp_core.cohort import cleaning, validation
+from ilp_core.cohort import cleaning, recoding, validation
 from ilp_core.cohort.identifiers import identifier_columns
 from ilp_core.cohort.mapping import suggest_mapping
 from ilp_core.cohort.reading import read_table
@@ -31,6 +31,7 @@ class Cohort:
     sheet : the sheet read (None for .csv).
     n_rows : non-empty rows below the header (each is in ``data`` or has an error).
     date_orders : ``{header: "DMY" | "MDY" | "YMD"}`` used for text dates.
+    recode : ``{field: {raw value: canonical value or None}}`` applied before reading the values.
     """
 
     data: pd.DataFrame = field(repr=False)
@@ -39,6 +40,7 @@ class Cohort:
     sheet: str | None
     n_rows: int
     date_orders: dict
+    recode: dict = field(default_factory=dict)
 
     @property
     def n_patients(self) -> int:
@@ -56,6 +58,13 @@ class Cohort:
         text += f", {self.n_excluded} row{'s' if self.n_excluded != 1 else ''} excluded"
         text += f" ({errors} error{'s' if errors != 1 else ''})" if errors else ""
         return text + (f", {warnings} warning{'s' if warnings != 1 else ''}." if warnings else ".")
+
+    def exclusions(self) -> str:
+        """Why rows were left out, by column: "Fecha PAI (11 rows), Estado vital (2 rows)"; '' when none was.
+        Only values an endpoint needs (the code, dates, flags, vital status) exclude a row."""
+        errors = self.problems[(self.problems.severity == "error") & self.problems.row.notna()]
+        rows = errors.groupby("column", sort=False)["row"].nunique().sort_values(ascending=False, kind="stable")
+        return ", ".join(f"{column} ({n} row{'s' if n != 1 else ''})" for column, n in rows.items())
 
 
 def _check_date_order(date_order: str) -> None:
@@ -100,10 +109,11 @@ def _note_rows(table: pd.DataFrame, log: validation.ProblemLog) -> pd.Index:
     return single
 
 
-def _clean(table: pd.DataFrame, mapping: dict, date_order: str, log, today):
-    """Canonical values per schema field, the raw cells per field, and the date orders used."""
-    raw = pd.DataFrame({f: table[h] if h else None for f, h in
-                        ((f, mapping.get(f)) for f in FIELD_NAMES)}, index=table.index)
+def _clean(table: pd.DataFrame, mapping: dict, date_order: str, log, today, recode: dict):
+    """Canonical values per schema field, the raw cells per field (after the user's recoding), and the
+    date orders used."""
+    raw = pd.DataFrame({f: recoding.apply(table[h], recode.get(f, {}), BY_NAME[f].kind) if h else None
+                        for f, h in ((f, mapping.get(f)) for f in FIELD_NAMES)}, index=table.index)
     data = pd.DataFrame(index=table.index)
     date_columns = {mapping[f]: table[mapping[f]] for f in FIELD_NAMES
                     if f in mapping and BY_NAME[f].kind == "date"}
@@ -129,7 +139,12 @@ def _clean(table: pd.DataFrame, mapping: dict, date_order: str, log, today):
             converted, failures = cleaning.convert(column, cleaning.PARSERS[spec.kind], spec.values)
         if failures:
             bad = column.isin(list(failures))
-            log.add_many(table.index[bad], spec.name, column[bad], lambda v, f=failures: f.get(v, "unreadable"))
+            if spec.descriptive:  # no endpoint rests on it: the patient stays, the value is unknown
+                log.add_many(table.index[bad], spec.name, column[bad],
+                             lambda v, f=failures: f"{f.get(v, 'unreadable')}; read as missing, the patient is kept",
+                             "warning")
+            else:
+                log.add_many(table.index[bad], spec.name, column[bad], lambda v, f=failures: f.get(v, "unreadable"))
         if spec.kind == "text":
             converted = cleaning.unify_spelling(converted)
         data[spec.name] = converted.astype(_DTYPES.get(spec.kind, "object"))
@@ -137,7 +152,7 @@ def _clean(table: pd.DataFrame, mapping: dict, date_order: str, log, today):
 
 
 def load_cohort(source, *, sheet: str | None = None, header_row: int | None = None,
-                mapping: dict | None = None, date_order: str = "auto",
+                mapping: dict | None = None, date_order: str = "auto", recode: dict | None = None,
                 today: dt.date | None = None) -> Cohort:
     """Read, map, clean and check a cohort workbook.
 
@@ -147,6 +162,9 @@ def load_cohort(source, *, sheet: str | None = None, header_row: int | None = No
     sheet, header_row : see :func:`read_table`; found automatically when omitted.
     mapping : ``{field: header}``; :func:`suggest_mapping`'s guess when omitted.
     date_order : "auto" (decided from the text dates), "DMY", "MDY" or "YMD".
+    recode : ``{field: {raw value: canonical value or None}}``, e.g. ``{"presentation":
+        {"Recidivado": "recurrent"}}``: a cell whose text is a key is read as its value (None:
+        missing). See :mod:`ilp_core.cohort.recoding` for the values each field can take.
     today : the date used to flag dates in the future (default: today).
 
     Returns
@@ -159,16 +177,18 @@ def load_cohort(source, *, sheet: str | None = None, header_row: int | None = No
     no header row, a required field without a column, too large, or no valid row.
     """
     _check_date_order(date_order)
+    recoding.check_recode(recode)
     table = read_table(source, sheet=sheet, header_row=header_row)
-    return cohort_from_table(table, mapping=mapping, date_order=date_order, today=today)
+    return cohort_from_table(table, mapping=mapping, date_order=date_order, recode=recode, today=today)
 
 
 def cohort_from_table(table: pd.DataFrame, *, mapping: dict | None = None, date_order: str = "auto",
-                      today: dt.date | None = None) -> Cohort:
+                      recode: dict | None = None, today: dt.date | None = None) -> Cohort:
     """:func:`load_cohort` for a table already read by :func:`read_table` (so a user
     interface can show the headers, then load without reading the file again)."""
     today = today or dt.date.today()
     _check_date_order(date_order)
+    recode = recoding.check_recode(recode)
     mapping = _check_mapping(suggest_mapping(table.columns) if mapping is None else mapping, table.columns)
     log = validation.ProblemLog(mapping)
     for header, kind in identifier_columns(table).items():
@@ -179,7 +199,7 @@ def cohort_from_table(table: pd.DataFrame, *, mapping: dict | None = None, date_
         log.add(row, header, value, message, *(severity or ["warning"]))
     notes = _note_rows(table, log)
     patients = table.drop(index=notes)
-    data, raw, orders = _clean(patients, mapping, date_order, log, today)
+    data, raw, orders = _clean(patients, mapping, date_order, log, today, recode)
     # for the dead, the last contact is the death date when none is given
     dead = data["vital_status"] == "dead"
     data.loc[dead & data["last_followup_date"].isna(), "last_followup_date"] = data["death_date"]
@@ -199,4 +219,4 @@ def cohort_from_table(table: pd.DataFrame, *, mapping: dict | None = None, date_
         common = problems[problems.severity == "error"].message.value_counts().head(3)
         reasons = "; ".join(f"{m} ({n} row{'s' if n != 1 else ''})" for m, n in common.items())
         raise CohortError(f"No patient row could be used: all {len(table)} rows have errors. Most common: {reasons}.")
-    return Cohort(valid, problems, mapping, table.attrs.get("sheet"), len(table), orders)
+    return Cohort(valid, problems, mapping, table.attrs.get("sheet"), len(table), orders, recode)

@@ -21,7 +21,10 @@ _UNIT_WORDS = {"cm", "mm", "years", "year", "yrs", "yr", "y", "anos", "anni", "j
                "m", "f", "mf", "fm", "yes", "si", "ja", "oui", "sim", "0", "1", "2", "3", "i", "ii",
                "iii", "iv", "dd", "yyyy", "yy", "jjjj", "aaaa", "tt", "jj", "mmm",
                "fnclcc", "months", "ddmmyyyy", "mmddyyyy", "yyyymmdd", "ddmmyy"}
-_ABBREVIATIONS = {"pt": "patient", "pat": "patient", "pts": "patient", "dx": "diagnosis",
+# Local names of isolated limb perfusion: PAI (perfusión aislada de la extremidad), PIA / PIM
+# (perfusione isolata dell'arto, perfusão / perfusion isolée de membre), ILP elsewhere.
+_ILP_ACRONYMS = {"pai": "ilp", "pia": "ilp", "pim": "ilp", "ilpm": "ilp"}
+_ABBREVIATIONS = {**_ILP_ACRONYMS, "pt": "patient", "pat": "patient", "pts": "patient", "dx": "diagnosis",
                   "f u": "fu", "followup": "follow up", "fup": "fu", "lfu": "last fu",
                   "tumour": "tumor", "amp": "amputation", "rec": "recurrence", "yo": "years"}
 
@@ -72,10 +75,16 @@ _SYNONYMS: dict[str, list[str]] = {
     "wieberdink_grade": ["wieberdink", "wieberdink grade", "grade wieberdink", "local toxicity",
                          "acute toxicity", "toxicity", "acute local toxicity", "grado wieberdink",
                          "toxicidad", "toxicidad local", "tossicita", "tossicita locale", "toxicidade",
-                         "toxizitat", "toxicite", "toxicite locale", "toxiciteit"],
+                         "toxizitat", "toxicite", "toxicite locale", "toxiciteit", "wieberdink toxicity",
+                         "toxicity wieberdink", "toxicidad wieberdink", "toxicidad local wieberdink",
+                         "tossicita wieberdink", "toxicidade wieberdink", "toxizitat wieberdink",
+                         "toxicite wieberdink", "toxiciteit wieberdink", "grado de toxicidad"],
     "surgery": ["surgery", "resection", "surgery done", "limb sparing surgery", "limb sparing resection",
                 "resected", "operation", "operated", "cirugia", "reseccion", "chirurgia", "resezione",
-                "cirurgia", "resseccao", "chirurgie", "resektion", "operatie", "resectie", "ops"],
+                "cirurgia", "resseccao", "chirurgie", "resektion", "operatie", "resectie", "ops",
+                "conservative surgery", "limb sparing", "cirugia conservadora", "chirurgia conservativa",
+                "cirurgia conservadora", "chirurgie conservatrice", "extremitatenerhaltende operation",
+                "ledemaatsparende operatie", "reseccion quirurgica", "exeresis"],
     "surgery_date": ["surgery date", "date surgery", "date of surgery", "resection date", "date resection",
                      "operation date", "fecha cirugia", "fecha reseccion", "data chirurgia",
                      "data intervento", "data cirurgia", "operationsdatum", "op datum", "datum op",
@@ -84,7 +93,9 @@ _SYNONYMS: dict[str, list[str]] = {
                     "death 30 days", "mortality 30 days", "early mortality", "muerte precoz",
                     "mortalidad 30 dias", "morte precoce", "mortalita 30 giorni", "decesso precoce",
                     "morte precoce", "fruhtod", "30 tage mortalitat", "deces precoce",
-                    "mortalite 30 jours", "vroege sterfte", "30 dagen mortaliteit"],
+                    "mortalite 30 jours", "vroege sterfte", "30 dagen mortaliteit", "muerte 30 dias",
+                    "exitus 30 dias", "morte 30 giorni", "decesso 30 giorni", "morte 30 dias", "obito 30 dias",
+                    "tod 30 tage", "deces 30 jours", "overlijden 30 dagen", "death 30 day"],
     "compartment_syndrome": ["compartment syndrome", "compartment", "sindrome compartimental",
                              "sindrome compartimentale", "sindrome compartimental", "kompartmentsyndrom",
                              "syndrome des loges", "syndrome compartimental", "compartimentsyndroom"],
@@ -135,7 +146,8 @@ _SYNONYMS: dict[str, list[str]] = {
 
 def normalise_header(text) -> str:
     """Lower-case, accents and punctuation removed, abbreviations spelled out."""
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
+    text = str(text).replace("ß", "ss").replace("ẞ", "SS")  # German sharp s has no accent to drop: Größe, Grösse
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     text = text.replace("f/u", "fu").replace("follow-up", "follow up").replace("followup", "follow up")
     text = re.sub(r"[^a-z0-9]+", " ", text).strip()
     words = [_ABBREVIATIONS.get(word, word) for word in text.split()]

@@ -78,8 +78,13 @@ def check_required(data: pd.DataFrame, raw: pd.DataFrame, log: ProblemLog) -> No
     for field in FIELDS:
         if field.always_required and field.name in log.mapping:
             blank = raw[field.name].isna() & data[field.name].isna()
-            log.add_many(data.index[blank], field.name, [None] * int(blank.sum()),
-                         f"required value missing: {field.meaning} ({field.values})")
+            if field.descriptive:
+                log.add_many(data.index[blank], field.name, [None] * int(blank.sum()),
+                             f"value missing: {field.meaning} ({field.values}); the patient is kept, with it unknown",
+                             "warning")
+            else:
+                log.add_many(data.index[blank], field.name, [None] * int(blank.sum()),
+                             f"required value missing: {field.meaning} ({field.values})")
     needs = [("surgery", "surgery_date", "surgery is 'yes'"), ("amputation", "amputation_date", "amputation is 'yes'"),
              ("local_recurrence", "local_recurrence_date", "local recurrence is 'yes'")]
     for flag, date_field, reason in needs:
@@ -140,13 +145,16 @@ def check_dates(data: pd.DataFrame, log: ProblemLog) -> None:
 
 
 def check_plausible(data: pd.DataFrame, log: ProblemLog, today: dt.date) -> None:
-    """Warnings: ages outside 0-120, dates in the future or far from the others; sizes must be > 0."""
+    """Warnings: ages outside 0-120, dates in the future or far from the others, and a tumour size
+    that is not above 0 (read as missing: ``data`` changes)."""
     age = data["age_years"]
     odd = ((age < 0) | (age > 120)).fillna(False)
     log.add_many(data.index[odd], "age_years", age[odd], "age outside 0-120; check it", "warning")
     size = data["tumor_size_cm"]
     bad = (size <= 0).fillna(False)
-    log.add_many(data.index[bad], "tumor_size_cm", size[bad], "tumour size must be greater than 0 cm")
+    log.add_many(data.index[bad], "tumor_size_cm", size[bad],
+                 "tumour size must be greater than 0 cm; read as missing, the patient is kept", "warning")
+    data.loc[bad, "tumor_size_cm"] = np.nan
     now = pd.Timestamp(today)
     for field in [f.name for f in FIELDS if f.kind == "date"]:
         dates = data[field]

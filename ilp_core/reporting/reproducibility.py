@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ilp_core.cohort import recoding
 from ilp_core.conventions import CONF_LEVELS, PRESETS, TIME_UNITS, level_label
 from ilp_core.schema import FIELD_NAMES
 
@@ -83,13 +84,15 @@ def fingerprint(data: pd.DataFrame, salt: str | None = None) -> dict:
 def settings_document(*, source: str, sheet: str | None, header_row: int | None, mapping: dict,
                       date_order: str, filters: dict, age_range, compare_by: str | None, preset: str,
                       conf_level: float, time_unit: str, landmarks: list[float], data: pd.DataFrame,
-                      model: dict | None = None, together: list[str] | None = None) -> dict:
+                      model: dict | None = None, together: list[str] | None = None,
+                      recode: dict | None = None) -> dict:
     """Everything needed to repeat the analysis, as a JSON-ready dict (``together``: the sheets read
-    below ``sheet``)."""
+    below ``sheet``; ``recode``: the user's readings of raw values, as :func:`load_cohort` takes them)."""
     return {
         "format": FORMAT, "version": VERSION, "saved": dt.datetime.now().isoformat(timespec="seconds"),
         "source": source, "sheet": sheet, "together": list(together or []), "header_row": header_row,
         "mapping": {f: h for f, h in mapping.items() if h is not None}, "date_order": date_order,
+        "recode": {f: dict(t) for f, t in (recode or {}).items() if t},
         "filters": {k: list(v) for k, v in filters.items() if v},
         "age_range": list(age_range) if age_range is not None else None, "compare_by": compare_by,
         "preset": preset, "conf_level": conf_level, "time_unit": time_unit, "landmarks": list(landmarks),
@@ -131,6 +134,17 @@ def _model(value) -> bool:
             and all(_text(a) and _text(b) for a, b in reference.items()))
 
 
+def _recode(value) -> bool:
+    if not (isinstance(value, dict) and sum(len(t) if isinstance(t, dict) else 0 for t in value.values())
+            <= MAX_FILTER_VALUES):
+        return False
+    try:
+        recoding.check_recode(value)
+    except ValueError:
+        return False
+    return True
+
+
 def _check(document: dict, key: str, valid, what: str, default, skipped: list[str]) -> None:
     """Keep ``document[key]`` if ``valid(value)``; otherwise put ``default`` and say what was dropped."""
     value = document.get(key)
@@ -156,6 +170,8 @@ def _checked(document: dict) -> list[str]:
     _check(document, "date_order", lambda v: v in DATE_ORDERS, f"one of {', '.join(DATE_ORDERS)}", "auto", skipped)
     _check(document, "mapping", lambda v: isinstance(v, dict) and all(k in FIELD_NAMES and _text(h) for k, h in v.items()),
            "fields of this app mapped to column names", {}, skipped)
+    _check(document, "recode", _recode, "fields of this app with raw values pointed at values the field can hold",
+           {}, skipped)
     _check(document, "filters", _filters, f"at most {MAX_FILTER_COLUMNS} column names with {MAX_FILTER_VALUES:,} "
            "values in all", {}, skipped)
     _check(document, "age_range", lambda v: v is None or (isinstance(v, list) and len(v) == 2 and all(map(_number, v))
@@ -217,6 +233,7 @@ def read_settings(raw: bytes) -> dict:
         raise ValueError("the settings file's data fingerprint is damaged (it needs a salt and a hash per patient)")
     document.setdefault("model", None)
     document.setdefault("together", [])  # files saved before sheets could be read together
+    document.setdefault("recode", {})  # files saved before values could be recoded
     document["not_applied"] = _checked(document)
     return document
 

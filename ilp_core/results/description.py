@@ -5,6 +5,7 @@ import pandas as pd
 
 from ilp_core.levels import ALL_PATIENTS
 from ilp_core.results.selection import MISSING, as_labels, levels, stratum_order
+from ilp_core.schema import BY_NAME
 
 
 def category_counts(data: pd.DataFrame, column: str, labels: pd.Series | None = None) -> pd.DataFrame:
@@ -30,3 +31,11 @@ def event_counts(data: pd.DataFrame) -> dict[str, int]:
     """Patients, deaths and amputations among ``data`` (blank counts as no)."""
     return {"patients": len(data), "deaths": int((data["vital_status"] == "dead").sum()),
             "amputations": int(data["amputation"].fillna(False).astype(bool).sum())}
+
+
+def patient_list(data: pd.DataFrame) -> pd.DataFrame:
+    """The selected patients as the Cohort page lists them: code, row in the workbook and the main
+    fields, under their labels."""
+    columns = ["patient_id", "source_row", "sex", "age_years", "limb", "histology", "ilp_date", "vital_status"]
+    return data[columns].rename(columns={c: BY_NAME[c].label if c in BY_NAME else "Row in the workbook"
+                                         for c in columns})

@@ -18,7 +18,8 @@ from ilp_core.stats.regression import ModelError, RegressionResult, cox_regressi
 OUTCOMES: dict[str, Endpoint] = {e.key: e for e in modelled()}  # Cox, or Fine-Gray where death competes
 # What settings files of version 2 called the outcome whose key is now "local_recurrence_deaths_censored".
 _FORMER_KEYS = {"local_recurrence": "local_recurrence_deaths_censored"}
-NUMERIC_COVARIATES = {"age_years": "Age (years)", "tumor_size_cm": "Tumour size (cm)",
+# Numbers enter a model per unit: the hazard ratio is per year of age, per cm, per grade.
+NUMERIC_COVARIATES = {"age_years": "Age (per year)", "tumor_size_cm": "Tumour size (per cm)",
                       "grade": "FNCLCC grade (per grade)"}
 
 
@@ -70,12 +71,19 @@ def fit_outcome_model(data: pd.DataFrame, request: ModelRequest, *, conf_level: 
         if column in request.covariates and level not in reference_levels(data, column):
             raise ModelError(f"the reference level {level!r} of {options[column]} is not among these patients")
     times = endpoint(data, outcome.key)
-    frame = data.assign(_time=times.time, _status=times.status, _event=(times.status == 1).astype(int))
-    arguments = dict(time="_time", reference=reference, conf_level=conf_level)
+    # the model's terms read as the user reads the covariates: "Age (per year)", "Limb: upper vs lower"
+    labels = {c: options[c] for c in request.covariates}
+    if len(set(labels.values())) < len(labels):
+        labels = {c: c for c in request.covariates}
+    frame = pd.DataFrame({"_time": times.time, "_status": times.status, "_event": (times.status == 1).astype(int),
+                          **{labels[c]: data[c] for c in request.covariates}}, index=data.index)
+    arguments = dict(time="_time", conf_level=conf_level,
+                     reference={labels[c]: level for c, level in reference.items() if c in labels})
     arguments |= {"status": "_status"} if outcome.competing else {"event": "_event"}
     fit = fine_gray if outcome.competing else cox_regression
-    model = fit(frame, covariates=list(request.covariates), **arguments)
-    return OutcomeModel(request, outcome, model, univariable(fit, frame, list(request.covariates), **arguments))
+    covariates = [labels[c] for c in request.covariates]
+    model = fit(frame, covariates=covariates, **arguments)
+    return OutcomeModel(request, outcome, model, univariable(fit, frame, covariates, **arguments))
 
 
 def refit(data: pd.DataFrame, request: ModelRequest | None, *, conf_level: float) -> tuple[OutcomeModel | None, str]:
