@@ -429,8 +429,7 @@ def curve_section(curves: dict, endpoint: str) -> None:
     """The endpoint's figure (size, titles and bands editable) with PNG/SVG/PDF downloads and its risk table."""
     current, described, key = view(), ENDPOINTS[endpoint], endpoint
     unit = current.settings.time_unit
-    last = max(float(c.table.time.max()) for c in curves.values())
-    ticks = summaries.time_ticks(last, unit)
+    ticks = summaries.curve_ticks(curves, unit)
     risk = summaries.risk_table(curves, ticks)
     with st.expander("Figure options: size, titles, interval bands", icon=":material/edit:"):
         left, middle, right = st.columns([1.2, 2, 2])

@@ -120,8 +120,7 @@ if recodable:
         st.rerun()
 
 problems = loaded.problems
-identifying = problems[problems.message.str.contains("identify a patient directly", regex=False)]
-for item in identifying.itertuples():
+for item in loaded.identifying_columns().itertuples():
     st.warning(f"Column **{plain(item.column)}**: {plain(item.message)}.", icon=":material/privacy_tip:")
 if len(problems):
     st.subheader("Problems found")

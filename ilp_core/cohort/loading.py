@@ -13,6 +13,7 @@ from ilp_core.cohort.mapping import suggest_mapping
 from ilp_core.cohort.reading import read_table
 from ilp_core.schema import BY_NAME, FIELD_NAMES, FIELDS, REQUIRED, CohortError
 
+IDENTIFYING = "identify a patient directly"
 _DTYPES = {"flag": "boolean", "grade": "Int64", "number": "float64", "date": "datetime64[ns]"}
 
 
@@ -58,6 +59,10 @@ class Cohort:
         text += f", {self.n_excluded} row{'s' if self.n_excluded != 1 else ''} excluded"
         text += f" ({errors} error{'s' if errors != 1 else ''})" if errors else ""
         return text + (f", {warnings} warning{'s' if warnings != 1 else ''}." if warnings else ".")
+
+    def identifying_columns(self) -> pd.DataFrame:
+        """The problems that say a column seems to identify patients directly (names, phone numbers, ...)."""
+        return self.problems[self.problems.message.str.contains(IDENTIFYING, regex=False)]
 
     def exclusions(self) -> str:
         """Why rows were left out, by column: "Fecha PAI (11 rows), Estado vital (2 rows)"; '' when none was.
@@ -193,7 +198,7 @@ def cohort_from_table(table: pd.DataFrame, *, mapping: dict | None = None, date_
     log = validation.ProblemLog(mapping)
     for header, kind in identifier_columns(table).items():
         log.add(table.attrs.get("header_row"), header, "",
-                f"this column seems to hold {kind}, which identify a patient directly; remove it from the "
+                f"this column seems to hold {kind}, which {IDENTIFYING}; remove it from the "
                 "workbook before analysing or sharing results", "warning")
     for row, header, value, message, *severity in table.attrs.get("reading_notes", []):
         log.add(row, header, value, message, *(severity or ["warning"]))

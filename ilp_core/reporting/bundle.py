@@ -75,7 +75,7 @@ def _endpoint_frames(analysis: Analysis) -> dict[str, pd.DataFrame]:
     for endpoint, curves in analysis.curves.items():
         label = ENDPOINTS[endpoint].title
         estimates.append(analysis.landmarks_table(endpoint).assign(endpoint=label))
-        ticks = _ticks(curves, analysis)
+        ticks = summaries.curve_ticks(curves, analysis.settings.time_unit)
         risks.append(summaries.risk_table(curves, ticks).assign(endpoint=label))
         differences.append(analysis.differences(endpoint).assign(endpoint=label))
         test = analysis.tests[endpoint]
@@ -94,11 +94,6 @@ def _endpoint_frames(analysis: Analysis) -> dict[str, pd.DataFrame]:
             "Risk tables": first(pd.concat(risks, ignore_index=True)),
             "Medians": first(medians),
             "Tests": pd.DataFrame(tests, columns=["endpoint", "test", "statistic", "df", "p_value", "note"])}
-
-
-def _ticks(curves: dict, analysis: Analysis, max_ticks: int = 9):
-    last = max(float(c.table.time.max()) for c in curves.values())
-    return summaries.time_ticks(last, analysis.settings.time_unit, max_ticks)
 
 
 def results_workbook(analysis: Analysis, problems: pd.DataFrame, *, source: str, synthetic: bool = False,
@@ -133,7 +128,7 @@ def results_workbook(analysis: Analysis, problems: pd.DataFrame, *, source: str,
 
 def _panel(analysis: Analysis, endpoint: str) -> dict:
     curves, unit = analysis.curves[endpoint], analysis.settings.time_unit
-    ticks = _ticks(curves, analysis, 5)
+    ticks = summaries.curve_ticks(curves, analysis.settings.time_unit, 5)
     described = ENDPOINTS[endpoint]
     return dict(curves=curves, risk=summaries.risk_table(curves, ticks), incidence=described.competing,
                 heading=described.heading, y_title=described.axis,
@@ -153,7 +148,7 @@ def figures(analysis: Analysis, *, size: str = "slide", subtitle: str = "") -> d
     unit = analysis.settings.time_unit
     out = {}
     for endpoint, curves in analysis.curves.items():
-        ticks = _ticks(curves, analysis)
+        ticks = summaries.curve_ticks(curves, analysis.settings.time_unit)
         risk = summaries.risk_table(curves, ticks)
         described = ENDPOINTS[endpoint]
         out[endpoint] = charts.curve_figure(curves, risk, incidence=described.competing, title=described.title,

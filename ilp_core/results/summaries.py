@@ -68,6 +68,11 @@ def time_ticks(max_time: float, unit: str, max_ticks: int = 9) -> np.ndarray:
     return np.arange(0, np.ceil(max(max_time, step) / step) * step + 1e-9, step)
 
 
+def curve_ticks(curves: dict, unit: str, max_ticks: int = 9) -> np.ndarray:
+    """The ticks of a figure of these curves: :func:`time_ticks` up to the last time of any of them."""
+    return time_ticks(max(float(c.table.time.max()) for c in curves.values()), unit, max_ticks)
+
+
 def risk_table(curves: dict, ticks) -> pd.DataFrame:
     """Number at risk and cumulative events per stratum at each tick: ``stratum, time, n_risk, n_events``."""
     rows = []
