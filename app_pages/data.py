@@ -113,8 +113,15 @@ if recodable:
         target = right.selectbox("Read as", options, index=options.index(current) if current in options else None,
                                  placeholder="not recognised: choose", key=f"recode:as:{token}:{field}:{value}")
     if target is not None and target != current:
-        readings[field] = recoding.user_readings(automatic, {**dict(zip(found.value, found.read_as)), value: target})
-        st.rerun()
+        chosen = recoding.user_readings(automatic, {**dict(zip(found.value, found.read_as)), value: target})
+        try:
+            recoding.check_recode({field: chosen})
+        except ValueError as exc:
+            st.error(f"That reading cannot be used: {plain(exc)}.", icon=":material/error:")
+        else:
+            if chosen != readings.get(field, {}):  # only a real change reloads (never a loop of reruns)
+                readings[field] = chosen
+                st.rerun()
     if readings.get(field) and button.button("Read as the app does", key=f"recode:reset:{token}:{field}"):
         readings.pop(field)
         st.rerun()

@@ -23,8 +23,21 @@ def check_choice(value, name: str, choices: Iterable) -> str:
     choices = list(choices)
     if value not in choices:
         listed = ", ".join(repr(choice) for choice in choices)
-        raise ValueError(f"{name} must be one of {listed}; got {value!r}")
+        raise ValueError(f"{shortened(name)} must be one of {listed}; got {shortened(repr(value))}")
     return value
+
+
+def shortened(text: str, most: int = 80) -> str:
+    """``text`` cut to ``most`` characters with a count of the rest: a message never repeats a
+    megabyte a user pasted.
+
+    Examples
+    --------
+    >>> shortened("x" * 100, 10)
+    'xxxxxxxxxx... (90 more characters)'
+    """
+    text = str(text)
+    return text if len(text) <= most else f"{text[:most]}... ({len(text) - most:,} more characters)"
 
 
 def check_conf_level(conf_level: float) -> float:

@@ -471,3 +471,17 @@ def test_recoding_a_value_on_the_data_page_brings_its_patient_back_everywhere(ap
     app.switch_page("app_pages/data.py").run()
     app.button(key=next(b.key for b in app.button if str(b.key).startswith("recode:reset:"))).click().run()
     assert selected(app) == "2 of 2"
+
+
+def test_a_reading_that_cannot_be_used_is_refused_on_the_page_and_nothing_loops(app):
+    rows = [["Patient ID", "Sexo"] + ENGLISH[2:], patient("P1", sex="H"), patient("P2", sex="M"),
+            patient("P3", sex="M")]
+    app.switch_page("app_pages/data.py").run()
+    app.file_uploader(key="upload").set_value(("sexo.xlsx", workbook(rows), XLSX)).run()
+    widget(app, "selectbox", "recode:value:").set_value("H").run()
+    widget(app, "selectbox", "recode:as:").set_value("(missing)").run()  # once looped: M flipped to male
+    assert not app.exception and selected(app) == "3 of 3"
+    widget(app, "selectbox", "recode:field:").set_value("histology").run()
+    widget(app, "text_input", "recode:as:").set_value("x" * 600).run()
+    assert not app.exception and any("That reading cannot be used" in shown(e.value) for e in app.error)
+    assert selected(app) == "3 of 3"

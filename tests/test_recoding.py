@@ -91,3 +91,49 @@ def test_a_settings_file_with_an_impossible_reading_is_not_applied(data):
         landmarks=[12], data=cohort.data, recode={"presentation": {"Recidivado": "relapse"}})
     back = reproducibility.read_settings(reproducibility.settings_json(document))
     assert back["recode"] == {} and any(line.startswith("recode") for line in back["not_applied"])
+
+
+def sexo(*codes):
+    return workbook([["Patient ID", "Sexo"] + ENGLISH[2:]] + [patient(f"P{i}", sex=c) for i, c in enumerate(codes)])
+
+
+def test_recoding_one_code_never_changes_how_the_columns_other_codes_are_read():
+    """Which letters an H/M column holds decides that M is mujer; recoding H away must not make M male."""
+    book = sexo("H", "M", "M")
+    assert core.load_cohort(book).data.sex.tolist() == ["M", "F", "F"]
+    assert core.load_cohort(book, recode={"sex": {"H": None}}).data.sex.tolist() == [None, "F", "F"]
+    table = core.read_table(book)
+    found = recoding.values_found(table, core.suggest_mapping(table.columns), "sex", {"sex": {"H": None}})
+    assert dict(zip(found.value, found.read_as)) == {"M": "F", "H": "(missing)"}
+
+
+def test_values_found_reads_each_cell_as_the_cleaning_does():
+    rows = [ENGLISH + ["Grade"], patient("P1") + [True], patient("P2") + [2.0], patient("P3") + ["G3"]]
+    book = workbook(rows)
+    table = core.read_table(book)
+    found = recoding.values_found(table, core.suggest_mapping(table.columns), "grade")
+    loaded = core.load_cohort(book).data.grade.tolist()
+    assert dict(zip(found.value, found.read_as)) == {"True": "1", "2": "2", "G3": "3"} and loaded == [1, 2, 3]
+
+
+@pytest.mark.parametrize("recode,message", [
+    ([("sex", {})], r"recode must map fields to \{raw value: value\}; got \[\('sex', \{\}\)\]"),
+    ({"sex": "F"}, r"recode\['sex'\] must map raw values to values; got 'F'"),
+    ({"sex": {"F": ["M"]}}, r"recode\['sex'\]\['F'\] must be one of 'F', 'M', None; got \['M'\]"),
+    ({"sex": {"  ": "F"}}, r"a raw value must be text of 1 to 500 characters; got '  '"),
+    ({"histology": {"UPS": "U\x00PS"}}, r"must be text of 1 to 500 printable characters"),
+    ({"histology": {"UPS": "y" * 10_000_000}}, r"got 'yyyy.*\.\.\. \(9,999,9\d\d more characters\)$"),
+    ({"x" * 1_000_000: {}}, r"a recoded field must be one of .*\.\.\. \(999,9\d\d more characters\)$"),
+    ({"histology": {str(i): "UPS" for i in range(5_001)}}, r"recode holds more than 5,000 values"),
+])
+def test_a_recode_that_cannot_be_used_says_why_briefly(data, recode, message):
+    with pytest.raises(ValueError, match=message) as caught:
+        core.load_cohort(data, recode=recode)
+    assert len(str(caught.value)) < 400
+
+
+def test_recoded_values_are_compared_as_cells_are_stripped(data):
+    dead = {"vital_status": {"Exitus x": "dead"}}
+    assert core.load_cohort(data, recode=dead).data.presentation.iloc[-1] == "primary"  # P4's "P"
+    recoded = core.load_cohort(data, recode=dead | {"presentation": {" P ": "recurrent"}})
+    assert recoded.data.presentation.iloc[-1] == "recurrent"

@@ -132,14 +132,15 @@ def _clean(table: pd.DataFrame, mapping: dict, date_order: str, log, today, reco
             converted, failures = cleaning.convert(column, lambda v, o=order: cleaning.parse_date(v, o, today))
         elif spec.kind in ("sex", "flag"):
             chooser = cleaning.sex_parser if spec.kind == "sex" else cleaning.flag_parser
-            parse, note = chooser(column, mapping.get(spec.name))
+            written = table[mapping[spec.name]] if spec.name in mapping else column  # H/M, O beside 0/1: as written
+            parse, note = chooser(written, mapping.get(spec.name))
             converted, failures = cleaning.convert(column, parse, spec.values)
             if note:  # said on the first row the note is about
-                about = column.dropna()
+                about = written.dropna()
                 if spec.kind == "flag":
                     about = about[about.map(lambda v: cleaning.is_code(v, "o"))]
                 first = about.index[0]
-                log.add(first, mapping[spec.name], column[first], note, "warning")
+                log.add(first, mapping[spec.name], written[first], note, "warning")
         else:
             converted, failures = cleaning.convert(column, cleaning.PARSERS[spec.kind], spec.values)
         if failures:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ilp_core.checks import check_choice
+from ilp_core.checks import check_choice, shortened
 from ilp_core.cohort import cleaning
 from ilp_core.schema import BY_NAME, FIELD_NAMES
 
@@ -28,6 +28,7 @@ _UNAMBIGUOUS = {"sex": {"F": "female", "M": "male"}}
 UNREADABLE = "(not recognised)"
 MISSING = "(missing)"
 MAX_TEXT = 500
+MAX_ENTRIES = 5_000  # values recoded in all (as many as a settings file keeps)
 
 
 def raw_text(value) -> str:
@@ -46,28 +47,38 @@ def raw_text(value) -> str:
 
 
 def check_recode(recode: dict | None) -> dict[str, dict[str, str | None]]:
-    """``recode`` checked: known recodable fields, text keys, and targets each field can hold.
+    """``recode`` checked: known recodable fields, text keys (stripped, as cells are compared), and
+    targets each field can hold; at most :data:`MAX_ENTRIES` values in all.
 
     A ValueError names the field, the raw value and the valid targets.
     """
+    if recode is None:
+        return {}
+    if not isinstance(recode, dict):
+        raise ValueError(f"recode must map fields to {{raw value: value}}; got {shortened(repr(recode))}")
+    if sum(len(t) if isinstance(t, dict) else 0 for t in recode.values()) > MAX_ENTRIES:
+        raise ValueError(f"recode holds more than {MAX_ENTRIES:,} values")
     checked = {}
-    for field, table in (recode or {}).items():
+    for field, table in recode.items():
         check_choice(field, "a recoded field", RECODABLE)
         if not isinstance(table, dict):
-            raise ValueError(f"recode[{field!r}] must map raw values to values; got {table!r}")
+            raise ValueError(f"recode[{field!r}] must map raw values to values; got {shortened(repr(table))}")
         choices = CHOICES[BY_NAME[field].kind]
+        checked[field] = {}
         for raw, target in table.items():
-            if not isinstance(raw, str) or len(raw) > MAX_TEXT:
-                raise ValueError(f"recode[{field!r}]: a raw value must be text of at most {MAX_TEXT} characters; "
-                                 f"got {raw!r:.60}")
-            if target is None:
-                continue
-            if choices is None:
-                if not isinstance(target, str) or not target.strip() or len(target) > MAX_TEXT:
-                    raise ValueError(f"recode[{field!r}][{raw!r}] must be text (or None for missing); got {target!r}")
-            else:
-                check_choice(target, f"recode[{field!r}][{raw!r}]", (*choices, None))
-        checked[field] = dict(table)
+            if not isinstance(raw, str) or not raw.strip() or len(raw) > MAX_TEXT:
+                raise ValueError(f"recode[{field!r}]: a raw value must be text of 1 to {MAX_TEXT} characters; "
+                                 f"got {shortened(repr(raw))}")
+            where = f"recode[{field!r}][{shortened(repr(raw), 60)}]"
+            if target is not None and choices is None:
+                if not (isinstance(target, str) and target.strip() and len(target) <= MAX_TEXT
+                        and target.isprintable()):
+                    raise ValueError(f"{where} must be text of 1 to {MAX_TEXT} printable characters (or None for "
+                                     f"missing); got {shortened(repr(target))}")
+                target = target.strip()
+            elif target is not None:
+                check_choice(target, where, (*choices, None))
+            checked[field][raw.strip()] = target
     return checked
 
 
@@ -91,24 +102,26 @@ def values_found(table: pd.DataFrame, mapping: dict, field: str, recode: dict | 
     (whether the user's recode decided it), most frequent first. Blank cells are not listed.
     """
     check_choice(field, "field", RECODABLE)
+    own = check_recode(recode).get(field, {})
     header = mapping.get(field)
     columns = ["value", "rows", "read_as", "recoded"]
     if header is None or header not in table:
         return pd.DataFrame(columns=columns)
-    column = table[header]
-    own = (recode or {}).get(field, {})
-    texts = column.dropna().map(raw_text)
+    column, spec = table[header], BY_NAME[field]
+    present = column.dropna()
+    texts = present.map(raw_text)
     counts = texts[texts != ""].value_counts(sort=True)
-    kind = BY_NAME[field].kind
-    parse = parser(BY_NAME[field], apply(column, own, kind), header)
+    first_cell = dict(zip(texts[::-1], present[::-1]))  # each text's first cell, as the cleaning reads it
+    parse = parser(spec, column, header)  # chosen from the column as written, as the cleaning does
+    words = _UNAMBIGUOUS.get(spec.kind, {})
     rows = []
     for value, n in counts.items():
-        target = _UNAMBIGUOUS.get(kind, {}).get(own[value], own[value]) if value in own else value
-        if value in own and target is None:
+        if value in own and own[value] is None:
             read_as = MISSING
         else:
             try:
-                read_as = _canonical(parse(target, BY_NAME[field].values))
+                cell = words.get(own[value], own[value]) if value in own else first_cell[value]
+                read_as = _canonical(parse(cell, spec.values))
             except cleaning.BadValue:
                 read_as = UNREADABLE
         rows.append((value, int(n), read_as, value in own))
