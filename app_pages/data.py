@@ -37,20 +37,24 @@ try:
     token = src["digest"]
     left, middle, right = st.columns(3)
     first_table = ui.read()
-    st.session_state.setdefault(f"data:sheet:{token}", first_table.attrs["sheet"] or sheets[0])
-    sheet = left.selectbox("Sheet", sheets, key=f"data:sheet:{token}")
-    header_choice = middle.selectbox("Header row", ["found automatically"] + list(range(1, 31)),
-                                     key=f"data:header:{token}")
+    # persistent: Streamlit forgets a widget's value on any page that does not draw it, and the choices
+    # (and the mapping below) went back to the guesses when the user came back to this page
+    sheet = ui.persistent(left.selectbox, "Sheet", sheets, key=f"data:sheet:{token}",
+                          default=first_table.attrs["sheet"] or sheets[0], valid=sheets.__contains__)
+    header_choices = ["found automatically"] + list(range(1, 31))
+    header_choice = ui.persistent(middle.selectbox, "Header row", header_choices, key=f"data:header:{token}",
+                                  default="found automatically", valid=header_choices.__contains__)
     header_row = None if header_choice == "found automatically" else int(header_choice)
     others = first_table.attrs.get("other_patient_sheets", []) if sheet == first_table.attrs["sheet"] else []
     together = ()
-    if others and st.checkbox(f"Analyse {plain(sheet)} and {plain(', '.join(others))} together (the same columns "
-                              "on each sheet)", key=f"data:together:{token}"):
+    if others and ui.persistent(st.checkbox, f"Analyse {plain(sheet)} and {plain(', '.join(others))} together (the "
+                                "same columns on each sheet)", key=f"data:together:{token}", default=False):
         together = tuple(others)
     table = ui.read(sheet if sheet != first_table.attrs["sheet"] or together else None, header_row, together)
-    date_order = right.selectbox("Dates typed as text", ["auto", "DMY", "MDY", "YMD"], key=f"data:dates:{token}",
-                                 format_func={"auto": "decide from the data", "DMY": "day/month/year",
-                                              "MDY": "month/day/year", "YMD": "year/month/day"}.get)
+    date_order = ui.persistent(right.selectbox, "Dates typed as text", ["auto", "DMY", "MDY", "YMD"],
+                               key=f"data:dates:{token}", default="auto",
+                               format_func={"auto": "decide from the data", "DMY": "day/month/year",
+                                            "MDY": "month/day/year", "YMD": "year/month/day"}.get)
     st.subheader("Which column is which")
     st.caption("Pre-filled from your headers; fields marked * are required.")
     guess = core.suggest_mapping(table.columns)
@@ -60,9 +64,8 @@ try:
     for i, spec in enumerate(core.FIELDS):
         label = f"{spec.label}{' *' if spec.always_required else ''}"
         key = f"map:{spec.name}:{token}:{sheet}"
-        if st.session_state.get(key) not in options:
-            st.session_state[key] = guess.get(spec.name, NOT_MAPPED)
-        chosen = grid[i % 3].selectbox(label, options, help=f"{spec.meaning}: {spec.values}", key=key)
+        chosen = ui.persistent(grid[i % 3].selectbox, label, options, help=f"{spec.meaning}: {spec.values}", key=key,
+                               default=guess.get(spec.name, NOT_MAPPED), valid=options.__contains__)
         mapping[spec.name] = None if chosen == NOT_MAPPED else chosen
     readings = ui.recode()
     loaded = ui.set_cohort(ui.mapping_key(sheet, header_row, mapping, date_order, together, readings),
@@ -94,24 +97,25 @@ if recodable:
                "not recognised come first. Choose another reading (or missing) for any of them: the cohort is "
                "reloaded with it, and the settings file keeps your choices.")
     fields = {f: f"{BY_NAME[f].label} (column {mapping[f]})" for f in recodable}
-    field = ui.persistent(st.selectbox, "Column", recodable, format_func=lambda f: plain(fields[f]),
+    field = ui.persistent(st.selectbox, "Column", recodable, format_func=fields.get,  # options are plain text
                           key=f"recode:field:{token}", default=recodable[0], valid=recodable.__contains__)
     automatic = recoding.values_found(table, mapping, field)
     found = recoding.values_found(table, mapping, field, readings)
     choices = recoding.CHOICES[BY_NAME[field].kind]
-    st.dataframe(found.assign(recoded=found.recoded.map({True: "yours", False: ""})).rename(columns={
-        "value": "Value in the workbook", "rows": "Rows", "read_as": "Read as", "recoded": "Reading"}),
+    st.dataframe(found.assign(read_as=[recoding.described(field, v) for v in found.read_as],
+                              recoded=found.recoded.map({True: "your choice", False: "the app's"})).rename(columns={
+        "value": "Value in the workbook", "rows": "Rows", "read_as": "Read as", "recoded": "Whose reading"}),
         hide_index=True)
     left, right, button = st.columns([2, 2, 1], vertical_alignment="bottom")
-    value = left.selectbox("Value", list(found.value), key=f"recode:value:{token}:{field}",
-                           format_func=lambda v: plain(v))  # the user's own value: shown as typed
+    value = left.selectbox("Value", list(found.value), key=f"recode:value:{token}:{field}")  # options: plain text
     current = dict(zip(found.value, found.read_as))[value]
     if choices is None:
         target = right.text_input("Read as", value=current, key=f"recode:as:{token}:{field}:{value}").strip() or None
     else:
         options = [*choices, recoding.MISSING]
         target = right.selectbox("Read as", options, index=options.index(current) if current in options else None,
-                                 placeholder="not recognised: choose", key=f"recode:as:{token}:{field}:{value}")
+                                 placeholder="not recognised: choose", key=f"recode:as:{token}:{field}:{value}",
+                                 format_func=lambda v: recoding.described(field, v))
     if target is not None and target != current:
         chosen = recoding.user_readings(automatic, {**dict(zip(found.value, found.read_as)), value: target})
         try:
@@ -122,8 +126,11 @@ if recodable:
             if chosen != readings.get(field, {}):  # only a real change reloads (never a loop of reruns)
                 readings[field] = chosen
                 st.rerun()
-    if readings.get(field) and button.button("Read as the app does", key=f"recode:reset:{token}:{field}"):
+    if readings.get(field) and button.button("Undo my readings", key=f"recode:reset:{token}:{field}",
+                                             help="Read every value of this column as the app does on its own"):
         readings.pop(field)
+        for key in [k for k in st.session_state if str(k).startswith(f"recode:as:{token}:{field}:")]:
+            del st.session_state[key]  # else the chosen reading would be chosen again on the next run
         st.rerun()
 
 problems = loaded.problems

@@ -464,8 +464,8 @@ def test_recoding_a_value_on_the_data_page_brings_its_patient_back_everywhere(ap
     widget(app, "selectbox", "recode:as:").set_value("dead").run()
     assert not app.exception and selected(app) == "3 of 3"
     assert any("3 patients loaded, 0 rows excluded." in shown(s.value) for s in app.success)
-    assert dict(zip(*table(app, "Value in the workbook")[["Value in the workbook", "Reading"]].T.values)) == {
-        "alive": "", "Exitus x": "yours"}
+    assert dict(zip(*table(app, "Value in the workbook")[["Value in the workbook", "Whose reading"]].T.values)) == {
+        "alive": "the app's", "Exitus x": "your choice"}
     app.switch_page("app_pages/cohort.py").run()
     assert [m.value for m in app.metric][0] == "3" and dict((m.label, m.value) for m in app.metric)["Deaths"] == "1"
     app.switch_page("app_pages/data.py").run()
@@ -485,3 +485,42 @@ def test_a_reading_that_cannot_be_used_is_refused_on_the_page_and_nothing_loops(
     widget(app, "text_input", "recode:as:").set_value("x" * 600).run()
     assert not app.exception and any("That reading cannot be used" in shown(e.value) for e in app.error)
     assert selected(app) == "3 of 3"
+
+
+def test_the_mapping_and_readings_survive_a_visit_to_another_page_and_undo_works(app):
+    import datetime as dt
+    rows = [["Code", "Sex"] + ENGLISH[2:], patient("P1"), patient("P2"),
+            patient("P3", vital="Exitus x", death=dt.date(2020, 1, 1), last=dt.date(2020, 1, 1))]
+    app.switch_page("app_pages/data.py").run()
+    app.file_uploader(key="upload").set_value(("mine.xlsx", workbook(rows), XLSX)).run()
+    code = widget(app, "selectbox", "map:patient_id:")
+    code.set_value("Code").run()  # "Code" is guessed; choose it again by hand all the same
+    widget(app, "selectbox", "data:dates:").set_value("DMY").run()
+    widget(app, "selectbox", "recode:field:").set_value("vital_status").run()
+    widget(app, "selectbox", "recode:value:").set_value("Exitus x").run()
+    widget(app, "selectbox", "recode:as:").set_value("dead").run()
+    assert selected(app) == "3 of 3"
+    app.switch_page("app_pages/cohort.py").run()
+    app.switch_page("app_pages/data.py").run()
+    assert widget(app, "selectbox", "data:dates:").value == "DMY" and selected(app) == "3 of 3"
+    assert widget(app, "selectbox", "recode:field:").value == "vital_status"
+    app.button(key=next(b.key for b in app.button if str(b.key).startswith("recode:reset:"))).click().run()
+    app.run()
+    assert selected(app) == "2 of 2"
+    widget(app, "selectbox", "recode:value:").set_value("Exitus x").run()
+    assert widget(app, "selectbox", "recode:as:").value is None and selected(app) == "2 of 2"  # not re-applied
+
+
+def test_undo_right_after_choosing_a_reading_reads_the_value_as_the_app_does(app):
+    import datetime as dt
+    rows = [ENGLISH, patient("P1"), patient("P2"),
+            patient("P3", vital="Exitus x", death=dt.date(2020, 1, 1), last=dt.date(2020, 1, 1))]
+    app.switch_page("app_pages/data.py").run()
+    app.file_uploader(key="upload").set_value(("mine.xlsx", workbook(rows), XLSX)).run()
+    widget(app, "selectbox", "recode:field:").set_value("vital_status").run()
+    widget(app, "selectbox", "recode:value:").set_value("Exitus x").run()
+    widget(app, "selectbox", "recode:as:").set_value("dead").run()
+    assert selected(app) == "3 of 3"
+    app.button(key=next(b.key for b in app.button if str(b.key).startswith("recode:reset:"))).click().run()
+    assert selected(app) == "2 of 2" and widget(app, "selectbox", "recode:value:").value == "Exitus x"
+    assert widget(app, "selectbox", "recode:as:").value is None  # the choice is not made again

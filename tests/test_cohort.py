@@ -166,7 +166,7 @@ def test_explicit_mapping_and_its_errors():
     mapping = core.suggest_mapping(ENGLISH)
     cohort = load(data, mapping={**mapping, "surgery_date": "Other date"})
     assert cohort.data.surgery_date[0] == pd.Timestamp("2019-01-01")
-    with pytest.raises(core.CohortError, match=r"No column is chosen for 1 required field: limb \(treated limb"):
+    with pytest.raises(core.CohortError, match=r"No column is chosen for 1 required field: Limb \(treated limb"):
         load(data, mapping={k: v for k, v in mapping.items() if k != "limb"})
     with pytest.raises(core.CohortError, match="The column 'Nope' chosen for sex is not in the sheet"):
         load(data, mapping={**mapping, "sex": "Nope"})

@@ -189,7 +189,7 @@ def messy_workbook() -> bytes:
                                 lr="yes" if i % 5 == 1 else "no",
                                 lr_date=dt.date(2018, 9, 1) + dt.timedelta(days=20 * i) if i % 5 == 1 else None)
                         for i in range(24)]
-    rows.append(patient("BAD1", sex="?"))                       # a bad row: excluded and reported
+    rows.append(patient("BAD1", vital="?"))                     # a bad row: excluded and reported
     rows.append(["Notes: data locked on 2024-05-01"])           # a notes row
     return workbook(rows, title_rows=[["Sarcoma unit ILP series"], []])  # header on row 3
 

@@ -106,3 +106,19 @@ def test_an_entry_that_cannot_be_estimated_is_refused_when_it_is_written():
         Endpoint(**fields, event="amputation or death", competing=True)
     with pytest.raises(ValueError, match="a panel of the summary figure must be reported"):
         Endpoint(**fields, event="death", in_panels=True)
+
+
+def test_a_complication_the_workbook_does_not_record_is_left_out_not_counted_unknown_for_all(data):
+    """A unit's export without 'amputation for a treatment reaction' gave '3 of 3 (100%)': every patient
+    without a 'yes' was unknown. The composite is of the components recorded, and says which is not."""
+    from ilp_core.results import complications
+    lacking = data.assign(reaction_amputation=pd.array([pd.NA] * len(data), dtype="boolean"))
+    lacking.loc[lacking.index[:3], "compartment_syndrome"] = True
+    assert endpoints.unrecorded_components(lacking) == ["amputation for a treatment reaction"]
+    overall = complications.complication_table(lacking).iloc[0]
+    assert (overall.k, overall.n) == (3, len(data))
+    assert overall.outcome == "Early severe complication (any; amputation for a treatment reaction not recorded)"
+    result = run(lacking, None)
+    assert f"occurred in 3 of {len(data)} patients (amputation for a treatment reaction was not recorded and " \
+           "could not count)" in report.results_text(result)
+    assert endpoints.unrecorded_components(data) == []  # the sample records all three

@@ -141,7 +141,7 @@ def hostile_rows() -> list[list]:
             lr="yes" if recurred else "no",
             lr_date=dt.date(2018, 9, 1) + dt.timedelta(days=15 * i) if recurred else None)
             + [HOSTILE_VALUES[i % 4], f"p{i}@evil.example"])
-    rows.append(patient("[bad](http://127.0.0.1:9/bad)", sex=IMAGE) + [IMAGE, "bad@evil.example"])
+    rows.append(patient("[bad](http://127.0.0.1:9/bad)", vital=IMAGE) + [IMAGE, "bad@evil.example"])
     return rows
 
 

@@ -194,18 +194,40 @@ def endpoint(data: pd.DataFrame, name: str) -> pd.DataFrame:
     return pd.DataFrame({"time": _months(stop, data["ilp_date"]), "status": status}, index=data.index)
 
 
+COMPONENTS = {"early_death": "early death", "compartment_syndrome": "compartment syndrome",
+              "reaction_amputation": "amputation for a treatment reaction"}
+
+
+def _components(data: pd.DataFrame) -> dict[str, pd.Series]:
+    derived = pd.Series(pd.NA, index=data.index, dtype="boolean")
+    dated = data["death_date"].notna()
+    derived[dated] = ((data["death_date"] - data["ilp_date"]).dt.days <= EARLY_WINDOW_DAYS)[dated]
+    derived[(data["vital_status"] == "alive").fillna(False)] = False
+    return {"early_death": data["early_death"].astype("boolean").fillna(derived),
+            "compartment_syndrome": data["compartment_syndrome"].astype("boolean"),
+            "reaction_amputation": data["reaction_amputation"].astype("boolean")}
+
+
+def unrecorded_components(data: pd.DataFrame) -> list[str]:
+    """The components of the early severe complication no patient of ``data`` has a value for (a column
+    the workbook lacks, or left blank): they are left out of the composite."""
+    return [COMPONENTS[k] for k, part in _components(data).items() if not part.notna().any()]
+
+
 def early_severe_complication(data: pd.DataFrame) -> pd.Series:
     """True for an early death, compartment syndrome or amputation for a treatment reaction.
 
     An early death is read from its column, or, where that is empty, from a death
     date within 30 days of the perfusion. The result is NA (unknown) where no
-    component is 'yes' and at least one is unknown.
+    component is 'yes' and at least one is unknown. A component no patient has a value
+    for (the workbook lacks it) is left out, not counted as unknown for everyone: that
+    made the rate the share of 'yes' among the few patients with one ("3 of 3, 100%").
+    With none of the three columns recorded it is NA for all (dates alone give no rate).
     """
-    derived = pd.Series(pd.NA, index=data.index, dtype="boolean")
-    dated = data["death_date"].notna()
-    derived[dated] = ((data["death_date"] - data["ilp_date"]).dt.days <= EARLY_WINDOW_DAYS)[dated]
-    derived[(data["vital_status"] == "alive").fillna(False)] = False
-    early_death = data["early_death"].astype("boolean").fillna(derived)
-    parts = [early_death, data["compartment_syndrome"].astype("boolean"),
-             data["reaction_amputation"].astype("boolean")]
-    return (parts[0] | parts[1] | parts[2]).rename("early_severe_complication")  # Kleene logic: True | NA = True
+    parts = [part for part in _components(data).values() if part.notna().any()]
+    if not parts or not any(data[c].notna().any() for c in COMPONENTS):  # no column recorded: no rate
+        return pd.Series(pd.NA, index=data.index, dtype="boolean", name="early_severe_complication")
+    composite = parts[0]
+    for part in parts[1:]:
+        composite = composite | part  # Kleene logic: True | NA = True
+    return composite.rename("early_severe_complication")

@@ -96,7 +96,7 @@ def _check_mapping(mapping: dict, headers) -> dict[str, str]:
     mapping = {f: h for f, h in mapping.items() if h is not None}
     missing = [f for f in REQUIRED if f not in mapping]
     if missing:
-        listed = "; ".join(f"{f} ({BY_NAME[f].meaning}: {BY_NAME[f].values})" for f in missing)
+        listed = "; ".join(f"{BY_NAME[f].label} ({BY_NAME[f].meaning}: {BY_NAME[f].values})" for f in missing)
         raise CohortError(f"No column is chosen for {len(missing)} required field{'s' if len(missing) > 1 else ''}: "
                           f"{listed}. Choose the column that holds each, or add it to the workbook.")
     return {f: mapping[f] for f in FIELD_NAMES if f in mapping}

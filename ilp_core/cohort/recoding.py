@@ -129,6 +129,11 @@ def values_found(table: pd.DataFrame, mapping: dict, field: str, recode: dict | 
     return found.iloc[np.argsort((found.read_as != UNREADABLE).to_numpy(), kind="stable")].reset_index(drop=True)
 
 
+def described(field: str, value: str) -> str:
+    """A reading as the Data page shows it: 'F (female)' for sex, the value otherwise."""
+    return {"F": "F (female)", "M": "M (male)"}.get(value, value) if BY_NAME[field].kind == "sex" else value
+
+
 def user_readings(automatic: pd.DataFrame, chosen: dict[str, str]) -> dict[str, str | None]:
     """One field's recode from the reading the user chose for each value (``{value: read_as}``):
     only the values read otherwise than the cleaning reads them on its own (``automatic``, from

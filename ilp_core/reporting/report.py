@@ -101,9 +101,12 @@ def results_text(analysis: Analysis) -> str:
                      "workbook lacks these columns, or they are blank).")
     for row in overall[overall.n > 0].itertuples():
         who = "" if row.stratum == ALL_PATIENTS else f" in the {row.stratum} group"
+        missing = analysis.unrecorded
+        unrecorded = (f" ({' and '.join(missing)} {'was' if len(missing) == 1 else 'were'} not recorded and "
+                      "could not count)") if missing else ""
         lines.append(f"An early severe complication (death, compartment syndrome or amputation for a treatment "
-                     f"reaction within {EARLY_WINDOW_DAYS} days) occurred{who} in {row.k} of {row.n} patients, "
-                     f"{_with_ci(row, level)}, exact Clopper-Pearson interval.")
+                     f"reaction within {EARLY_WINDOW_DAYS} days) occurred{who} in {row.k} of {row.n} patients"
+                     f"{unrecorded}, {_with_ci(row, level)}, exact Clopper-Pearson interval.")
     return "\n\n".join(lines)
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ilp_core.cohort import endpoints
+from ilp_core.cohort.endpoints import unrecorded_components
 from ilp_core.conventions import Settings
 from ilp_core.results import complications, flow, summaries
 from ilp_core.results.selection import strata
@@ -33,6 +34,7 @@ class Analysis:
     censored_alive: int = field(repr=False)  # the events of the reverse Kaplan-Meier (0: follow-up not estimable)
     baseline: TableOne = field(repr=False)
     flow: pd.DataFrame = field(repr=False)
+    unrecorded: tuple[str, ...] = ()  # components of the early severe complication no patient has a value for
 
     def landmarks_table(self, endpoint: str) -> pd.DataFrame:
         return summaries.landmark_table(self.curves[endpoint], self.landmarks, self.settings)
@@ -61,4 +63,5 @@ def analyse(selected: pd.DataFrame, labels: pd.Series | None, settings: Settings
         table_one(selected, compared, tests=baseline_tests, numeric_test=numeric_test,
                   grouping_variable=grouping_variable),
         flow.patient_flow(selected, n_rows=n_rows, n_selected_from=n_loaded),
+        unrecorded=tuple(unrecorded_components(selected)),
     )

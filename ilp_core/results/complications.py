@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ilp_core.cohort.endpoints import early_severe_complication
+from ilp_core.cohort.endpoints import early_severe_complication, unrecorded_components
 from ilp_core.conventions import EARLY_WINDOW_DAYS
 from ilp_core.levels import ALL_PATIENTS
 from ilp_core.results.selection import stratum_order
@@ -30,13 +30,17 @@ def complication_table(data: pd.DataFrame, labels: pd.Series | None = None, *, c
     """
     if labels is None:
         labels = pd.Series(ALL_PATIENTS, index=data.index)
+    missing = unrecorded_components(data)
+    outcomes = dict(OUTCOMES)
+    if missing:  # the composite is of the components recorded: its name says which are not
+        outcomes["early_severe_complication"] = f"Early severe complication (any; {' and '.join(missing)} not recorded)"
     flags = pd.DataFrame({"early_severe_complication": early_severe_complication(data),
                           **{c: data[c].astype("boolean") for c in list(OUTCOMES)[1:]}}, index=data.index)
     rows = []
     groups = labels.loc[data.index]
     for name in stratum_order(groups):
         part = flags[(groups == name).to_numpy()]
-        for column, outcome in OUTCOMES.items():
+        for column, outcome in outcomes.items():
             known = part[column].dropna()
             k, n = int(known.sum()), len(known)
             if n:
