@@ -95,7 +95,7 @@ def test_required_field_unmapped_is_named():
     headers = [h for h in ENGLISH if h != "Vital status"]
     row = patient()
     del row[ENGLISH.index("Vital status")]
-    refused(workbook([headers, row]), r"required field: vital_status \(vital status at last contact: alive / dead\)")
+    refused(workbook([headers, row]), r"required field: Vital status \(vital status at last contact: alive / dead\)")
 
 
 def test_no_valid_row():
