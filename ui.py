@@ -14,6 +14,7 @@ import streamlit as st
 import ilp_core as core
 from ilp_core.cohort.endpoints import ENDPOINTS
 from ilp_core.conventions import (
+    AGE_CUTS,
     CONF_LEVELS,
     FEW_AT_RISK,
     LANDMARKS,
@@ -23,6 +24,7 @@ from ilp_core.conventions import (
     age_group_names,
     interval_label,
     level_label,
+    parse_age_cuts,
     parse_landmarks,
 )
 from ilp_core.plain_text import plain
@@ -191,7 +193,7 @@ def settings_file() -> bytes:
         filters=current.filter_spec.choices, age_range=current.filter_spec.age_range,
         compare_by=st.session_state.get(f"compare:{source()['digest']}"), preset=current.settings.preset,
         conf_level=current.settings.conf_level, time_unit=current.settings.time_unit,
-        landmarks=current.landmarks, data=current.cohort.data,
+        landmarks=current.landmarks, data=current.cohort.data, age_cuts=_age_cuts(),
         model=predictors.request_for_settings(st.session_state.get("model_request"))))
 
 
@@ -239,6 +241,8 @@ def apply_settings(document: dict) -> list[str]:
             skipped.append(f"age range {saved_low:g}-{saved_high:g} (these patients are {low:g}-{high:g} years old)")
         else:  # a slider cannot go beyond these patients' ages: the saved range is clipped to them
             ss[age_range_key(token)] = (max(saved_low, low), min(saved_high, high))
+    if document["age_cuts"]:
+        ss["age_cuts"] = ss["age_cuts:kept"] = ", ".join(f"{c:g}" for c in document["age_cuts"])
     compare = document["compare_by"]
     ss[f"compare:{token}"] = compare if compare in (None, selection.AGE_GROUP) or compare in columns else None
     if compare not in (None, selection.AGE_GROUP) and compare not in columns:
@@ -345,17 +349,38 @@ def sidebar() -> None:
     columns = selection.category_columns(data)
     filters = _filters(data, columns, src["digest"])
     selected = selection.apply_filters(data, filters)
-    options = {None: "No comparison", **columns, selection.AGE_GROUP: f"Age group ({', '.join(age_group_names())})"}
+    cuts = _age_cuts()
+    options = {None: "No comparison", **columns,
+               selection.AGE_GROUP: f"Age group ({', '.join(age_group_names(cuts))})"}
     if st.session_state.get(f"compare:{src['digest']}") not in options:  # a column this workbook lacks
         st.session_state[f"compare:{src['digest']}"] = None
     compare_by = st.sidebar.selectbox("Compare by", list(options), format_func=options.get,
                                       key=f"compare:{src['digest']}")
+    if compare_by == selection.AGE_GROUP:
+        cuts = _age_cuts(st.sidebar)
     settings, landmarks = _conventions()
     count.metric("Patients selected", f"{len(selected)} of {len(data)}")
     column = "age_years" if compare_by == selection.AGE_GROUP else compare_by
     st.session_state["view"] = View(loaded, src["name"], src["synthetic"], selected,
-                                    selection.strata(selected, compare_by), compare_by and options[compare_by], column,
+                                    selection.strata(selected, compare_by, cuts), compare_by and options[compare_by],
+                                    column,
                                     settings, landmarks, filters.describe(columns), filters)
+
+
+def _age_cuts(place=None) -> tuple[float, ...]:
+    """The age groups' cut points the user typed (drawn in ``place`` when given), or the default."""
+    default = ", ".join(f"{c:g}" for c in AGE_CUTS)
+    if place is None:
+        text = st.session_state.get("age_cuts", st.session_state.get("age_cuts:kept", default))
+    else:
+        text = persistent(place.text_input, "Age groups: cut points (years)", key="age_cuts", default=default,
+                          help="The ages where a new group starts: 50, 70 gives <50, 50-69 and \u226570.")
+    try:
+        return parse_age_cuts(text)
+    except ValueError as exc:
+        if place is not None:
+            place.error(f"Age cut points: {plain(exc)}. Using {default}.")
+        return AGE_CUTS
 
 
 def view() -> View | None:

@@ -135,6 +135,29 @@ def age_group_names(cuts: tuple[float, ...] = AGE_CUTS) -> list[str]:
     return [f"<{cuts[0]:g}"] + [f"{a:g}-{b - 1:g}" for a, b in zip(cuts[:-1], cuts[1:])] + [f"\u2265{cuts[-1]:g}"]
 
 
+def parse_age_cuts(text: str) -> tuple[float, ...]:
+    """'40, 60' -> (40.0, 60.0): the ages where the age groups change, 1 to 5 of them between 1 and 119.
+
+    Examples
+    --------
+    >>> parse_age_cuts("60; 40")
+    (40.0, 60.0)
+    """
+    values = []
+    for part in [p for p in re.split(r"[,;\s]+", str(text).strip()) if p]:
+        try:
+            value = float(part.replace(",", "."))
+        except ValueError:
+            raise ValueError(f"{part[:40]!r} is not an age; write the cut points like 50, 70") from None
+        if not 1 <= value <= 119:
+            raise ValueError(f"an age cut point must be between 1 and 119 years; got {part[:40]!r}")
+        values.append(value)
+    values = sorted(set(values))
+    if not 1 <= len(values) <= 5:
+        raise ValueError("give 1 to 5 age cut points, e.g. 50, 70")
+    return tuple(values)
+
+
 def parse_landmarks(text: str) -> list[float]:
     """'12, 24' -> [12.0, 24.0]; a ValueError naming the bad entry otherwise.
 

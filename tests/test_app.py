@@ -524,3 +524,30 @@ def test_undo_right_after_choosing_a_reading_reads_the_value_as_the_app_does(app
     app.button(key=next(b.key for b in app.button if str(b.key).startswith("recode:reset:"))).click().run()
     assert selected(app) == "2 of 2" and widget(app, "selectbox", "recode:value:").value == "Exitus x"
     assert widget(app, "selectbox", "recode:as:").value is None  # the choice is not made again
+
+
+def test_age_groups_of_the_users_own_cut_points_reach_the_figure_the_tables_and_the_settings(app):
+    import ilp_core as core
+    from ilp_core.reporting import reproducibility
+    widget(app, "selectbox", "compare:").set_value("age group").run()
+    app.text_input(key="age_cuts").set_value("40; 60").run()
+    assert not app.exception
+    app.switch_page("app_pages/amputation.py").run()
+    assert strata_drawn(app) == {"<40", "40-59", "\u226560"}  # the figure's legend
+    assert set(table(app, "Group").Group) == {"<40", "40-59", "\u226560"}  # the landmark table
+    app.text_input(key="age_cuts").set_value("fifty").run()
+    assert any("Age cut points" in shown(e.value) for e in app.sidebar.error)
+    assert strata_drawn(app) == {"<50", "50-69", "\u226570"}  # the default meanwhile
+    sample = core.load_cohort(SAMPLE)
+    document = reproducibility.settings_document(
+        source="Synthetic sample cohort", sheet="cohort", header_row=None, mapping=sample.mapping,
+        date_order="auto", filters={}, age_range=None, compare_by="age group", preset="R survival",
+        conf_level=0.95, time_unit="months", landmarks=[12, 24], data=sample.data, age_cuts=(30, 55))
+    fresh = AppTest.from_file(APP, default_timeout=60).run()
+    fresh.switch_page("app_pages/export.py").run()
+    fresh.file_uploader(key="export:load").set_value(
+        ("s.json", reproducibility.settings_json(document), "application/json")).run()
+    fresh.button(key="export:apply").click().run()
+    fresh.switch_page("app_pages/amputation.py").run()
+    assert not fresh.exception and fresh.text_input(key="age_cuts").value == "30, 55"
+    assert strata_drawn(fresh) == {"<30", "30-54", "\u226555"}

@@ -85,7 +85,7 @@ def settings_document(*, source: str, sheet: str | None, header_row: int | None,
                       date_order: str, filters: dict, age_range, compare_by: str | None, preset: str,
                       conf_level: float, time_unit: str, landmarks: list[float], data: pd.DataFrame,
                       model: dict | None = None, together: list[str] | None = None,
-                      recode: dict | None = None) -> dict:
+                      recode: dict | None = None, age_cuts: tuple[float, ...] | None = None) -> dict:
     """Everything needed to repeat the analysis, as a JSON-ready dict (``together``: the sheets read
     below ``sheet``; ``recode``: the user's readings of raw values, as :func:`load_cohort` takes them)."""
     return {
@@ -95,6 +95,7 @@ def settings_document(*, source: str, sheet: str | None, header_row: int | None,
         "recode": {f: dict(t) for f, t in (recode or {}).items() if t},
         "filters": {k: list(v) for k, v in filters.items() if v},
         "age_range": list(age_range) if age_range is not None else None, "compare_by": compare_by,
+        "age_cuts": list(age_cuts) if age_cuts is not None else None,
         "preset": preset, "conf_level": conf_level, "time_unit": time_unit, "landmarks": list(landmarks),
         "model": model, "data": fingerprint(data),
     }
@@ -177,6 +178,9 @@ def _checked(document: dict) -> list[str]:
     _check(document, "age_range", lambda v: v is None or (isinstance(v, list) and len(v) == 2 and all(map(_number, v))
                                                          and v[0] <= v[1]), "two ages, lowest first", None, skipped)
     _check(document, "compare_by", lambda v: v is None or _text(v), "a column name", None, skipped)
+    _check(document, "age_cuts", lambda v: v is None or (isinstance(v, list) and 1 <= len(v) <= 5 and all(
+        _number(c) and 1 <= c <= 119 for c in v) and v == sorted(set(v))), "1 to 5 ages between 1 and 119, lowest "
+           "first", None, skipped)
     _check(document, "preset", lambda v: v in PRESETS, f"one of {', '.join(PRESETS)}", None, skipped)
     _check(document, "conf_level", lambda v: _number(v) and any(abs(v - c) < 1e-12 for c in CONF_LEVELS),
            f"this app offers {', '.join(map(level_label, CONF_LEVELS[:-1]))} or {level_label(CONF_LEVELS[-1])}",
@@ -234,6 +238,7 @@ def read_settings(raw: bytes) -> dict:
     document.setdefault("model", None)
     document.setdefault("together", [])  # files saved before sheets could be read together
     document.setdefault("recode", {})  # files saved before values could be recoded
+    document.setdefault("age_cuts", None)  # files saved before the age groups could be chosen
     document["not_applied"] = _checked(document)
     return document
 
