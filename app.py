@@ -13,8 +13,9 @@ st.set_page_config(page_title="ILP outcomes", page_icon=str(Path(__file__).with_
                    layout="wide")  # a local icon: a :material/ page icon is fetched from an outside server
 
 pages = st.navigation([
+    st.Page("app_pages/start.py", title="Start", icon=":material/home:", default=True),
     st.Page("app_pages/data.py", title="Data", icon=":material/upload_file:"),
-    st.Page("app_pages/cohort.py", title="Cohort", icon=":material/groups:", default=True),
+    st.Page("app_pages/cohort.py", title="Cohort", icon=":material/groups:"),
     st.Page("app_pages/amputation.py", title="Amputation", icon=":material/accessibility_new:"),
     st.Page("app_pages/complications.py", title="Early complications", icon=":material/emergency:"),
     st.Page("app_pages/survival.py", title="Survival", icon=":material/show_chart:"),
@@ -22,4 +23,5 @@ pages = st.navigation([
     st.Page("app_pages/export.py", title="Export", icon=":material/ios_share:"),
 ])
 ui.sidebar()
+ui.glossary()
 pages.run()

@@ -29,6 +29,7 @@ from ilp_core.conventions import (
 )
 from ilp_core.plain_text import plain
 from ilp_core.reporting import charts, display, export, formatting, reproducibility
+from ilp_core.reporting.glossary import GLOSSARY
 from ilp_core.results import predictors, selection, summaries
 
 SAMPLE = Path(__file__).with_name("sample_data") / "ilp_sample_cohort.xlsx"
@@ -381,6 +382,13 @@ def _age_cuts(place=None) -> tuple[float, ...]:
         if place is not None:
             place.error(f"Age cut points: {plain(exc)}. Using {default}.")
         return AGE_CUTS
+
+
+def glossary() -> None:
+    """The methods in a sentence each, in the sidebar of every page."""
+    with st.sidebar.expander("Glossary of the methods", icon=":material/menu_book:"):
+        for term, meaning in GLOSSARY.items():
+            st.markdown(f"**{term}**: {meaning}")
 
 
 def view() -> View | None:

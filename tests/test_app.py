@@ -239,7 +239,7 @@ def test_export_leaves_out_a_model_these_patients_cannot_support(app):
     widget(app, "multiselect", "filter:column:limb:").set_value(["upper"]).run()  # now limb has one value
     app.switch_page("app_pages/export.py").run()
     assert not app.exception
-    assert not any("Cox model" in shown(m.value) for m in app.markdown)
+    assert not any("Cox model" in shown(m.value) for m in app.main.markdown)  # (the glossary names it)
     assert any("left out" in shown(i.value) and "limb" in shown(i.value) for i in app.info)
 
 
@@ -551,3 +551,21 @@ def test_age_groups_of_the_users_own_cut_points_reach_the_figure_the_tables_and_
     fresh.switch_page("app_pages/amputation.py").run()
     assert not fresh.exception and fresh.text_input(key="age_cuts").value == "30, 55"
     assert strata_drawn(fresh) == {"<30", "30-54", "\u226555"}
+
+
+def test_the_first_screen_says_where_to_start_and_the_glossary_is_on_every_page(app):
+    assert [t.value for t in app.title] == ["ILP outcomes"]
+    assert [b.label for b in app.button] == ["Upload your workbook", "Explore the synthetic sample"]
+    said = " ".join(shown(m.value) for m in app.markdown)
+    for step in ("Upload", "Map", "Recode", "Analyse", "Export"):
+        assert f"**{step}**" in said or step in said
+    assert "Gray's test" in said and "Aalen-Johansen" in said
+    app.button(key="start:sample").click().run()
+    assert [t.value for t in app.title] == ["Cohort"]
+    for page in PAGES:
+        app.switch_page(page).run()
+        glossary = next(e for e in app.sidebar.expander if "Glossary" in e.label)
+        assert any("Fine-Gray model" in shown(m.value) for m in glossary.markdown), page
+    app.switch_page("app_pages/start.py").run()
+    app.button(key="start:upload").click().run()
+    assert [t.value for t in app.title] == ["Data"]
