@@ -7,8 +7,8 @@ st.title("ILP outcomes")
 st.markdown("Outcomes of patients with soft-tissue sarcoma treated with isolated limb perfusion (TNF-alpha and "
             "melphalan), from your own workbook, with numbers a reviewer can reproduce in R:")
 st.markdown("- the **cumulative incidence of amputation**, death as a competing event;\n"
-            f"- the **early severe complication** rate (death, compartment syndrome or amputation for a treatment "
-            "reaction within {EARLY_WINDOW_DAYS} days) with an exact interval;\n"
+            "- the **early severe complication** rate (death, compartment syndrome or amputation for a treatment "
+            f"reaction within {EARLY_WINDOW_DAYS} days) with an exact interval;\n"
             "- **overall and local recurrence-free survival** with intervals at the landmark times, tests between "
             "groups and numbers at risk;\n"
             "- figures, tables and the results and methods text to download.")

@@ -559,7 +559,8 @@ def test_the_first_screen_says_where_to_start_and_the_glossary_is_on_every_page(
     said = " ".join(shown(m.value) for m in app.markdown)
     for step in ("Upload", "Map", "Recode", "Analyse", "Export"):
         assert f"**{step}**" in said or step in said
-    assert "Gray's test" in said and "Aalen-Johansen" in said
+    assert "Gray's test" in said and "Aalen-Johansen" in said and "within 30 days" in said
+    assert "{" not in said  # no placeholder left unfilled
     app.button(key="start:sample").click().run()
     assert [t.value for t in app.title] == ["Cohort"]
     for page in PAGES:
