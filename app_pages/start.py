@@ -1,6 +1,7 @@
 """Where to start: what the app does, the steps, and the methods in a sentence each."""
 import streamlit as st
 
+from ilp_core.conventions import EARLY_WINDOW_DAYS
 from ilp_core.reporting.glossary import GLOSSARY
 
 st.title("ILP outcomes")
