@@ -34,7 +34,8 @@ for i, (column, label) in enumerate(columns.items()):
 st.subheader("Patients")
 st.dataframe(description.patient_list(data), hide_index=True,
              column_config={BY_NAME["ilp_date"].label: st.column_config.DateColumn(format="YYYY-MM-DD")})
-st.download_button("Patient list CSV", lambda: export.csv_bytes(data), file_name="selected_patients.csv",
+st.download_button("Patient list CSV", lambda: export.csv_bytes(description.labelled(data)),
+                   file_name="selected_patients.csv",
                    mime="text/csv", on_click="ignore", icon=":material/download:", key="cohort:csv")
 
 st.subheader("Table 1: baseline characteristics")

@@ -151,3 +151,12 @@ def test_levels_of_any_text_a_cell_can_hold():
     frame = pd.DataFrame({"ref": ["12.03.2019", "1.2.3", "\u2460", "10\u00b2", "10", "2", "2.5", None, "b", "A"]})
     assert selection.levels(frame, "ref") == ["2", "2.5", "10", "1.2.3", "10\u00b2", "12.03.2019", "A", "b",
                                               "\u2460", "(missing)"]
+
+
+def test_the_patient_list_download_reads_as_a_clinician_does(data):
+    from ilp_core.reporting import export
+    rows = export.csv_bytes(description.labelled(data.assign(**{"Sex": "a user's own column"}))).decode("utf-8-sig")
+    header, first = rows.splitlines()[:2]
+    assert header.startswith("Row in the workbook,Patient code,Sex,Age (years),Limb,")
+    assert "Date of the perfusion" in header and "ilp_date" not in header and "Sex (extra)" in header
+    assert "2016-07-12" in first and "00:00:00" not in first

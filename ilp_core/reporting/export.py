@@ -75,5 +75,5 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
         safe[column] = safe[column].map(_neutral)
     safe.columns = [_neutral(str(c)) for c in safe.columns]
     buffer = io.StringIO()
-    safe.to_csv(buffer, index=False)
+    safe.to_csv(buffer, index=False, date_format="%Y-%m-%d")  # dates as dates (no 00:00:00)
     return buffer.getvalue().encode("utf-8-sig")

@@ -39,3 +39,14 @@ def patient_list(data: pd.DataFrame) -> pd.DataFrame:
     columns = ["patient_id", "source_row", "sex", "age_years", "limb", "histology", "ilp_date", "vital_status"]
     return data[columns].rename(columns={c: BY_NAME[c].label if c in BY_NAME else "Row in the workbook"
                                          for c in columns})
+
+
+def labelled(data: pd.DataFrame) -> pd.DataFrame:
+    """Every column under the name a reader uses (the patient list download): schema fields by their
+    labels, ``source_row`` as 'Row in the workbook', the user's own columns as they are, marked
+    '(extra)' where a label has the same name."""
+    names = {c: BY_NAME[c].label for c in data.columns if c in BY_NAME}
+    names["source_row"] = "Row in the workbook"
+    taken = set(names.values())
+    names |= {c: f"{c} (extra)" if c in taken else c for c in data.columns if c not in names}
+    return data.rename(columns=names)
