@@ -50,3 +50,13 @@ def test_every_patient_line_is_analysed_or_reported(table):
 
 def _note_rows(rows):
     return rows.index[rows.notna().sum(axis=1) == 1]
+
+
+def test_lines_of_stray_semicolons_do_not_make_the_semicolon_the_delimiter():
+    """Found by the property test above: line breaks typed inside a notes cell left lines holding only ';',
+    which outnumbered the comma lines and made ';' the delimiter: no 'Patient ID' column at all."""
+    raw = (_line(ENGLISH + ["Notes"]) + "\n" + _line(patient("Q0")) + ",;,\r;\n" + _line(patient("Q1"))
+           + ",\r;\r;\n").encode()
+    cohort = core.load_cohort(raw)
+    assert cohort.mapping["patient_id"] == "Patient ID" and set(cohort.data.patient_id) <= {"Q0", "Q1"}
+    assert {"Q0", "Q1"} <= set(cohort.data.patient_id) | set(cohort.problems.value)

@@ -297,6 +297,7 @@ def _csv_delimiter(sample: str) -> str:
 
     def score(delimiter: str) -> float:
         counts = Counter(line.count(delimiter) for line in lines)
+        counts.pop(0, None)  # lines without it (stray ';' lines after a line break in a cell) decide nothing
         common, share = max(counts.items(), key=lambda item: (item[1], item[0]), default=(0, 0))
         return common * share
 
