@@ -135,6 +135,18 @@ def age_group_names(cuts: tuple[float, ...] = AGE_CUTS) -> list[str]:
     return [f"<{cuts[0]:g}"] + [f"{a:g}-{b - 1:g}" for a, b in zip(cuts[:-1], cuts[1:])] + [f"\u2265{cuts[-1]:g}"]
 
 
+def _typed_numbers(text: str, what: str, example: str) -> list[float]:
+    """The numbers typed in ``text`` ('12, 24', '24; 12 6'), sorted, once each; a ValueError naming
+    the first entry that is not a number."""
+    values = []
+    for part in [p for p in re.split(r"[,;\s]+", str(text).strip()) if p]:
+        try:
+            values.append(float(part))
+        except ValueError:
+            raise ValueError(f"{part[:40]!r} is not a number; write {what} like {example}") from None
+    return sorted(set(values))
+
+
 def parse_age_cuts(text: str) -> tuple[float, ...]:
     """'40, 60' -> (40.0, 60.0): the ages where the age groups change, 1 to 5 of them between 1 and 119.
 
@@ -143,16 +155,10 @@ def parse_age_cuts(text: str) -> tuple[float, ...]:
     >>> parse_age_cuts("60; 40")
     (40.0, 60.0)
     """
-    values = []
-    for part in [p for p in re.split(r"[,;\s]+", str(text).strip()) if p]:
-        try:
-            value = float(part.replace(",", "."))
-        except ValueError:
-            raise ValueError(f"{part[:40]!r} is not an age; write the cut points like 50, 70") from None
-        if not 1 <= value <= 119:
-            raise ValueError(f"an age cut point must be between 1 and 119 years; got {part[:40]!r}")
-        values.append(value)
-    values = sorted(set(values))
+    values = _typed_numbers(text, "the age cut points", "50, 70")
+    wrong = [v for v in values if not 1 <= v <= 119]
+    if wrong:
+        raise ValueError(f"an age cut point must be between 1 and 119 years; got {wrong[0]:g}")
     if not 1 <= len(values) <= 5:
         raise ValueError("give 1 to 5 age cut points, e.g. 50, 70")
     return tuple(values)
@@ -166,15 +172,10 @@ def parse_landmarks(text: str) -> list[float]:
     >>> parse_landmarks("24; 12 6")
     [6.0, 12.0, 24.0]
     """
-    values = []
-    for part in [p for p in re.split(r"[,;\s]+", str(text).strip()) if p]:
-        try:
-            value = float(part.replace(",", "."))
-        except ValueError:
-            raise ValueError(f"{part!r} is not a number; write landmark times like 12, 24") from None
-        if not np.isfinite(value) or value <= 0:
-            raise ValueError(f"landmark times must be positive; got {part!r}")
-        values.append(value)
+    values = _typed_numbers(text, "landmark times", "12, 24")
+    wrong = [v for v in values if not (np.isfinite(v) and v > 0)]
+    if wrong:
+        raise ValueError(f"landmark times must be positive; got {wrong[0]:g}")
     if not values:
         raise ValueError("give at least one landmark time, e.g. 12, 24")
-    return sorted(set(values))
+    return values

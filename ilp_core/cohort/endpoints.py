@@ -54,14 +54,6 @@ class Endpoint:
             raise ValueError(f"endpoint {self.key!r}: a panel of the summary figure must be reported")
 
     @property
-    def estimator(self) -> str:
-        return "Aalen-Johansen" if self.competing else "Kaplan-Meier"
-
-    @property
-    def test(self) -> str:
-        return "Gray's test" if self.competing else "the log-rank test"
-
-    @property
     def model(self) -> str:
         return "Fine-Gray" if self.competing else "Cox"
 

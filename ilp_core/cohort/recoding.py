@@ -12,6 +12,7 @@ import pandas as pd
 
 from ilp_core.checks import check_choice, shortened
 from ilp_core.cohort import cleaning
+from ilp_core.levels import MISSING
 from ilp_core.schema import BY_NAME, FIELD_NAMES
 
 # The canonical values a field of each kind can be pointed at (text fields: any text, e.g. to merge
@@ -26,7 +27,6 @@ RECODABLE = tuple(f for f in FIELD_NAMES if BY_NAME[f].kind in CHOICES)
 # female in a Spanish H/M column; "male" is male everywhere).
 _UNAMBIGUOUS = {"sex": {"F": "female", "M": "male"}}
 UNREADABLE = "(not recognised)"
-MISSING = "(missing)"
 MAX_TEXT = 500
 MAX_ENTRIES = 5_000  # values recoded in all (as many as a settings file keeps)
 

@@ -37,8 +37,7 @@ def patient_list(data: pd.DataFrame) -> pd.DataFrame:
     """The selected patients as the Cohort page lists them: code, row in the workbook and the main
     fields, under their labels."""
     columns = ["patient_id", "source_row", "sex", "age_years", "limb", "histology", "ilp_date", "vital_status"]
-    return data[columns].rename(columns={c: BY_NAME[c].label if c in BY_NAME else "Row in the workbook"
-                                         for c in columns})
+    return labelled(data[columns])
 
 
 def labelled(data: pd.DataFrame) -> pd.DataFrame:
