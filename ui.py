@@ -30,7 +30,7 @@ from ilp_core.conventions import (
 from ilp_core.plain_text import plain
 from ilp_core.reporting import charts, display, export, formatting, reproducibility
 from ilp_core.reporting.glossary import GLOSSARY
-from ilp_core.results import predictors, selection, summaries
+from ilp_core.results import groupings, predictors, selection, summaries
 
 SAMPLE = Path(__file__).with_name("sample_data") / "ilp_sample_cohort.xlsx"
 SYNTHETIC_NOTE = "Synthetic sample data: not real patients"
@@ -195,6 +195,7 @@ def settings_file() -> bytes:
         compare_by=st.session_state.get(f"compare:{source()['digest']}"), preset=current.settings.preset,
         conf_level=current.settings.conf_level, time_unit=current.settings.time_unit,
         landmarks=current.landmarks, data=current.cohort.data, age_cuts=_age_cuts(),
+        groupings=groupings.Groupings.from_dict(st.session_state.get(groupings_key(source()["digest"]))).as_dict(),
         model=predictors.request_for_settings(st.session_state.get("model_request"))))
 
 
@@ -220,15 +221,16 @@ def apply_settings(document: dict) -> list[str]:
     ss[f"data:dates:{token}"] = date_order
     for spec in core.FIELDS:
         ss[f"map:{spec.name}:{token}:{ss[f'data:sheet:{token}']}"] = mapping[spec.name] or NOT_MAPPED
-    skipped = []
-    columns = selection.category_columns(loaded.data)
+    skipped = _apply_groupings(document.get("groupings"), loaded.data, token)
+    grouped = groupings.apply_groupings(loaded.data, groupings.Groupings.from_dict(ss[groupings_key(token)]))
+    columns = selection.category_columns(grouped)
     for key in [k for k in ss.keys() if str(k).startswith("filter:") and str(k).endswith(token)]:
         del ss[key]
     for column, values in document["filters"].items():
         if column not in columns:
             skipped.append(f"filter on {column!r} (no such column)")
             continue
-        valid = set(selection.levels(loaded.data, column))
+        valid = set(selection.levels(grouped, column))
         ss[filter_key(column, token)] = [v for v in values if v in valid]
         absent = [v for v in values if v not in valid]
         if absent:  # one line per column, however many values: a file can list thousands
@@ -253,9 +255,18 @@ def apply_settings(document: dict) -> list[str]:
             set_persistent(key, document[key])
     if document["landmarks"] is not None:
         set_persistent("landmarks", ", ".join(f"{m:g}" for m in document["landmarks"]))
-    skipped += _apply_model(document.get("model"), loaded.data)
+    skipped += _apply_model(document.get("model"), grouped)
     ss["applied_settings"] = document
     return list(document.get("not_applied", [])) + skipped
+
+
+def _apply_groupings(saved: dict | None, data: pd.DataFrame, token: str) -> list[str]:
+    """Put the saved groupings in the sidebar; what these data cannot take is listed, not applied."""
+    fits, problems = groupings.fitted_to(data, groupings.Groupings.from_dict(saved))
+    st.session_state[groupings_key(token)] = fits.as_dict()
+    for key in [k for k in st.session_state if str(k).startswith("grouping:") and str(k).endswith(token)]:
+        del st.session_state[key]  # the boxes show the saved groupings when next drawn
+    return problems
 
 
 def _apply_model(saved: dict | None, data: pd.DataFrame) -> list[str]:
@@ -297,10 +308,9 @@ def _filters(data: pd.DataFrame, columns: dict[str, str], token: str) -> selecti
     extra = {c: l for c, l in columns.items() if c not in selection.CATEGORY_FIELDS}
     choices = {}
     # one label whatever is chosen: an expander whose label changes is a new one, and it closed after every choice
-    with st.sidebar.expander("Filters", icon=":material/filter_alt:", expanded=False):
+    with st.expander("Filters", icon=":material/filter_alt:", expanded=False):
         for column, label in schema.items():
-            choices[column] = tuple(st.multiselect(label, selection.levels(data, column), placeholder="All",
-                                                   key=filter_key(column, token)))
+            choices[column] = _filter_choice(label, data, column, token)
         age = data["age_years"].dropna()
         age_range = None
         if len(age) and age.min() < age.max():
@@ -309,11 +319,99 @@ def _filters(data: pd.DataFrame, columns: dict[str, str], token: str) -> selecti
             chosen = st.slider("Age (years)", low, high, step=1.0, format="%d", key=age_range_key(token))
             age_range = None if chosen == (low, high) else chosen
     if extra:
-        with st.sidebar.expander("Other columns", icon=":material/table_rows:"):
+        with st.expander("Other columns", icon=":material/table_rows:"):
             for column, label in extra.items():  # the user's header: a label is Markdown
-                choices[column] = tuple(st.multiselect(plain(label), selection.levels(data, column), placeholder="All",
-                                                       key=filter_key(column, token)))
+                choices[column] = _filter_choice(plain(label), data, column, token)
     return selection.Filters({c: v for c, v in choices.items() if v}, age_range)
+
+
+def _filter_choice(label: str, data: pd.DataFrame, column: str, token: str) -> tuple[str, ...]:
+    """The levels chosen in a column's filter (a chosen level renamed away under "Own groupings" is
+    dropped by Streamlit, which keeps only choices among the options)."""
+    return tuple(st.multiselect(label, selection.levels(data, column), placeholder="All",
+                                key=filter_key(column, token)))
+
+
+def groupings_key(token: str) -> str:
+    """The session key of the user's own groupings (a dict as :meth:`Groupings.as_dict` writes it)."""
+    return f"groupings:{token}"
+
+
+def _groupings(data: pd.DataFrame, token: str) -> groupings.Groupings:
+    """The sidebar's "Own groupings": numbers cut at typed values, levels renamed, merged and ordered.
+    The widgets write into one dict kept for the session, so a grouping stays while its widgets are
+    not drawn (another column chosen, another page)."""
+    kept = st.session_state.setdefault(groupings_key(token), {"cuts": {}, "names": {}, "order": {}})
+    with st.sidebar.expander("Own groupings", icon=":material/category:"):
+        for column, label in list(groupings.number_columns(data).items())[:10]:
+            _cut_points(kept, column, label, token)
+        renamable = groupings.renamable_columns(data)
+        options = {None: "— choose a column —", **renamable}
+        column = st.selectbox("Rename, merge or order the groups of", list(options), format_func=options.get,
+                              key=f"grouping:column:{token}",
+                              help="Give two groups one name to merge them (rare histologies into 'other'); "
+                                   "figures, tables, filters and models show the new names in your order.")
+        if column is not None:
+            _level_names(kept, data, column, token)
+    return groupings.Groupings.from_dict(kept)
+
+
+def _cut_points(kept: dict, column: str, label: str, token: str) -> None:
+    key = f"grouping:cut:{column}:{token}"
+    if key not in st.session_state:
+        st.session_state[key] = ", ".join(f"{c:g}" for c in kept["cuts"].get(column, ()))
+    text = st.text_input(f"{plain(label)}: groups start at", key=key, placeholder="e.g. 10",
+                         help=f"Cut points make a new column, '{plain(groupings.grouped_name(label))}', for filters, "
+                              "Compare by, Table 1 and the models: 10 gives <10 and ≥10; 5, 10 gives three groups.")
+    try:
+        cuts = groupings.parse_cuts(text)
+    except ValueError as exc:
+        st.error(f"{plain(label)}: {plain(exc)}. No groups made.")
+        cuts = ()
+    if cuts:
+        kept["cuts"][column] = list(cuts)
+    else:
+        kept["cuts"].pop(column, None)
+
+
+def _level_names(kept: dict, data: pd.DataFrame, column: str, token: str) -> None:
+    """A name box per level, then the order; 'Undo' gives the levels back their own names."""
+    names = kept["names"].setdefault(column, {})
+    counts = selection.as_labels(data[column]).value_counts()
+    for level in [v for v in selection.levels(data, column) if v != selection.MISSING]:
+        key = f"grouping:name:{column}:{level}:{token}"
+        if key not in st.session_state:
+            st.session_state[key] = names.get(level, level)
+        typed = groupings.new_name(st.text_input(f"{plain(level)} ({int(counts.get(level, 0))} patients)", key=key,
+                                                 max_chars=groupings.MAX_NAME))
+        if typed is None or typed == level:
+            names.pop(level, None)
+        else:
+            names[level] = typed
+    shown = selection.levels(groupings.apply_groupings(data, groupings.Groupings(names={column: names})), column)
+    shown = [v for v in shown if v != selection.MISSING]
+    key = f"grouping:order:{column}:{token}"
+    if key not in st.session_state or any(v not in shown for v in st.session_state[key]):
+        st.session_state[key] = [v for v in kept["order"].get(column, []) if v in shown]
+    order = st.multiselect("Order (pick the groups first to last)", shown, key=key, placeholder="As they are",
+                           help="The groups you pick come first, in the order you pick them; the rest follow.")
+    if order:
+        kept["order"][column] = list(order)
+    else:
+        kept["order"].pop(column, None)
+    if not names:
+        kept["names"].pop(column, None)
+    st.button("Undo the new names and order", key=f"grouping:undo:{column}:{token}",
+              on_click=_undo_names, args=(column, token), icon=":material/undo:")
+
+
+def _undo_names(column: str, token: str) -> None:
+    kept = st.session_state.get(groupings_key(token), {})
+    for part in ("names", "order"):
+        kept.get(part, {}).pop(column, None)
+    for key in [k for k in st.session_state if str(k).startswith((f"grouping:name:{column}:",
+                                                                   f"grouping:order:{column}:"))]:
+        del st.session_state[key]
 
 
 def _conventions() -> tuple[Settings, list[float]]:
@@ -345,20 +443,23 @@ def sidebar() -> None:
         st.sidebar.error("This workbook can't be analysed yet; the Data page says why.", icon=":material/error:")
         st.session_state["view"] = None
         return
-    data = loaded.data
     count = st.sidebar.empty()  # filled once the filters below are read, shown above them
+    filter_place, compare_place = st.sidebar.container(), st.sidebar.container()
+    grouped = _groupings(loaded.data, src["digest"])  # drawn below "Compare by", applied before the filters
+    data = groupings.apply_groupings(loaded.data, grouped)
     columns = selection.category_columns(data)
-    filters = _filters(data, columns, src["digest"])
+    with filter_place:
+        filters = _filters(data, columns, src["digest"])
     selected = selection.apply_filters(data, filters)
     cuts = _age_cuts()
     options = {None: "No comparison", **columns,
                selection.AGE_GROUP: f"Age group ({', '.join(age_group_names(cuts))})"}
     if st.session_state.get(f"compare:{src['digest']}") not in options:  # a column this workbook lacks
         st.session_state[f"compare:{src['digest']}"] = None
-    compare_by = st.sidebar.selectbox("Compare by", list(options), format_func=options.get,
-                                      key=f"compare:{src['digest']}")
+    compare_by = compare_place.selectbox("Compare by", list(options), format_func=options.get,
+                                         key=f"compare:{src['digest']}")
     if compare_by == selection.AGE_GROUP:
-        cuts = _age_cuts(st.sidebar)
+        cuts = _age_cuts(compare_place)
     settings, landmarks = _conventions()
     count.metric("Patients selected", f"{len(selected)} of {len(data)}")
     column = "age_years" if compare_by == selection.AGE_GROUP else compare_by

@@ -6,11 +6,11 @@ from ilp_core.conventions import interval_label
 from ilp_core.plain_text import plain
 from ilp_core.reporting import charts, display, report
 from ilp_core.results.predictors import (
-    NUMERIC_COVARIATES,
     OUTCOMES,
     ModelError,
     ModelRequest,
     covariate_options,
+    enters_as_number,
     fit_outcome_model,
     reference_levels,
 )
@@ -46,7 +46,7 @@ if not chosen:
     st.info("Choose covariates to see their hazard ratios.", icon=":material/tune:")
     st.stop()
 reference = {}
-categorical = [c for c in chosen if c not in NUMERIC_COVARIATES]
+categorical = [c for c in chosen if not enters_as_number(data, c)]
 for column, place in zip(categorical, st.columns(max(len(categorical), 1))):
     levels = reference_levels(data, column)
     if st.session_state.get(f"predictors:ref:{column}", levels[0]) not in levels:

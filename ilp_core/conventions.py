@@ -135,7 +135,7 @@ def age_group_names(cuts: tuple[float, ...] = AGE_CUTS) -> list[str]:
     return [f"<{cuts[0]:g}"] + [f"{a:g}-{b - 1:g}" for a, b in zip(cuts[:-1], cuts[1:])] + [f"\u2265{cuts[-1]:g}"]
 
 
-def _typed_numbers(text: str, what: str, example: str) -> list[float]:
+def typed_numbers(text: str, what: str, example: str) -> list[float]:
     """The numbers typed in ``text`` ('12, 24', '24; 12 6'), sorted, once each; a ValueError naming
     the first entry that is not a number."""
     values = []
@@ -155,7 +155,7 @@ def parse_age_cuts(text: str) -> tuple[float, ...]:
     >>> parse_age_cuts("60; 40")
     (40.0, 60.0)
     """
-    values = _typed_numbers(text, "the age cut points", "50, 70")
+    values = typed_numbers(text, "the age cut points", "50, 70")
     wrong = [v for v in values if not 1 <= v <= 119]
     if wrong:
         raise ValueError(f"an age cut point must be between 1 and 119 years; got {wrong[0]:g}")
@@ -172,7 +172,7 @@ def parse_landmarks(text: str) -> list[float]:
     >>> parse_landmarks("24; 12 6")
     [6.0, 12.0, 24.0]
     """
-    values = _typed_numbers(text, "landmark times", "12, 24")
+    values = typed_numbers(text, "landmark times", "12, 24")
     wrong = [v for v in values if not (np.isfinite(v) and v > 0)]
     if wrong:
         raise ValueError(f"landmark times must be positive; got {wrong[0]:g}")

@@ -33,7 +33,10 @@ _PHONE = re.compile(r"^\+?[\d\s().-]{9,}$")
 
 
 def _kind_from_values(values: pd.Series) -> str | None:
-    text = values.dropna().astype(str).str.strip()
+    values = values.dropna()
+    if pd.api.types.is_float_dtype(values):  # a measurement (BMI 18.515151...) is no phone number
+        values = values[values % 1 == 0].astype("int64")
+    text = values.astype(str).str.strip()
     text = text[text != ""]
     if len(text) < 2:
         return None

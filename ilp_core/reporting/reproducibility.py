@@ -26,6 +26,7 @@ import pandas as pd
 
 from ilp_core.cohort import recoding
 from ilp_core.conventions import CONF_LEVELS, PRESETS, TIME_UNITS, level_label
+from ilp_core.results.groupings import MAX_CUTS
 from ilp_core.schema import FIELD_NAMES
 
 FORMAT = "ilp-outcomes-settings"
@@ -85,9 +86,11 @@ def settings_document(*, source: str, sheet: str | None, header_row: int | None,
                       date_order: str, filters: dict, age_range, compare_by: str | None, preset: str,
                       conf_level: float, time_unit: str, landmarks: list[float], data: pd.DataFrame,
                       model: dict | None = None, together: list[str] | None = None,
-                      recode: dict | None = None, age_cuts: tuple[float, ...] | None = None) -> dict:
+                      recode: dict | None = None, age_cuts: tuple[float, ...] | None = None,
+                      groupings: dict | None = None) -> dict:
     """Everything needed to repeat the analysis, as a JSON-ready dict (``together``: the sheets read
-    below ``sheet``; ``recode``: the user's readings of raw values, as :func:`load_cohort` takes them)."""
+    below ``sheet``; ``recode``: the user's readings of raw values, as :func:`load_cohort` takes them;
+    ``groupings``: the user's own groups, as :meth:`Groupings.as_dict` writes them)."""
     return {
         "format": FORMAT, "version": VERSION, "saved": dt.datetime.now().isoformat(timespec="seconds"),
         "source": source, "sheet": sheet, "together": list(together or []), "header_row": header_row,
@@ -96,6 +99,7 @@ def settings_document(*, source: str, sheet: str | None, header_row: int | None,
         "filters": {k: list(v) for k, v in filters.items() if v},
         "age_range": list(age_range) if age_range is not None else None, "compare_by": compare_by,
         "age_cuts": list(age_cuts) if age_cuts is not None else None,
+        "groupings": groupings or {"cuts": {}, "names": {}, "order": {}},
         "preset": preset, "conf_level": conf_level, "time_unit": time_unit, "landmarks": list(landmarks),
         "model": model, "data": fingerprint(data),
     }
@@ -146,6 +150,19 @@ def _recode(value) -> bool:
     return True
 
 
+def _groupings(value) -> bool:
+    """``{"cuts": {column: [numbers]}, "names": {column: {level: name}}, "order": {column: [names]}}``."""
+    if not (isinstance(value, dict) and set(value) <= {"cuts", "names", "order"}
+            and all(isinstance(v, dict) and len(v) <= MAX_FILTER_COLUMNS and all(map(_text, v)) for v in value.values())):
+        return False
+    cuts, names, order = (value.get(k, {}) for k in ("cuts", "names", "order"))
+    return (all(isinstance(c, list) and 1 <= len(c) <= MAX_CUTS and all(map(_number, c)) and c == sorted(set(c))
+                for c in cuts.values())
+            and sum(len(t) if isinstance(t, dict) else 0 for t in names.values()) <= MAX_FILTER_VALUES
+            and all(isinstance(t, dict) and all(_text(a) and _text(b) for a, b in t.items()) for t in names.values())
+            and all(_strings(o, MAX_FILTER_VALUES) for o in order.values()))
+
+
 def _check(document: dict, key: str, valid, what: str, default, skipped: list[str]) -> None:
     """Keep ``document[key]`` if ``valid(value)``; otherwise put ``default`` and say what was dropped."""
     value = document.get(key)
@@ -181,6 +198,8 @@ def _checked(document: dict) -> list[str]:
     _check(document, "age_cuts", lambda v: v is None or (isinstance(v, list) and 1 <= len(v) <= 5 and all(
         _number(c) and 1 <= c <= 119 for c in v) and v == sorted(set(v))), "1 to 5 ages between 1 and 119, lowest "
            "first", None, skipped)
+    _check(document, "groupings", _groupings, f"number columns with 1 to {MAX_CUTS} cut points, lowest first, and "
+           "category levels with their new names and order", {}, skipped)
     _check(document, "preset", lambda v: v in PRESETS, f"one of {', '.join(PRESETS)}", None, skipped)
     _check(document, "conf_level", lambda v: _number(v) and any(abs(v - c) < 1e-12 for c in CONF_LEVELS),
            f"this app offers {', '.join(map(level_label, CONF_LEVELS[:-1]))} or {level_label(CONF_LEVELS[-1])}",
@@ -239,6 +258,7 @@ def read_settings(raw: bytes) -> dict:
     document.setdefault("together", [])  # files saved before sheets could be read together
     document.setdefault("recode", {})  # files saved before values could be recoded
     document.setdefault("age_cuts", None)  # files saved before the age groups could be chosen
+    document.setdefault("groupings", {})  # files saved before the user's own groupings
     document["not_applied"] = _checked(document)
     return document
 

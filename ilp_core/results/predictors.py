@@ -45,9 +45,17 @@ class OutcomeModel:
 def covariate_options(data: pd.DataFrame) -> dict[str, str]:
     """``{column: label}`` of what can enter a model: numbers with two or more known values, then
     categories with two or more levels."""
-    options = {c: label for c, label in NUMERIC_COVARIATES.items() if c in data and data[c].notna().sum() > 1}
-    options |= {c: label for c, label in category_columns(data).items() if data[c].nunique() > 1}
-    return options
+    numbers = {c: label for c, label in NUMERIC_COVARIATES.items()
+               if c in data and enters_as_number(data, c) and data[c].notna().sum() > 1}
+    return numbers | {c: label for c, label in category_columns(data).items()
+                      if c not in numbers and data[c].nunique() > 1}
+
+
+def enters_as_number(data: pd.DataFrame, column: str) -> bool:
+    """Whether a covariate enters the model per unit (age, size, grade as numbers); a category (also a
+    grade whose levels the user renamed) enters as levels against a reference."""
+    return column in NUMERIC_COVARIATES and pd.api.types.is_numeric_dtype(data[column]) \
+        and not pd.api.types.is_bool_dtype(data[column])
 
 
 def reference_levels(data: pd.DataFrame, column: str) -> list[str]:

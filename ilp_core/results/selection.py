@@ -10,14 +10,11 @@ import pandas as pd
 from ilp_core.cohort.identifiers import identifier_kind
 from ilp_core.conventions import AGE_CUTS, age_group_names
 from ilp_core.levels import ALL_PATIENTS, MISSING, as_labels  # noqa: F401 (part of what selection offers)
-from ilp_core.schema import FIELD_NAMES
+from ilp_core.schema import FIELD_NAMES, LABELS
 
-# Schema fields offered as filters and strata, with the labels clinicians read.
-CATEGORY_FIELDS = {
-    "limb": "Limb", "site": "Site", "histology": "Histology", "sex": "Sex", "presentation": "Presentation",
-    "ilp_completed": "Perfusion completed", "surgery": "Surgery", "grade": "Grade",
-    "wieberdink_grade": "Wieberdink grade",
-}
+# Schema fields offered as filters and strata, under the schema's labels.
+CATEGORY_FIELDS = {f: LABELS[f] for f in ("limb", "site", "histology", "sex", "presentation", "ilp_completed",
+                                          "surgery", "grade", "wieberdink_grade")}
 AGE_GROUP = "age group"
 _MAX_LEVELS = 25  # an extra column with more distinct values is not a category
 
@@ -42,9 +39,14 @@ def category_columns(data: pd.DataFrame) -> dict[str, str]:
 
 
 def levels(data: pd.DataFrame, column: str) -> list[str]:
-    """The distinct labels of a column, sorted naturally, '(missing)' last."""
+    """The distinct labels of a column, '(missing)' last: in the order of its categories when the
+    column is an ordered grouping (the user's own order, or groups by size), otherwise sorted naturally."""
     labels = as_labels(data[column])
-    present = sorted(set(labels) - {MISSING}, key=_natural_order)
+    found = set(labels) - {MISSING}
+    if isinstance(data[column].dtype, pd.CategoricalDtype):
+        present = [str(c) for c in data[column].cat.categories if str(c) in found]
+    else:
+        present = sorted(found, key=_natural_order)
     return present + ([MISSING] if (labels == MISSING).any() else [])
 
 
@@ -98,6 +100,9 @@ def strata(data: pd.DataFrame, by: str | None, age_cuts: tuple[float, ...] = AGE
         return pd.Series(ALL_PATIENTS, index=data.index)
     if by == AGE_GROUP:
         return age_groups(data["age_years"], age_cuts).cat.remove_unused_categories()
+    if isinstance(data[by].dtype, pd.CategoricalDtype):  # a grouping in the user's order, '(missing)' last
+        order = [str(c) for c in data[by].cat.categories] + [MISSING]
+        return as_labels(data[by]).astype(pd.CategoricalDtype(order, ordered=True)).cat.remove_unused_categories()
     return as_labels(data[by])
 
 

@@ -8,15 +8,14 @@ import pandas as pd
 from scipy import stats
 
 from ilp_core.checks import check_choice
+from ilp_core.results.groupings import GROUPED, grouped_name
 from ilp_core.results.selection import MISSING, as_labels, levels, stratum_order
+from ilp_core.schema import LABELS
 from ilp_core.stats.fisher import fisher_exact
 
-VARIABLES = {
-    "sex": "Sex", "age_years": "Age, years", "limb": "Limb", "site": "Site", "histology": "Histology",
-    "presentation": "Presentation", "tumor_size_cm": "Tumour size, cm", "grade": "FNCLCC grade",
-    "ilp_completed": "Perfusion completed", "surgery": "Resection after perfusion",
-    "wieberdink_grade": "Wieberdink grade",
-}
+# The schema fields Table 1 describes, in its order, under the schema's labels.
+VARIABLES = {f: LABELS[f] for f in ("sex", "age_years", "limb", "site", "histology", "presentation",
+                                    "tumor_size_cm", "grade", "ilp_completed", "surgery", "wieberdink_grade")}
 NUMERIC = {"age_years", "tumor_size_cm"}
 ROW_COLUMNS = ["variable", "label", "level", "stratum", "n", "percent", "mean", "sd", "median", "q1", "q3",
                "missing"]
@@ -42,6 +41,18 @@ class TableOne:
     tests: pd.DataFrame = field(repr=False)
     footnote: str
 
+
+
+def baseline_variables(data: pd.DataFrame) -> dict[str, str]:
+    """``{column: label}`` Table 1 describes: the schema's fields, each number followed by its groups
+    when the user cut it, then the user's other cut numbers."""
+    variables = {}
+    for name, label in VARIABLES.items():
+        variables[name] = label
+        if grouped_name(label) in data:
+            variables[grouped_name(label)] = grouped_name(label)
+    others = [c for c in data.columns if isinstance(c, str) and c.endswith(GROUPED) and c not in variables]
+    return variables | {c: c for c in others}
 
 
 def _categorical_rows(values: pd.Series, name: str, label: str, group: str, order: list[str]) -> list[tuple]:
@@ -178,7 +189,7 @@ def table_one(data: pd.DataFrame, labels: pd.Series | None = None, *, variables:
     names the test behind each row's p-value.
     """
     check_choice(numeric_test, "numeric_test", ("mann-whitney", "t-test"))
-    variables = {k: v for k, v in (variables or VARIABLES).items() if k in data and data[k].notna().any()}
+    variables = {k: v for k, v in (variables or baseline_variables(data)).items() if k in data and data[k].notna().any()}
     groups = labels.loc[data.index] if labels is not None else pd.Series(OVERALL, index=data.index)
     names = ([OVERALL] if labels is not None else []) + stratum_order(groups)
     members = {g: data.index if g == OVERALL else data.index[(groups == g).to_numpy()] for g in names}

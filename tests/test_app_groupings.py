@@ -1,0 +1,106 @@
+"""The sidebar's "Own groupings" driven by AppTest: a number cut at typed values, levels renamed,
+merged and ordered, reaching the filters, "Compare by", the figures, Table 1, the models and the
+settings file."""
+from pathlib import Path
+
+import pytest
+from sample_path import SAMPLE
+from streamlit.testing.v1 import AppTest
+from test_app import selected, shown, strata_drawn, table, widget
+
+import ilp_core as core
+from ilp_core.reporting import reproducibility
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+SIZE_GROUPS = "Tumour size (cm), grouped"
+
+
+@pytest.fixture
+def app():
+    return AppTest.from_file(APP, default_timeout=60).run()
+
+
+def name_box(app, level: str):
+    return next(w for w in app.sidebar.text_input if w.key and w.key.startswith(f"grouping:name:limb:{level}:"))
+
+
+def test_tumour_size_cut_at_10_cm_is_compared_described_and_modelled(app):
+    widget(app, "text_input", "grouping:cut:tumor_size_cm:").set_value("10").run()
+    assert not app.exception
+    compare = widget(app, "selectbox", "compare:")
+    assert SIZE_GROUPS in compare.options
+    compare.set_value(SIZE_GROUPS).run()
+    app.switch_page("app_pages/amputation.py").run()
+    assert not app.exception
+    assert strata_drawn(app) == {"<10", "\u226510"}
+    assert set(table(app, "Group").Group) == {"<10", "\u226510"}
+    app.switch_page("app_pages/cohort.py").run()
+    characteristics = table(app, "Characteristic").Characteristic.str.strip().tolist()
+    assert characteristics[characteristics.index("Tumour size (cm)") + 3] == SIZE_GROUPS  # after mean, median
+    app.switch_page("app_pages/predictors.py").run()
+    covariates = widget(app, "multiselect", "predictors:covariates")
+    assert SIZE_GROUPS in covariates.options
+    covariates.set_value([SIZE_GROUPS]).run()
+    assert not app.exception
+    assert f"{SIZE_GROUPS}: \u226510 vs <10" in set(table(app, "Term").Term)
+
+
+def test_a_cut_that_is_not_a_number_is_explained_and_groups_nothing(app):
+    widget(app, "text_input", "grouping:cut:tumor_size_cm:").set_value("ten").run()
+    assert any("'ten' is not a number" in shown(e.value) for e in app.sidebar.error)
+    assert SIZE_GROUPS not in widget(app, "selectbox", "compare:").options
+
+
+def test_levels_renamed_merged_and_ordered_reach_filters_legends_and_survive_pages(app):
+    widget(app, "selectbox", "grouping:column:").set_value("limb").run()
+    name_box(app, "lower").set_value("Lower limb").run()
+    name_box(app, "upper").set_value("Upper limb").run()
+    widget(app, "multiselect", "grouping:order:limb").set_value(["Upper limb", "Lower limb"]).run()
+    assert not app.exception
+    widget(app, "selectbox", "compare:").set_value("limb").run()
+    app.switch_page("app_pages/amputation.py").run()
+    assert strata_drawn(app) == {"Upper limb", "Lower limb"}
+    assert table(app, "Group").Group.drop_duplicates().tolist() == ["Upper limb", "Lower limb"]  # the user's order
+    limb_filter = widget(app, "multiselect", "filter:column:limb:")
+    assert limb_filter.options == ["Upper limb", "Lower limb"]
+    limb_filter.set_value(["Upper limb"]).run()
+    assert selected(app) == "13 of 34"
+    # the filter's value was renamed away: it is dropped, not an error
+    name_box(app, "upper").set_value("Arm").run()
+    assert not app.exception and selected(app) == "34 of 34"
+    # merged: both levels one group
+    name_box(app, "lower").set_value("Arm").run()
+    assert not app.exception and widget(app, "multiselect", "filter:column:limb:").options == ["Arm"]
+    app.switch_page("app_pages/survival.py").run()
+    assert not app.exception and strata_drawn(app) == {"Arm"}
+    app.button(key=next(b.key for b in app.sidebar.button if b.key.startswith("grouping:undo:limb"))).click().run()
+    assert widget(app, "multiselect", "filter:column:limb:").options == ["lower", "upper"]
+
+
+def test_a_grouping_chosen_for_another_column_stays(app):
+    widget(app, "selectbox", "grouping:column:").set_value("limb").run()
+    name_box(app, "lower").set_value("Leg").run()
+    widget(app, "selectbox", "grouping:column:").set_value("sex").run()
+    app.switch_page("app_pages/cohort.py").run()
+    assert "Leg" in widget(app, "multiselect", "filter:column:limb:").options
+
+
+def test_groupings_saved_in_the_settings_file_are_restored_in_a_new_session():
+    sample = core.load_cohort(SAMPLE)
+    saved = {"cuts": {"tumor_size_cm": [10]}, "names": {"limb": {"lower": "Leg", "upper": "Arm"}},
+             "order": {"limb": ["Leg"]}}
+    document = reproducibility.settings_document(
+        source="Synthetic sample cohort", sheet="cohort", header_row=None, mapping=sample.mapping,
+        date_order="auto", filters={"limb": ["Leg"]}, age_range=None, compare_by=SIZE_GROUPS, preset="R survival",
+        conf_level=0.95, time_unit="months", landmarks=[12, 24], data=sample.data, groupings=saved)
+    fresh = AppTest.from_file(APP, default_timeout=60).run()
+    fresh.switch_page("app_pages/export.py").run()
+    fresh.file_uploader(key="export:load").set_value(
+        ("s.json", reproducibility.settings_json(document), "application/json")).run()
+    fresh.button(key="export:apply").click().run()
+    assert not fresh.exception
+    fresh.switch_page("app_pages/amputation.py").run()
+    assert not fresh.exception
+    assert selected(fresh) == "21 of 34"  # the filter on the renamed level
+    assert strata_drawn(fresh) == {"<10", "\u226510"}
+    assert widget(fresh, "text_input", "grouping:cut:tumor_size_cm:").value == "10"
