@@ -31,6 +31,7 @@ from ilp_core.plain_text import plain
 from ilp_core.reporting import charts, display, export, formatting, reproducibility
 from ilp_core.reporting.glossary import GLOSSARY
 from ilp_core.results import groupings, predictors, selection, summaries
+from ilp_core.schema import FIELD_NAMES
 
 SAMPLE = Path(__file__).with_name("sample_data") / "ilp_sample_cohort.xlsx"
 SYNTHETIC_NOTE = "Synthetic sample data: not real patients"
@@ -360,13 +361,14 @@ def _cut_points(kept: dict, column: str, label: str, token: str) -> None:
     key = f"grouping:cut:{column}:{token}"
     if key not in st.session_state:
         st.session_state[key] = ", ".join(f"{c:g}" for c in kept["cuts"].get(column, ()))
-    text = st.text_input(f"{plain(label)}: groups start at", key=key, placeholder="e.g. 10",
+    shown = label if column in FIELD_NAMES else plain(label)  # the user's header is Markdown
+    text = st.text_input(f"{shown}: cut into groups at", key=key, placeholder="e.g. 10",
                          help=f"Cut points make a new column, '{plain(groupings.grouped_name(label))}', for filters, "
                               "Compare by, Table 1 and the models: 10 gives <10 and ≥10; 5, 10 gives three groups.")
     try:
         cuts = groupings.parse_cuts(text)
     except ValueError as exc:
-        st.error(f"{plain(label)}: {plain(exc)}. No groups made.")
+        st.error(f"{shown}: {plain(exc)}. No groups made.")
         cuts = ()
     if cuts:
         kept["cuts"][column] = list(cuts)
