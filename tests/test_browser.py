@@ -43,7 +43,7 @@ def test_upload_filter_and_download_figures(page, tmp_path):
 
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_test_id("stExpander").filter(has_text="Filters").get_by_text("Filters").click()
-    limb = sidebar.get_by_test_id("stMultiSelect").filter(has_text="Limb").locator("input")
+    limb = sidebar.get_by_test_id("stMultiSelect").filter(has=page.get_by_text("Limb", exact=True)).locator("input")
     limb.wait_for(state="visible")
     limb.click()
     limb.fill("upper")
