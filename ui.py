@@ -54,6 +54,7 @@ class View:
     landmarks: list[float]
     filters: str
     filter_spec: selection.Filters
+    groupings: groupings.Groupings
 
 
 # -- widgets that keep their value --------------------------------------------------------------
@@ -196,7 +197,7 @@ def settings_file() -> bytes:
         compare_by=st.session_state.get(f"compare:{source()['digest']}"), preset=current.settings.preset,
         conf_level=current.settings.conf_level, time_unit=current.settings.time_unit,
         landmarks=current.landmarks, data=current.cohort.data, age_cuts=_age_cuts(),
-        groupings=groupings.Groupings.from_dict(st.session_state.get(groupings_key(source()["digest"]))).as_dict(),
+        groupings=current.groupings.as_dict(),
         model=predictors.request_for_settings(st.session_state.get("model_request"))))
 
 
@@ -259,6 +260,39 @@ def apply_settings(document: dict) -> list[str]:
     skipped += _apply_model(document.get("model"), grouped)
     ss["applied_settings"] = document
     return list(document.get("not_applied", [])) + skipped
+
+
+def settings_loader(page: str) -> None:
+    """'Repeat an earlier analysis': a settings file applied to the current workbook (on the Data page
+    too, so a workbook whose columns the app cannot guess is mapped by the file), then what changed."""
+    saved = st.file_uploader("Settings file saved from this app", type=["json"], key=f"{page}:load")
+    st.button("Apply these settings", on_click=_apply_saved_settings, args=(f"{page}:load",), disabled=saved is None,
+              icon=":material/restart_alt:", key=f"{page}:apply")
+    if st.session_state.get("settings_error"):
+        st.error(f"These settings could not be applied: {plain(st.session_state['settings_error'])}",
+                 icon=":material/error:")
+    applied, current = st.session_state.get("applied_settings"), view()
+    if applied is None or current is None:
+        return
+    change = reproducibility.compare_data(applied, current.cohort.data)
+    skipped = st.session_state.get("settings_skipped", [])
+    if change.unchanged and not skipped:
+        st.success(plain(change.summary()) + " Every setting was applied: every number will match.")
+    else:
+        st.warning(plain(change.summary()) + (" Some settings were not applied (below): numbers may differ from "
+                                              "those saved." if skipped else ""))
+    for item in skipped:
+        st.warning(f"Not applied: {plain(item)}")
+
+
+def _apply_saved_settings(uploader: str) -> None:
+    """Runs before the page is drawn, so every sidebar widget can take the saved value."""
+    try:
+        document = reproducibility.read_settings(st.session_state[uploader].getvalue())
+        st.session_state["settings_skipped"] = apply_settings(document)
+        st.session_state["settings_error"] = ""
+    except ValueError as exc:  # CohortError is a ValueError
+        st.session_state["settings_error"] = str(exc)
 
 
 def _apply_groupings(saved: dict | None, data: pd.DataFrame, token: str) -> list[str]:
@@ -468,7 +502,7 @@ def sidebar() -> None:
     st.session_state["view"] = View(loaded, src["name"], src["synthetic"], selected,
                                     selection.strata(selected, compare_by, cuts), compare_by and options[compare_by],
                                     column,
-                                    settings, landmarks, filters.describe(columns), filters)
+                                    settings, landmarks, filters.describe(columns), filters, grouped)
 
 
 def _age_cuts(place=None) -> tuple[float, ...]:
@@ -623,8 +657,8 @@ def selection_key() -> tuple:
     """What identifies the patients and groups in view: the workbook, how it was loaded, the filters
     and the comparison (the key of this session's caches; the data themselves are not hashed)."""
     current = view()
-    return (source()["digest"], repr(st.session_state.get("cohort_key")), repr(current.filter_spec),
-            current.compare_by, current.compare_column)
+    return (source()["digest"], repr(st.session_state.get("cohort_key")), repr(current.groupings),
+            repr(current.filter_spec), current.compare_by, current.compare_column)
 
 
 @st.cache_data(scope="session", max_entries=8, show_spinner="Computing the report")

@@ -29,6 +29,11 @@ if not src["synthetic"] and st.button("Back to the synthetic sample", icon=":mat
     st.rerun()
 
 src = ui.source()
+with st.expander("Repeat an earlier analysis: load a settings file", icon=":material/settings:",
+                 expanded=bool(st.session_state.get("settings_error"))):
+    st.caption("The file saved on the Export page maps the columns, reads the values and sets the filters, "
+               "groups and conventions as they were.")
+    ui.settings_loader("data")
 st.download_button("Empty template workbook (with data dictionary)", core.template_workbook,
                    file_name="ilp_cohort_template.xlsx", on_click="ignore", icon=":material/download:",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="data:template")

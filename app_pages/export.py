@@ -6,7 +6,7 @@ import streamlit as st
 
 import ui
 from ilp_core.plain_text import plain
-from ilp_core.reporting import bundle, charts, report, reproducibility
+from ilp_core.reporting import bundle, charts, report
 from ilp_core.results import predictors
 
 view = ui.header("Export")
@@ -47,8 +47,8 @@ left.download_button("Results workbook (.xlsx)", lambda: bundle.results_workbook
 right.download_button("Settings (.json)", settings_bytes, file_name="ilp_settings.json", mime="application/json",
                       on_click="ignore", icon=":material/settings:", key="export:settings")
 # The zip takes a few seconds: it is built on request, with progress, for exactly what is on this page.
-identity = hashlib.sha256(repr((ui.source()["digest"], view.filters, view.compare_by, view.settings,
-                                view.landmarks, model, len(view.selected))).encode()).hexdigest()
+identity = hashlib.sha256(repr((ui.selection_key(), view.settings, view.landmarks, model,
+                                len(view.selected))).encode()).hexdigest()
 built = st.session_state.get("export:zip:bytes")
 if built is None or built[0] != identity:
     slot = middle.empty()  # the button, then the progress bar, then the download in one place
@@ -69,32 +69,4 @@ st.caption("The zip holds every figure as PNG (300 dpi), SVG and PDF, the workbo
            "patients changed.")
 
 st.subheader("Repeat an earlier analysis")
-saved = st.file_uploader("Settings file saved from this app", type=["json"], key="export:load")
-
-
-def apply_saved_settings() -> None:
-    """Runs before the page is drawn, so every sidebar widget can take the saved value."""
-    try:
-        document = reproducibility.read_settings(st.session_state["export:load"].getvalue())
-        st.session_state["settings_skipped"] = ui.apply_settings(document)
-        st.session_state["settings_error"] = ""
-    except ValueError as exc:  # CohortError is a ValueError
-        st.session_state["settings_error"] = str(exc)
-
-
-st.button("Apply these settings", on_click=apply_saved_settings, disabled=saved is None,
-          icon=":material/restart_alt:", key="export:apply")
-if st.session_state.get("settings_error"):
-    st.error(f"These settings could not be applied: {plain(st.session_state['settings_error'])}",
-             icon=":material/error:")
-applied = st.session_state.get("applied_settings")
-if applied is not None:
-    change = reproducibility.compare_data(applied, view.cohort.data)
-    skipped = st.session_state.get("settings_skipped", [])
-    if change.unchanged and not skipped:
-        st.success(plain(change.summary()) + " Every setting was applied: every number will match.")
-    else:
-        st.warning(plain(change.summary()) + (" Some settings were not applied (below): numbers may differ from "
-                                              "those saved." if skipped else ""))
-    for item in skipped:
-        st.warning(f"Not applied: {plain(item)}")
+ui.settings_loader("export")

@@ -12,6 +12,7 @@ import ilp_core as core
 from ilp_core.reporting import reproducibility
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SIZE_GROUPS = "Tumour size (cm), grouped"
 
 
@@ -104,3 +105,40 @@ def test_groupings_saved_in_the_settings_file_are_restored_in_a_new_session():
     assert selected(fresh) == "21 of 34"  # the filter on the renamed level
     assert strata_drawn(fresh) == {"<10", "\u226510"}
     assert widget(fresh, "text_input", "grouping:cut:tumor_size_cm:").value == "10"
+
+
+def test_the_export_text_follows_a_rename_made_after_it_was_computed(app):
+    widget(app, "selectbox", "compare:").set_value("limb").run()
+    app.switch_page("app_pages/export.py").run()
+    text = " ".join(m.value for m in app.markdown)
+    assert "lower" in text and "Leg" not in text
+    widget(app, "selectbox", "grouping:column:").set_value("limb").run()
+    name_box(app, "lower").set_value("Leg").run()
+    assert not app.exception
+    text = " ".join(m.value for m in app.markdown)
+    assert "Leg" in text  # the report was not kept from before the rename
+
+
+def test_a_workbook_the_app_cannot_map_is_loaded_by_a_settings_file_on_the_data_page(app):
+    from workbooks import ENGLISH, patient, workbook
+    headers = ["Ref" if h == "Patient ID" else h for h in ENGLISH]  # a code column no guess finds
+    rows = [headers] + [patient(f"P{i}", sex="F" if i % 2 else "M") for i in range(1, 7)]
+    data = workbook(rows)
+    mapping = core.suggest_mapping(headers) | {"patient_id": "Ref"}
+    mapping = {field: header for field, header in mapping.items() if header}
+    cohort = core.load_cohort(data, mapping=mapping)
+    document = reproducibility.settings_document(
+        source="unit.xlsx", sheet="cohort", header_row=None, mapping=mapping, date_order="auto",
+        filters={"sex": ["F"]}, age_range=None, compare_by=None, preset="R survival", conf_level=0.95,
+        time_unit="months", landmarks=[12, 24], data=cohort.data)
+    app.switch_page("app_pages/data.py").run()
+    app.file_uploader(key="upload").set_value(("unit.xlsx", data, XLSX)).run()
+    assert any("can't be analysed yet" in e.value for e in app.sidebar.error)
+    app.file_uploader(key="data:load").set_value(
+        ("s.json", reproducibility.settings_json(document), "application/json")).run()
+    app.button(key="data:apply").click().run()
+    assert not app.exception and not app.sidebar.error
+    assert selected(app) == "3 of 6"
+    assert any("same as when the settings were saved" in shown(s.value) for s in app.success)
+    app.switch_page("app_pages/cohort.py").run()
+    assert not app.exception and selected(app) == "3 of 6"
