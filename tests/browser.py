@@ -102,3 +102,9 @@ def go(tab, name: str) -> None:
     """Open a page from the sidebar navigation."""
     tab.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True).click()
     settle(tab)
+
+
+def workbook_input(tab):
+    """The Data page's workbook uploader (the page also holds one for a settings file)."""
+    return tab.get_by_test_id("stFileUploader").filter(has_text="Upload a cohort workbook") \
+        .get_by_test_id("stFileUploaderDropzoneInput")

@@ -6,7 +6,7 @@ Uses Debian's chromium (/usr/bin/chromium); skipped with a reason when it is mis
 import re
 
 import pytest
-from browser import app_server, chromium_tab, go, needs_chromium, settle
+from browser import app_server, chromium_tab, go, needs_chromium, settle, workbook_input
 from workbooks import ENGLISH, patient, workbook
 
 pytestmark = needs_chromium
@@ -36,7 +36,7 @@ def test_upload_filter_and_download_figures(page, tmp_path):
     assert selected(page) == "34 of 34"
 
     go(page, "Data")
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
+    workbook_input(page).set_input_files(str(path))
     page.get_by_text(re.compile(r"^12 patients loaded, 0 rows excluded\.")).wait_for()
     settle(page)
     assert selected(page) == "12 of 12"

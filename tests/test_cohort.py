@@ -112,7 +112,7 @@ def test_bad_rows_are_excluded_with_row_column_value_and_fix():
         (8, "Date last FU", "2021-01-01", "date of last contact is after the date of death (2020-01-01); "
          "correct one of them", "error"),
         (9, "Patient ID", "P1", "patient code 'P1' is on 2 rows (2, 9); each patient needs their own code", "error"),
-        (9, "Age", "130", "age outside 0-120; check it", "warning"),
+        (9, "Age", "130", "age must be between 0 and 120 years; read as missing, the patient is kept", "warning"),
         (10, "Date last FU", "2025-01-01", "date is in the future; check it", "warning"),
         (11, "Patient ID", "Note: locked on 2024-05-01", "the only filled cell in this row; not read as a "
          "patient. Fill in the patient's other columns, or delete the row if it is a note", "error"),
@@ -367,3 +367,14 @@ def test_a_date_that_reads_month_first_says_how_to_read_it():
     [message] = cohort.problems.message[cohort.problems.severity == "error"]
     assert message.endswith("if this column writes dates month/day/year, choose that under 'Dates typed as text' "
                             "on the Data page")
+
+
+def test_an_impossible_age_reads_as_missing_and_a_whole_number_typed_as_text_is_that_number():
+    rows = [ENGLISH + ["Grade"], patient("P1", age=-1) + ["2.0"], patient("P2", age=200) + ["3,0"],
+            patient("P3", age=64) + ["2.5"]]
+    cohort = load(workbook(rows))
+    assert cohort.data.patient_id.tolist() == ["P1", "P2", "P3"]
+    assert cohort.data.age_years.isna().tolist() == [True, True, False]  # not in any mean, group or model
+    assert cohort.data.grade.tolist()[:2] == [2, 3] and cohort.data.grade.isna().tolist()[2]
+    ages = cohort.problems[cohort.problems.column == "Age"]
+    assert ages.value.tolist() == ["-1", "200"] and set(ages.severity) == {"warning"}

@@ -4,7 +4,7 @@ import datetime as dt
 import re
 import time
 
-from browser import ARGS, CHROMIUM, READY, app_server, needs_chromium, peak_memory_mb
+from browser import ARGS, CHROMIUM, READY, app_server, needs_chromium, peak_memory_mb, workbook_input
 from workbooks import ENGLISH, patient, workbook
 
 SESSIONS = 10
@@ -31,7 +31,7 @@ async def _session(browser, url: str, number: int, path, timings: list) -> None:
         timings.append((name, time.perf_counter() - start))
 
     await visit("Data")
-    await page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
+    await workbook_input(page).set_input_files(str(path))
     # anchored: the sample's "34 patients loaded" contains "4 patients loaded"
     await expect(page.get_by_text(re.compile(rf"^{n} patients loaded"))).to_be_visible(timeout=120_000)
     count = page.get_by_test_id("stSidebar").get_by_test_id("stMetricValue")

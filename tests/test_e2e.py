@@ -17,7 +17,7 @@ import zipfile
 
 import pandas as pd
 import pytest
-from browser import app_server, chromium_tab, go, needs_chromium, runtime_python, settle
+from browser import app_server, chromium_tab, go, needs_chromium, runtime_python, settle, workbook_input
 from openpyxl import load_workbook
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from pypdf import PdfReader
@@ -198,7 +198,7 @@ def test_a_messy_workbook_end_to_end(page, tmp_path):
     path = tmp_path / "unit series.xlsx"
     path.write_bytes(messy_workbook())
     go(page, "Data")
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
+    workbook_input(page).set_input_files(str(path))
     page.get_by_text(re.compile(r"^24 patients loaded, 2 rows excluded")).wait_for()
     settle(page)
     assert page.get_by_test_id("stSidebar").get_by_test_id("stMetricValue").inner_text() == "24 of 24"

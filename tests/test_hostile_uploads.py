@@ -5,7 +5,7 @@ server log holds no patient value."""
 import re
 
 import pytest
-from browser import ARGS, CHROMIUM, READY, app_server, needs_chromium, runtime_python
+from browser import ARGS, CHROMIUM, READY, app_server, needs_chromium, runtime_python, workbook_input
 from hostile_files import corpus
 
 pytestmark = [pytest.mark.slow, needs_chromium]
@@ -48,7 +48,7 @@ def test_hostile_uploads_leave_the_server_and_other_sessions_working(tmp_path):
             attacker.get_by_test_id("stSidebarNav").get_by_role("link", name="Data", exact=True).click()
             attacker.wait_for_selector(READY)
             for number, (name, path) in enumerate(paths.items()):
-                attacker.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
+                workbook_input(attacker).set_input_files(str(path))
                 said[name] = _outcome(attacker, path.name)
                 assert said[name], f"{name}: no message on the Data page"
                 assert server.poll() is None, f"{name}: the server died"

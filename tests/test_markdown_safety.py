@@ -17,7 +17,7 @@ import string
 from pathlib import Path
 
 import pytest
-from browser import app_server, chromium_tab, go, needs_chromium, runtime_python, settle
+from browser import app_server, chromium_tab, go, needs_chromium, runtime_python, settle, workbook_input
 from streamlit.testing.v1 import AppTest
 from workbooks import ENGLISH, patient, workbook
 
@@ -250,7 +250,7 @@ def test_no_image_link_or_request_to_another_origin_in_a_browser(tmp_path):
         requests: list[str] = []
         tab.on("request", lambda request: requests.append(request.url))
         go(tab, "Data")
-        tab.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
+        workbook_input(tab).set_input_files(str(path))
         tab.get_by_text(re.compile(r"^24 patients loaded")).wait_for()
         settle(tab)
         sidebar = tab.get_by_test_id("stSidebar")

@@ -4,7 +4,7 @@ import re
 import tomllib
 from pathlib import Path
 
-from browser import ARGS, CHROMIUM, READY, ROOT, app_server, needs_chromium
+from browser import ARGS, CHROMIUM, READY, ROOT, app_server, needs_chromium, workbook_input
 from hostile_files import _csv
 from workbooks import ENGLISH, patient
 
@@ -58,7 +58,7 @@ def test_a_whole_session_stays_on_the_machine_and_off_the_disk(tmp_path):
             page.wait_for_selector(READY)
             page.get_by_test_id("stSidebarNav").get_by_role("link", name="Data").click()
             page.wait_for_selector(READY)
-            page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(upload))
+            workbook_input(page).set_input_files(str(upload))
             page.get_by_text("11000 patients loaded").wait_for(timeout=120_000)
             for name in PAGES:
                 page.get_by_test_id("stSidebarNav").get_by_role("link", name=name).click()

@@ -32,6 +32,9 @@ def is_code(value, code: str) -> bool:
     return _plain(value) == code
 
 
+_WHOLE_NUMBER = re.compile(r"^(\d+)[.,]0+$")
+
+
 def _lookup(table: dict[str, set[str]]):
     index = {_plain(word): canonical for canonical, words in table.items() for word in words}
 
@@ -40,7 +43,7 @@ def _lookup(table: dict[str, set[str]]):
             value = int(value)
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        key = _plain(value)
+        key = _WHOLE_NUMBER.sub(r"\1", _plain(value))  # '2.0' or '2,0' typed as text is the number 2
         if key in index:
             return index[key]
         raise BadValue(f"unknown code {value!r}; use {valid}")

@@ -145,11 +145,13 @@ def check_dates(data: pd.DataFrame, log: ProblemLog) -> None:
 
 
 def check_plausible(data: pd.DataFrame, log: ProblemLog, today: dt.date) -> None:
-    """Warnings: ages outside 0-120, dates in the future or far from the others, and a tumour size
-    that is not above 0 (read as missing: ``data`` changes)."""
+    """Warnings: dates in the future or far from the others, and an age outside 0-120 or a tumour
+    size that is not above 0 (both read as missing, the patient kept: ``data`` changes)."""
     age = data["age_years"]
     odd = ((age < 0) | (age > 120)).fillna(False)
-    log.add_many(data.index[odd], "age_years", age[odd], "age outside 0-120; check it", "warning")
+    log.add_many(data.index[odd], "age_years", age[odd],
+                 "age must be between 0 and 120 years; read as missing, the patient is kept", "warning")
+    data.loc[odd, "age_years"] = np.nan
     size = data["tumor_size_cm"]
     bad = (size <= 0).fillna(False)
     log.add_many(data.index[bad], "tumor_size_cm", size[bad],

@@ -153,7 +153,8 @@ def _recode(value) -> bool:
 def _groupings(value) -> bool:
     """``{"cuts": {column: [numbers]}, "names": {column: {level: name}}, "order": {column: [names]}}``."""
     if not (isinstance(value, dict) and set(value) <= {"cuts", "names", "order"}
-            and all(isinstance(v, dict) and len(v) <= MAX_FILTER_COLUMNS and all(map(_text, v)) for v in value.values())):
+            and all(isinstance(v, dict) and len(v) <= MAX_FILTER_COLUMNS and all(map(_text, v))
+                    for v in value.values())):
         return False
     cuts, names, order = (value.get(k, {}) for k in ("cuts", "names", "order"))
     return (all(isinstance(c, list) and 1 <= len(c) <= MAX_CUTS and all(map(_number, c)) and c == sorted(set(c))

@@ -17,8 +17,8 @@ import pandas as pd
 from ilp_core.cohort.identifiers import identifier_kind
 from ilp_core.conventions import typed_numbers
 from ilp_core.levels import MISSING, as_labels
-from ilp_core.schema import BY_NAME, FIELD_NAMES, LABELS
 from ilp_core.results.selection import category_columns, levels
+from ilp_core.schema import BY_NAME, FIELD_NAMES, LABELS
 
 GROUPED = ", grouped"   # the end of a cut number's column name: "Tumour size (cm), grouped"
 MAX_CUTS = 5

@@ -189,7 +189,8 @@ def table_one(data: pd.DataFrame, labels: pd.Series | None = None, *, variables:
     names the test behind each row's p-value.
     """
     check_choice(numeric_test, "numeric_test", ("mann-whitney", "t-test"))
-    variables = {k: v for k, v in (variables or baseline_variables(data)).items() if k in data and data[k].notna().any()}
+    variables = {k: v for k, v in (variables or baseline_variables(data)).items()
+                 if k in data and data[k].notna().any()}
     groups = labels.loc[data.index] if labels is not None else pd.Series(OVERALL, index=data.index)
     names = ([OVERALL] if labels is not None else []) + stratum_order(groups)
     members = {g: data.index if g == OVERALL else data.index[(groups == g).to_numpy()] for g in names}
