@@ -30,6 +30,7 @@ from ilp_core.conventions import (
 from ilp_core.plain_text import plain
 from ilp_core.reporting import charts, display, export, formatting, reproducibility
 from ilp_core.reporting.glossary import GLOSSARY
+from ilp_core.reporting.headings import with_headings
 from ilp_core.results import groupings, predictors, selection, summaries
 from ilp_core.schema import FIELD_NAMES
 
@@ -568,8 +569,12 @@ def figure_downloads(figure, stem: str, key: str):
     return columns[3]
 
 
-def csv_download(place, label: str, frame: pd.DataFrame, file_name: str, key: str) -> None:
-    """A CSV download of ``frame`` (captured now; the bytes are made when clicked)."""
+def csv_download(place, label: str, frame: pd.DataFrame, file_name: str, key: str, **headings) -> None:
+    """A CSV download of ``frame`` under a reader's headings at the current level and time unit
+    (``headings``: more for :func:`with_headings`); captured now, the bytes are made when clicked."""
+    settings = view().settings
+    headings = {"conf_level": settings.conf_level, "time_unit": settings.time_unit} | headings
+    frame = with_headings(frame, **headings)
     place.download_button(label, lambda: export.csv_bytes(frame), file_name=file_name, mime="text/csv",
                           on_click="ignore", icon=":material/download:", key=key)
 

@@ -58,5 +58,5 @@ st.subheader("Patient flow")
 steps = patient_flow(data, n_rows=view.cohort.n_rows, n_selected_from=len(view.cohort.data))
 figure = charts.flow_chart(steps, subtitle=ui.SYNTHETIC_NOTE if view.synthetic else "")
 st.altair_chart(figure, theme=None, width="content")
-ui.figure_downloads(figure, "patient_flow", "flow").download_button("Flow counts CSV", lambda: export.csv_bytes(steps), file_name="patient_flow.csv",
-                           mime="text/csv", on_click="ignore", icon=":material/download:", key="flow:csv")
+ui.csv_download(ui.figure_downloads(figure, "patient_flow", "flow"), "Flow counts CSV", steps, "patient_flow.csv",
+                "flow:csv")

@@ -3,7 +3,7 @@ import streamlit as st
 
 import ui
 from ilp_core.conventions import EARLY_WINDOW_DAYS, interval_label
-from ilp_core.reporting import display, export, formatting
+from ilp_core.reporting import display, formatting
 from ilp_core.results import complications, description
 
 view = ui.header("Early complications")
@@ -25,8 +25,7 @@ elif overall.unknown:
 st.subheader("By component")
 st.dataframe(display.complication_display(table, conf_level=view.settings.conf_level), hide_index=True)
 st.caption(f"Exact binomial intervals ({table.method.iloc[0]}).")
-st.download_button("Complications CSV", lambda: export.csv_bytes(table), file_name="early_complications.csv",
-                   mime="text/csv", on_click="ignore", icon=":material/download:", key="complications:csv")
+ui.csv_download(st, "Complications CSV", table, "early_complications.csv", "complications:csv")
 
 if view.selected["wieberdink_grade"].notna().any():
     st.subheader("Acute local toxicity (Wieberdink grade)")

@@ -6,6 +6,7 @@ import ui
 from ilp_core.cohort import recoding
 from ilp_core.plain_text import plain
 from ilp_core.reporting import export
+from ilp_core.reporting.headings import with_headings
 from ilp_core.schema import BY_NAME
 
 NOT_MAPPED = ui.NOT_MAPPED
@@ -144,8 +145,7 @@ for item in loaded.identifying_columns().itertuples():
 if len(problems):
     st.subheader("Problems found")
     st.caption("Errors leave the row out of every analysis; warnings keep it. Rows are numbered as in Excel.")
-    st.dataframe(problems.rename(columns={"row": "Row", "column": "Column", "value": "Value",
-                                          "message": "Problem", "severity": "Severity"}),
-                 hide_index=True)
-    st.download_button("Problems CSV", lambda: export.csv_bytes(problems), file_name="problems.csv",
+    headed = with_headings(problems)
+    st.dataframe(headed, hide_index=True)
+    st.download_button("Problems CSV", lambda: export.csv_bytes(headed), file_name="problems.csv",
                        mime="text/csv", on_click="ignore", icon=":material/download:", key="data:problems_csv")

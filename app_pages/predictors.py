@@ -79,7 +79,7 @@ figure = charts.forest_plot(model.table, title=fitted.outcome.heading,
                             x_title=f"{ratio} ({interval_label(level)}, log scale)")
 st.altair_chart(figure, theme=None, width="content")
 ui.csv_download(ui.figure_downloads(figure, "forest", "predictors"), "Model CSV",
-                model.table.assign(method=model.method, conf_level=level), "model.csv", "predictors:csv")
+                model.table.assign(method=model.method), "model.csv", "predictors:csv", ratio=ratio)
 st.markdown(plain(report.fitted_model_sentence(fitted)))  # terms name the user's columns and values
 if not fitted.outcome.competing:
     st.subheader("Proportional hazards")

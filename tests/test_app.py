@@ -97,8 +97,8 @@ def test_upload_replaces_the_sample(app):
     assert not app.success  # a patient was lost: said in a warning, with the column
     assert any("3 patients loaded, 1 row excluded (1 error), 1 warning." in shown(w.value)
                and "Vital status (1 row)" in shown(w.value) for w in app.warning)
-    problems = table(app, "Row")
-    assert problems.Row.tolist() == [5, 6] and problems.Column.tolist() == ["Vital status", "Sex"]
+    problems = table(app, "Row (as in Excel)")
+    assert problems["Row (as in Excel)"].tolist() == [5, 6] and problems.Column.tolist() == ["Vital status", "Sex"]
     app.switch_page("app_pages/amputation.py").run()
     assert not app.exception and not app.sidebar.warning  # no longer labelled synthetic
 
@@ -433,7 +433,7 @@ def test_sheets_holding_patients_can_be_analysed_together_and_saved_so(app):
     assert selected(app) == "2 of 2"  # sheet 2018 alone
     app.checkbox(key=next(w.key for w in app.checkbox if w.key.startswith("data:together:"))).check().run()
     assert not app.exception and selected(app) == "3 of 3"
-    assert table(app, "Row").Row.tolist() == ["2019 row 3"]
+    assert table(app, "Row (as in Excel)")["Row (as in Excel)"].tolist() == ["2019 row 3"]
     # the settings file says so, and applying it in a new session reads both sheets again
     both = core.cohort_from_table(core.read_sheets(data, ["2018", "2019"]))
     document = reproducibility.settings_document(

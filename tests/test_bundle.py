@@ -32,10 +32,12 @@ def test_workbook_sheets_and_values(result, cohort):
                                "Table 1", "Table 1 (numbers)", "Complications", "Patient flow", "Problems"]
     estimates = pd.DataFrame(list(book["Estimates"].values)[2:], columns=list(book["Estimates"].values)[1])
     want = result.landmarks_table("amputation")
-    got = estimates[estimates.endpoint.str.startswith("Cumulative incidence of amputation")]
-    assert got.estimate.tolist() == pytest.approx(want.estimate.tolist())
-    assert got.ci_lower.tolist() == pytest.approx(want.ci_lower.tolist())
-    assert got.ci_upper.tolist() == pytest.approx(want.ci_upper.tolist())
+    got = estimates[estimates.Endpoint.str.startswith("Cumulative incidence of amputation")]
+    assert list(got.columns[:7]) == ["Endpoint", "Group", "Time (months)", "Estimate", "95% CI, lower",
+                                     "95% CI, upper", "At risk"]
+    assert got.Estimate.tolist() == pytest.approx(want.estimate.tolist())
+    assert got["95% CI, lower"].tolist() == pytest.approx(want.ci_lower.tolist())
+    assert got["95% CI, upper"].tolist() == pytest.approx(want.ci_upper.tolist())
     tests = list(book["Tests"].values)
     assert tests[2][1] == "Gray's test" and tests[2][4] == pytest.approx(result.tests["amputation"].p_value)
 

@@ -165,6 +165,8 @@ def test_the_sample_end_to_end(page, tmp_path):
     settings = files["Export"]["ilp_settings.json"].decode()
     assert "SYN-01" not in settings  # no patient code in a file people share
     assert b"Months since perfusion" in files["Amputation"]["amputation.svg"]
+    estimates = pd.read_csv(io.BytesIO(files["Amputation"]["amputation_estimates.csv"]), encoding="utf-8-sig")
+    assert list(estimates.columns[:5]) == ["Group", "Time (months)", "Estimate", "95% CI, lower", "95% CI, upper"]
     go(page, "Cohort")
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_test_id("stExpander").filter(has_text="Conventions").get_by_text("Conventions").click()
@@ -231,7 +233,7 @@ def test_own_groupings_in_the_sidebar_reach_the_downloads(page, tmp_path):
     with page.expect_download() as event:
         page.get_by_test_id("stDownloadButton").filter(has_text="Estimates CSV").locator("button").click()
     event.value.save_as(tmp_path / "e.csv")
-    assert "Lower limb" in set(pd.read_csv(tmp_path / "e.csv").stratum)
+    assert "Lower limb" in set(pd.read_csv(tmp_path / "e.csv").Group)
     go(page, "Export")
     with page.expect_download() as event:
         page.get_by_test_id("stDownloadButton").filter(has_text="Settings").locator("button").click()

@@ -16,6 +16,7 @@ from ilp_core.cohort import endpoints
 from ilp_core.cohort.endpoints import ENDPOINTS
 from ilp_core.conventions import interval_label, level_label
 from ilp_core.reporting import charts, export, report
+from ilp_core.reporting.headings import with_headings
 from ilp_core.results import summaries
 from ilp_core.results.analysis import Analysis
 
@@ -109,18 +110,24 @@ def results_workbook(analysis: Analysis, problems: pd.DataFrame, *, source: str,
                 "Methods": report.methods_text(analysis)}
     _write(book, "Text", pd.DataFrame({"section": [k for k, v in sections.items() if v],
                                        "text": [v for v in sections.values() if v]}))
+    settings = analysis.settings
+    headed = lambda frame, **more: with_headings(frame, conf_level=settings.conf_level, **more)  # noqa: E731
     for name, frame in _endpoint_frames(analysis).items():
-        _write(book, name, frame, note="Estimates are proportions (0-1); times in " + analysis.settings.time_unit)
+        _write(book, name, headed(frame, time_unit=settings.time_unit),
+               note="Estimates are proportions (0-1); times in " + settings.time_unit)
     _write(book, "Table 1", analysis.baseline.display, note=analysis.baseline.footnote)
-    _write(book, "Table 1 (numbers)", analysis.baseline.rows)
-    _write(book, "Complications", analysis.complications)
-    _write(book, "Patient flow", analysis.flow)
+    _write(book, "Table 1 (numbers)", headed(analysis.baseline.rows))
+    _write(book, "Complications", headed(analysis.complications))
+    _write(book, "Patient flow", headed(analysis.flow))
     if model is not None:
         note = f"{model.model.method}; {model.model.n} patients, {model.model.events} events; " \
                f"intervals at {level_label(model.model.conf_level)}"
-        _write(book, "Model", model.model.table, note=note)
-        _write(book, "Model, each alone", model.single, note=note)
-    _write(book, "Problems", problems)
+        ratio = model.outcome.ratio
+        _write(book, "Model", with_headings(model.model.table, conf_level=model.model.conf_level, ratio=ratio),
+               note=note)
+        _write(book, "Model, each alone", with_headings(model.single, conf_level=model.model.conf_level, ratio=ratio),
+               note=note)
+    _write(book, "Problems", headed(problems))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
