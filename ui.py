@@ -340,13 +340,16 @@ def age_range_key(token: str) -> str:
 
 
 def _filters(data: pd.DataFrame, columns: dict[str, str], token: str) -> selection.Filters:
-    schema = {c: l for c, l in columns.items() if c in selection.CATEGORY_FIELDS}
-    extra = {c: l for c, l in columns.items() if c not in selection.CATEGORY_FIELDS}
+    # the schema's categories and the user's own groups first; the workbook's other columns in their own list
+    main = lambda c: c in selection.CATEGORY_FIELDS or str(c).endswith(groupings.GROUPED)  # noqa: E731
+    schema = {c: l for c, l in columns.items() if main(c)}
+    extra = {c: l for c, l in columns.items() if not main(c)}
     choices = {}
     # one label whatever is chosen: an expander whose label changes is a new one, and it closed after every choice
     with st.expander("Filters", icon=":material/filter_alt:", expanded=False):
-        for column, label in schema.items():
-            choices[column] = _filter_choice(label, data, column, token)
+        for column, label in schema.items():  # a group of the user's column bears their header: Markdown
+            shown = label if column in selection.CATEGORY_FIELDS else plain(label)
+            choices[column] = _filter_choice(shown, data, column, token)
         age = data["age_years"].dropna()
         age_range = None
         if len(age) and age.min() < age.max():
