@@ -6,7 +6,7 @@ import streamlit as st
 
 import ui
 from ilp_core.plain_text import plain
-from ilp_core.reporting import bundle, charts, report
+from ilp_core.reporting import bundle, charts, documents, report
 from ilp_core.results import predictors
 
 view = ui.header("Export")
@@ -46,6 +46,19 @@ left.download_button("Results workbook (.xlsx)", lambda: bundle.results_workbook
     icon=":material/table:", key="export:workbook")
 right.download_button("Settings (.json)", settings_bytes, file_name="ilp_settings.json", mime="application/json",
                       on_click="ignore", icon=":material/settings:", key="export:settings")
+left, middle, right = st.columns(3)
+# Office files are made when clicked, from what this run captured (a download callable cannot read the session)
+office = dict(source=view.source_name, synthetic=view.synthetic, model=fitted_model)
+left.download_button("Slides (.pptx)", lambda: documents.slide_deck(result, **office), file_name="ilp_slides.pptx",
+                     mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                     on_click="ignore", icon=":material/slideshow:", key="export:pptx",
+                     help="16:9: a title slide, each figure under its title as editable text, Table 1 and the "
+                          "landmark estimates as PowerPoint tables, the methods. Takes a few seconds.")
+middle.download_button("Manuscript (.docx)", lambda: documents.manuscript(result, **office),
+                       file_name="ilp_manuscript.docx",
+                       mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                       on_click="ignore", icon=":material/description:", key="export:docx",
+                       help="The results and methods text, Table 1 and the landmark tables as Word tables.")
 # The zip takes a few seconds: it is built on request, with progress, for exactly what is on this page.
 identity = hashlib.sha256(repr((ui.selection_key(), view.settings, view.landmarks, model,
                                 len(view.selected))).encode()).hexdigest()

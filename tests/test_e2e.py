@@ -15,7 +15,9 @@ import json
 import re
 import zipfile
 
+import docx
 import pandas as pd
+import pptx
 import pytest
 from browser import app_server, chromium_tab, go, needs_chromium, runtime_python, settle, workbook_input
 from openpyxl import load_workbook
@@ -92,6 +94,11 @@ def check_file(name: str, data: bytes) -> None:
     elif suffix == "xlsx":
         book = load_workbook(io.BytesIO(data))
         assert book.sheetnames and book[book.sheetnames[0]].max_row >= 1
+    elif suffix == "pptx":
+        deck = pptx.Presentation(io.BytesIO(data))
+        assert len(deck.slides) >= 10 and any(shape.has_table for slide in deck.slides for shape in slide.shapes)
+    elif suffix == "docx":
+        assert len(docx.Document(io.BytesIO(data)).tables) >= 2
     elif suffix == "json":
         document = json.loads(data)
         assert document["format"] == "ilp-outcomes-settings"
@@ -161,7 +168,8 @@ def fit_every_outcome(tab, label: str) -> None:
 
 def test_the_sample_end_to_end(page, tmp_path):
     files = visit_everything(page, tmp_path, "sample")
-    assert {"ilp_results.zip", "ilp_settings.json", "ilp_results.xlsx"} <= set(files["Export"])
+    assert {"ilp_results.zip", "ilp_settings.json", "ilp_results.xlsx", "ilp_slides.pptx",
+            "ilp_manuscript.docx"} <= set(files["Export"])
     settings = files["Export"]["ilp_settings.json"].decode()
     assert "SYN-01" not in settings  # no patient code in a file people share
     assert b"Months since perfusion" in files["Amputation"]["amputation.svg"]

@@ -142,27 +142,37 @@ def _panel(analysis: Analysis, endpoint: str) -> dict:
                 x_title=unit.capitalize(), ticks=ticks)
 
 
-def three_panels(analysis: Analysis, *, size: str = "slide", subtitle: str = ""):
+PANELS_TITLE = "Outcomes after isolated limb perfusion"
+
+
+def three_panels(analysis: Analysis, *, size: str = "slide", subtitle: str = "", title: str = PANELS_TITLE):
     """The endpoints marked ``in_panels`` in the registry side by side (overall survival, recurrence-free
     survival, amputation), each with its risk table."""
     order = [e.key for e in endpoints.in_panels()]
-    return charts.panel_figure([_panel(analysis, e) for e in order], size=size,
-                               title="Outcomes after isolated limb perfusion", subtitle=subtitle)
+    return charts.panel_figure([_panel(analysis, e) for e in order], size=size, title=title, subtitle=subtitle)
 
 
-def figures(analysis: Analysis, *, size: str = "slide", subtitle: str = "") -> dict:
-    """Every figure of the report by file stem: one per endpoint, the three-panel figure, the flow."""
+def figure_titles(analysis: Analysis) -> dict[str, str]:
+    """The title of each figure of :func:`figures`, by file stem."""
+    return {**{e: ENDPOINTS[e].title for e in analysis.curves}, "three_panels": PANELS_TITLE,
+            "patient_flow": "Patient flow"}
+
+
+def figures(analysis: Analysis, *, size: str = "slide", subtitle: str = "", titled: bool = True) -> dict:
+    """Every figure of the report by file stem: one per endpoint, the three-panel figure, the flow
+    (``titled=False``: without their titles, which a slide shows as text)."""
     unit = analysis.settings.time_unit
+    titles = {name: title if titled else "" for name, title in figure_titles(analysis).items()}
     out = {}
     for endpoint, curves in analysis.curves.items():
         ticks = summaries.curve_ticks(curves, analysis.settings.time_unit)
         risk = summaries.risk_table(curves, ticks)
         described = ENDPOINTS[endpoint]
-        out[endpoint] = charts.curve_figure(curves, risk, incidence=described.competing, title=described.title,
+        out[endpoint] = charts.curve_figure(curves, risk, incidence=described.competing, title=titles[endpoint],
                                             x_title=f"{unit.capitalize()} since perfusion", y_title=described.axis,
                                             ticks=ticks, size=size, subtitle=subtitle)
-    out["three_panels"] = three_panels(analysis, size=size, subtitle=subtitle)
-    out["patient_flow"] = charts.flow_chart(analysis.flow, subtitle=subtitle)
+    out["three_panels"] = three_panels(analysis, size=size, subtitle=subtitle, title=titles["three_panels"])
+    out["patient_flow"] = charts.flow_chart(analysis.flow, subtitle=subtitle, title=titles["patient_flow"])
     return out
 
 
