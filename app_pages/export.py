@@ -51,14 +51,14 @@ left, middle, right = st.columns(3)
 office = dict(source=view.source_name, synthetic=view.synthetic, model=fitted_model)
 left.download_button("Slides (.pptx)", lambda: documents.slide_deck(result, **office), file_name="ilp_slides.pptx",
                      mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                     on_click="ignore", icon=":material/slideshow:", key="export:pptx",
-                     help="16:9: a title slide, each figure under its title as editable text, Table 1 and the "
-                          "landmark estimates as PowerPoint tables, the methods. Takes a few seconds.")
+                     on_click="ignore", icon=":material/slideshow:", key="export:pptx")
 middle.download_button("Manuscript (.docx)", lambda: documents.manuscript(result, **office),
                        file_name="ilp_manuscript.docx",
                        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                       on_click="ignore", icon=":material/description:", key="export:docx",
-                       help="The results and methods text, Table 1 and the landmark tables as Word tables.")
+                       on_click="ignore", icon=":material/description:", key="export:docx")
+st.caption("The slides (16:9) hold a title slide, each figure under its title as editable text, Table 1 and the "
+           "landmark estimates as PowerPoint tables, and the methods; they take a few seconds. The manuscript holds "
+           "the results and methods text with Table 1 and the landmark tables as Word tables.")
 # The zip takes a few seconds: it is built on request, with progress, for exactly what is on this page.
 identity = hashlib.sha256(repr((ui.selection_key(), view.settings, view.landmarks, model,
                                 len(view.selected))).encode()).hexdigest()
