@@ -398,7 +398,7 @@ def _groupings(data: pd.DataFrame, token: str) -> groupings.Groupings:
 def _cut_points(kept: dict, column: str, label: str, token: str) -> None:
     key = f"grouping:cut:{column}:{token}"
     if key not in st.session_state:
-        st.session_state[key] = ", ".join(f"{c:g}" for c in kept["cuts"].get(column, ()))
+        st.session_state[key] = ", ".join(map(groupings.cut_text, kept["cuts"].get(column, ())))
     shown = label if column in FIELD_NAMES else plain(label)  # the user's header is Markdown
     text = st.text_input(f"{shown}: cut into groups at", key=key, placeholder="e.g. 10",
                          help=f"Cut points make a new column, '{plain(groupings.grouped_name(label))}', for filters, "
@@ -422,10 +422,10 @@ def _level_names(kept: dict, data: pd.DataFrame, column: str, token: str) -> Non
         key = f"grouping:name:{column}:{level}:{token}"
         if key not in st.session_state:
             st.session_state[key] = names.get(level, level)
-        typed = groupings.new_name(st.text_input(f"{plain(level)} ({int(counts.get(level, 0))} patients)", key=key,
-                                                 max_chars=groupings.MAX_NAME))
-        if typed is None or typed == level:
-            names.pop(level, None)
+        text = st.text_input(f"{plain(level)} ({int(counts.get(level, 0))} patients)", key=key)
+        typed = groupings.new_name(text)
+        if typed is None or " ".join(text.split()) == " ".join(level.split()):
+            names.pop(level, None)  # left as it is (a long level is never shortened into another one)
         else:
             names[level] = typed
     shown = selection.levels(groupings.apply_groupings(data, groupings.Groupings(names={column: names})), column)

@@ -6,6 +6,7 @@ Estimators, reports and pages read these; none re-declares them.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -141,9 +142,12 @@ def typed_numbers(text: str, what: str, example: str) -> list[float]:
     values = []
     for part in [p for p in re.split(r"[,;\s]+", str(text).strip()) if p]:
         try:
-            values.append(float(part))
+            value = float(part)
         except ValueError:
+            value = math.nan
+        if not math.isfinite(value):  # 'nan', 'inf' and '1e400' are no place on an axis
             raise ValueError(f"{part[:40]!r} is not a number; write {what} like {example}") from None
+        values.append(value)
     return sorted(set(values))
 
 

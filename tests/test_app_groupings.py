@@ -142,3 +142,16 @@ def test_a_workbook_the_app_cannot_map_is_loaded_by_a_settings_file_on_the_data_
     assert any("same as when the settings were saved" in shown(s.value) for s in app.success)
     app.switch_page("app_pages/cohort.py").run()
     assert not app.exception and selected(app) == "3 of 6"
+
+
+def test_opening_the_names_of_long_levels_changes_nothing(app):
+    from workbooks import ENGLISH, patient, workbook
+    long = "Undifferentiated pleomorphic sarcoma, high grade, deep, with giant cells (type "
+    rows = [ENGLISH] + [patient(f"P{i}", histology=long + "AB"[i % 2] + ")") for i in range(6)]
+    app.switch_page("app_pages/data.py").run()
+    app.file_uploader(key="upload").set_value(("long.xlsx", workbook(rows), XLSX)).run()
+    widget(app, "multiselect", "filter:column:histology:").set_value([long + "A)"]).run()
+    assert selected(app) == "3 of 6"
+    widget(app, "selectbox", "grouping:column:").set_value("histology").run()
+    assert not app.exception and selected(app) == "3 of 6"
+    assert len(widget(app, "multiselect", "filter:column:histology:").options) == 2

@@ -43,7 +43,7 @@ def test_cut_points_are_read_as_typed_and_refused_with_the_entry_named():
     assert groupings.parse_cuts("10; 5") == (5.0, 10.0) and groupings.parse_cuts("  ") == ()
     with pytest.raises(ValueError, match="'ten' is not a number"):
         groupings.parse_cuts("ten")
-    with pytest.raises(ValueError, match="at most 5"):
+    with pytest.raises(ValueError, match="1 to 5 cut points"):
         groupings.parse_cuts("1 2 3 4 5 6")
 
 
@@ -76,7 +76,7 @@ def test_flags_cannot_be_renamed_and_unknown_columns_are_named(data):
                       names={"amputation": {"yes": "amputated"}, "limb": {"lower": "Leg"}})
     kept, refused = groupings.fitted_to(data, asked)
     assert kept.cuts == {"tumor_size_cm": (10,)} and set(kept.names) == {"limb"}
-    assert any("weight" in r for r in refused) and any("amputation" in r for r in refused)
+    assert any("weight" in r for r in refused) and any("Amputation" in r for r in refused)
     assert "amputation" not in groupings.renamable_columns(data) and "surgery" not in groupings.renamable_columns(data)
     assert groupings.apply_groupings(data, asked).amputation.equals(data.amputation)
 
@@ -165,3 +165,70 @@ def test_a_settings_file_saved_before_groupings_reads_as_none(data):
     del document["groupings"]
     read = reproducibility.read_settings(json.dumps(document, default=str).encode())
     assert read["groupings"] == {} and read["not_applied"] == []
+
+
+# -- found by the input attack ----------------------------------------------------------------
+
+LONG = "Undifferentiated pleomorphic sarcoma, high grade, deep, with giant cells (type "
+
+
+def test_levels_the_user_did_not_rename_are_never_tidied_into_one():
+    data = pd.DataFrame({"histology": [LONG + "A)", LONG + "B)", "A  1", "A 1", "lipo"]})
+    grouped = groupings.apply_groupings(data, Groupings(order={"histology": ("lipo",)}))
+    assert grouped.histology.nunique() == 5
+    assert selection.levels(grouped, "histology")[0] == "lipo"
+
+
+@pytest.mark.parametrize("text", ["nan", "inf", "-inf", "1e400", "1.0000000001, 1.0000000002"])
+def test_cut_points_that_cannot_make_groups_are_refused_with_a_reason(text):
+    with pytest.raises(ValueError):
+        groupings.parse_cuts(text)
+
+
+def test_cut_points_keep_their_digits_in_the_names():
+    assert groupings.cut_names((12.200001,)) == ["<12.200001", "\u226512.200001"]
+    grouped = groupings.apply_groupings(pd.DataFrame({"tumor_size_cm": [12.2, 12.3]}),
+                                        Groupings(cuts={"tumor_size_cm": (12.200001,)}))
+    assert selection.as_labels(grouped[SIZE_GROUPS]).tolist() == ["<12.200001", "\u226512.200001"]
+
+
+def test_the_users_numeric_column_read_from_a_workbook_can_be_cut():
+    from workbooks import ENGLISH, patient, workbook
+    rows = [ENGLISH + ["BMI", "Ratio"]] + [patient(f"P{i}", age=30 + i) + [20 + i * 0.5, f"{i},5"] for i in range(12)]
+    data = core.load_cohort(workbook(rows, text_cells=False)).data
+    assert {"BMI", "Ratio"} <= set(groupings.number_columns(data))
+    grouped = groupings.apply_groupings(data, Groupings(cuts={"BMI": (23,), "Ratio": (5,)}))
+    assert (grouped["BMI, grouped"] == "\u226523").sum() == 6 and (grouped["Ratio, grouped"] == "<5").sum() == 5
+
+
+def test_a_workbook_column_named_like_the_cut_is_kept_beside_it(data):
+    own = data.assign(**{SIZE_GROUPS: ["big", "small"] * 17})
+    grouped = groupings.apply_groupings(own, Groupings(cuts={"tumor_size_cm": (10,)}))
+    assert set(grouped[SIZE_GROUPS]) == {"big", "small"}
+    assert set(grouped["Tumour size (cm) (cut), grouped"].dropna()) == {"<10", "\u226510"}
+
+
+def test_an_order_alone_leaves_a_grade_a_number_and_a_renamed_grade_keeps_its_order(data):
+    natural = groupings.apply_groupings(data, Groupings(order={"grade": ("1", "2", "3")}))
+    assert predictors.enters_as_number(natural, "grade")
+    renamed = groupings.apply_groupings(data, Groupings(names={"grade": {"1": "low", "2": "intermediate",
+                                                                        "3": "high"}}))
+    assert selection.levels(renamed, "grade") == ["low", "intermediate", "high"]
+
+
+@pytest.mark.parametrize("bad", [{"cuts": {"tumor_size_cm": [1.0000000001, 1.0000000002]}},
+                                 {"names": {"limb": {"lower": "(missing)"}}}, {"names": {"limb": {"lower": " "}}},
+                                 {"names": {"limb": {"lower": "x" * 61}}}])
+def test_groupings_a_settings_file_could_not_apply_as_saved_are_listed(data, bad):
+    document = _document(data, {})
+    document["groupings"] = bad
+    read = reproducibility.read_settings(json.dumps(document, default=str).encode())
+    assert read["groupings"] == {} and any(entry.startswith("groupings") for entry in read["not_applied"])
+
+
+def test_a_thousand_is_not_read_as_one():
+    from ilp_core.cohort.cleaning import BadValue, parse_flag, parse_grade
+    assert parse_grade("3,00", "1 / 2 / 3") == 3
+    for parse, text in ((parse_flag, "1,000"), (parse_grade, "3.000")):
+        with pytest.raises(BadValue):
+            parse(text, "valid")

@@ -32,7 +32,7 @@ def is_code(value, code: str) -> bool:
     return _plain(value) == code
 
 
-_WHOLE_NUMBER = re.compile(r"^(\d+)[.,]0+$")
+_WHOLE_NUMBER = re.compile(r"^(\d+)[.,]0{1,2}$")  # '2.0', '2,00'; never '1,000' (a thousand, or one?)
 
 
 def _lookup(table: dict[str, set[str]]):

@@ -26,7 +26,7 @@ import pandas as pd
 
 from ilp_core.cohort import recoding
 from ilp_core.conventions import CONF_LEVELS, PRESETS, TIME_UNITS, level_label
-from ilp_core.results.groupings import MAX_CUTS
+from ilp_core.results.groupings import MAX_CUTS, MAX_NAME, check_cuts, new_name
 from ilp_core.schema import FIELD_NAMES
 
 FORMAT = "ilp-outcomes-settings"
@@ -157,10 +157,13 @@ def _groupings(value) -> bool:
                     for v in value.values())):
         return False
     cuts, names, order = (value.get(k, {}) for k in ("cuts", "names", "order"))
-    return (all(isinstance(c, list) and 1 <= len(c) <= MAX_CUTS and all(map(_number, c)) and c == sorted(set(c))
-                for c in cuts.values())
-            and sum(len(t) if isinstance(t, dict) else 0 for t in names.values()) <= MAX_FILTER_VALUES
-            and all(isinstance(t, dict) and all(_text(a) and _text(b) for a, b in t.items()) for t in names.values())
+    for c in cuts.values():
+        if not (isinstance(c, list) and all(map(_number, c))):
+            return False
+        check_cuts(tuple(c))  # a ValueError: refused
+    return (sum(len(t) if isinstance(t, dict) else 0 for t in names.values()) <= MAX_FILTER_VALUES
+            and all(isinstance(t, dict) and all(_text(a) and _text(b) and new_name(b) == b for a, b in t.items())
+                    for t in names.values())
             and all(_strings(o, MAX_FILTER_VALUES) for o in order.values()))
 
 
@@ -200,7 +203,7 @@ def _checked(document: dict) -> list[str]:
         _number(c) and 1 <= c <= 119 for c in v) and v == sorted(set(v))), "1 to 5 ages between 1 and 119, lowest "
            "first", None, skipped)
     _check(document, "groupings", _groupings, f"number columns with 1 to {MAX_CUTS} cut points, lowest first, and "
-           "category levels with their new names and order", {}, skipped)
+           f"category levels with new names of 1 to {MAX_NAME} characters, and their order", {}, skipped)
     _check(document, "preset", lambda v: v in PRESETS, f"one of {', '.join(PRESETS)}", None, skipped)
     _check(document, "conf_level", lambda v: _number(v) and any(abs(v - c) < 1e-12 for c in CONF_LEVELS),
            f"this app offers {', '.join(map(level_label, CONF_LEVELS[:-1]))} or {level_label(CONF_LEVELS[-1])}",

@@ -56,9 +56,30 @@ class Groupings:
                    {c: tuple(v) for c, v in saved.get("order", {}).items()})
 
 
-def grouped_name(label: str) -> str:
-    """The column a cut number becomes: 'Tumour size (cm), grouped'."""
-    return f"{label}{GROUPED}"
+def grouped_name(label: str, data: pd.DataFrame | None = None) -> str:
+    """The column a cut number becomes: 'Tumour size (cm), grouped'; '... (cut), grouped' when the
+    workbook itself holds a column of that name (the user's cut never takes the place of their column)."""
+    name = f"{label}{GROUPED}"
+    while data is not None and name in data.columns:
+        name = f"{name[:-len(GROUPED)]} (cut){GROUPED}"
+    return name
+
+
+def as_numbers(values: pd.Series) -> pd.Series | None:
+    """The values as numbers when every known one is a number (numbers typed as text too, with a decimal
+    comma or point), else None. The workbook's own columns come as text or mixed objects."""
+    if pd.api.types.is_bool_dtype(values):
+        return None
+    if pd.api.types.is_numeric_dtype(values):
+        return values.astype(float)
+    known = values.dropna()
+    if known.map(lambda v: isinstance(v, (bool, np.bool_))).any():
+        return None
+    text = known.map(lambda v: str(v).strip().replace(",", ".") if isinstance(v, str) else v)
+    numbers = pd.to_numeric(text, errors="coerce")
+    if numbers.isna().any() or not np.isfinite(numbers.to_numpy(dtype=float)).all():
+        return None
+    return pd.Series(np.nan, index=values.index).where(values.isna(), numbers.reindex(values.index)).astype(float)
 
 
 def number_columns(data: pd.DataFrame) -> dict[str, str]:
@@ -66,11 +87,10 @@ def number_columns(data: pd.DataFrame) -> dict[str, str]:
     user's own numeric columns (not one that identifies patients), each with two or more values."""
     columns = {c: LABELS[c] for c in _NUMBERS if c in data and data[c].nunique() > 1}
     for column in data.columns:
-        values = data[column]
-        if column in FIELD_NAMES or column == "source_row" or not isinstance(column, str):
+        if column in FIELD_NAMES or column == "source_row" or not isinstance(column, str) or column.endswith(GROUPED):
             continue
-        if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values) \
-                or values.nunique() < 2 or identifier_kind(column, pd.Series(values.dropna().unique())):
+        numbers = as_numbers(data[column])
+        if numbers is None or numbers.nunique() < 2 or identifier_kind(column, pd.Series(numbers.dropna().unique())):
             continue
         columns[column] = column
     return columns
@@ -91,10 +111,26 @@ def parse_cuts(text: str) -> tuple[float, ...]:
     >>> parse_cuts("10, 5")
     (5.0, 10.0)
     """
-    values = typed_numbers(text, "the cut points", "10 or 5, 10")
-    if len(values) > MAX_CUTS:
-        raise ValueError(f"give at most {MAX_CUTS} cut points")
-    return tuple(values)
+    values = tuple(typed_numbers(text, "the cut points", "10 or 5, 10"))
+    if values:
+        check_cuts(values)
+    return values
+
+
+def cut_text(cut: float) -> str:
+    """A cut point as written in a group's name and in the sidebar box (10 significant digits)."""
+    return f"{cut:.10g}"
+
+
+def check_cuts(cuts: tuple[float, ...]) -> None:
+    """A ValueError unless ``cuts`` are 1 to 5 finite numbers, lowest first, each written differently."""
+    if not 1 <= len(cuts) <= MAX_CUTS:
+        raise ValueError(f"give 1 to {MAX_CUTS} cut points")
+    if not all(np.isfinite(cuts)) or list(cuts) != sorted(set(cuts)):
+        raise ValueError("cut points must be numbers, lowest first, each once")
+    written = [cut_text(c) for c in cuts]
+    if len(set(written)) < len(written):
+        raise ValueError(f"the cut points {', '.join(written)} are too close to tell apart")
 
 
 def cut_names(cuts: tuple[float, ...]) -> list[str]:
@@ -105,14 +141,14 @@ def cut_names(cuts: tuple[float, ...]) -> list[str]:
     >>> cut_names((5, 10))
     ['<5', '5 to <10', '\u226510']
     """
-    middle = [f"{a:g} to <{b:g}" for a, b in zip(cuts[:-1], cuts[1:])]
-    return [f"<{cuts[0]:g}", *middle, f"\u2265{cuts[-1]:g}"]
+    written = [cut_text(c) for c in cuts]
+    middle = [f"{a} to <{b}" for a, b in zip(written[:-1], written[1:])]
+    return [f"<{written[0]}", *middle, f"\u2265{written[-1]}"]
 
 
 def _cut(values: pd.Series, cuts: tuple[float, ...]) -> pd.Series:
     names = cut_names(cuts)
-    numbers = pd.to_numeric(values, errors="coerce")
-    return pd.cut(numbers, [-np.inf, *cuts, np.inf], right=False, labels=names).astype(
+    return pd.cut(as_numbers(values), [-np.inf, *cuts, np.inf], right=False, labels=names).astype(
         pd.CategoricalDtype(names, ordered=True))
 
 
@@ -123,13 +159,20 @@ def new_name(text: str) -> str | None:
     return name if name and name != MISSING else None
 
 
-def _renamed(values: pd.Series, names: dict[str, str], order: tuple[str, ...]) -> pd.Series:
+def _renamed(values: pd.Series, names: dict[str, str], order: tuple[str, ...]) -> pd.Series | None:
+    """The column under its new names, the groups in the user's order, then in the order of their
+    first level (grade 1 renamed 'low' stays first); None when nothing would change (an order that is
+    the natural one leaves a grade a number, which a model takes per grade)."""
     labels = as_labels(values)
-    shown = labels.map(lambda v: v if v == MISSING else new_name(names.get(v, v)) or v)
-    present = levels(pd.DataFrame({"v": shown}), "v")
+    original = levels(pd.DataFrame({"v": labels}), "v")
+    renamed = {level: new_name(names[level]) for level in original if level in names and new_name(names[level])}
+    present = list(dict.fromkeys(renamed.get(level, level) for level in original if level != MISSING))
     first = [name for name in dict.fromkeys(map(str, order)) if name in present]
-    rest = [name for name in present if name not in first and name != MISSING]
-    return shown.where(shown != MISSING).astype(pd.CategoricalDtype(first + rest, ordered=True))
+    categories = first + [name for name in present if name not in first]
+    if not renamed and categories == [level for level in original if level != MISSING]:
+        return None
+    shown = labels.map(lambda v: renamed.get(v, v)) if renamed else labels
+    return shown.where(shown != MISSING).astype(pd.CategoricalDtype(categories, ordered=True))
 
 
 def apply_groupings(data: pd.DataFrame, groupings: Groupings) -> pd.DataFrame:
@@ -155,11 +198,13 @@ def apply_groupings(data: pd.DataFrame, groupings: Groupings) -> pd.DataFrame:
     numbers, renamable = number_columns(data), renamable_columns(data)
     added = {}
     for column, cuts in groupings.cuts.items():
-        if cuts and column in numbers and grouped_name(numbers[column]) not in data:
-            added[grouped_name(numbers[column])] = _cut(data[column], cuts)
+        if cuts and column in numbers:
+            added[grouped_name(numbers[column], data)] = _cut(data[column], cuts)
     for column in set(groupings.names) | set(groupings.order):
         if column in renamable and (groupings.names.get(column) or groupings.order.get(column)):
-            added[column] = _renamed(data[column], groupings.names.get(column, {}), groupings.order.get(column, ()))
+            renamed = _renamed(data[column], groupings.names.get(column, {}), groupings.order.get(column, ()))
+            if renamed is not None:
+                added[column] = renamed
     return data.assign(**added) if added else data
 
 
@@ -169,9 +214,9 @@ def fitted_to(data: pd.DataFrame, groupings: Groupings) -> tuple[Groupings, list
     numbers, renamable = number_columns(data), renamable_columns(data)
     cuts = {c: v for c, v in groupings.cuts.items() if v and c in numbers}
     named = {c for c in set(groupings.names) | set(groupings.order) if c in renamable}
-    refused = [f"cut points for {c} (not a number column with two or more values here)"
+    refused = [f"cut points for {LABELS.get(c, c)} (not a number column with two or more values here)"
                for c, v in groupings.cuts.items() if v and c not in numbers]
-    refused += [f"new names for {c} (not a category these data hold, or a yes/no field)"
+    refused += [f"new names for {LABELS.get(c, c)} (not a category these data hold, or a yes/no field)"
                 for c in set(groupings.names) | set(groupings.order)
                 if c not in named and (groupings.names.get(c) or groupings.order.get(c))]
     kept = Groupings(cuts, {c: v for c, v in groupings.names.items() if c in named},
