@@ -171,7 +171,7 @@ def _renamed(values: pd.Series, names: dict[str, str], order: tuple[str, ...]) -
     categories = first + [name for name in present if name not in first]
     if not renamed and categories == [level for level in original if level != MISSING]:
         return None
-    shown = labels.map(lambda v: renamed.get(v, v)) if renamed else labels
+    shown = labels.map(renamed).fillna(labels) if renamed else labels  # a dict lookup per row, not a call
     return shown.where(shown != MISSING).astype(pd.CategoricalDtype(categories, ordered=True))
 
 
