@@ -69,6 +69,9 @@ def persistent(widget, *args, key: str, default, valid=None, **kwargs):
     if key not in st.session_state:
         kept = st.session_state.get(f"{key}:kept", default)
         st.session_state[key] = kept if valid is None or valid(kept) else default
+    else:  # set again, so the browser is sent it: a widget drawn again after a run that did not draw it (the
+        st.session_state[key] = st.session_state[key]  # sidebar stopped at a workbook not yet mapped) showed its
+        # first option, 90%, while the server still held 95%, until the next click sent 90% back
     value = widget(*args, key=key, **kwargs)
     st.session_state[f"{key}:kept"] = value
     return value
@@ -365,10 +368,12 @@ def _filters(data: pd.DataFrame, columns: dict[str, str], token: str) -> selecti
 
 
 def _filter_choice(label: str, data: pd.DataFrame, column: str, token: str) -> tuple[str, ...]:
-    """The levels chosen in a column's filter (a chosen level renamed away under "Own groupings" is
-    dropped by Streamlit, which keeps only choices among the options)."""
-    return tuple(st.multiselect(label, selection.levels(data, column), placeholder="All",
-                                key=filter_key(column, token)))
+    """The levels chosen in a column's filter; a chosen level renamed away under "Own groupings" is
+    dropped first (a choice sent again to the browser must be among the options)."""
+    options, key = selection.levels(data, column), filter_key(column, token)
+    if any(v not in options for v in st.session_state.get(key, [])):
+        st.session_state[key] = [v for v in st.session_state[key] if v in options]
+    return tuple(st.multiselect(label, options, placeholder="All", key=key))
 
 
 def groupings_key(token: str) -> str:
@@ -483,6 +488,7 @@ def sidebar() -> None:
         st.sidebar.error("This workbook can't be analysed yet; the Data page says why.", icon=":material/error:")
         st.session_state["view"] = None
         return
+    _resend_choices(src["digest"])
     count = st.sidebar.empty()  # filled once the filters below are read, shown above them
     filter_place, compare_place = st.sidebar.container(), st.sidebar.container()
     grouped = _groupings(loaded.data, src["digest"])  # drawn below "Compare by", applied before the filters
@@ -507,6 +513,17 @@ def sidebar() -> None:
                                     selection.strata(selected, compare_by, cuts), compare_by and options[compare_by],
                                     column,
                                     settings, landmarks, filters.describe(columns), filters, grouped)
+
+
+_SIDEBAR_CHOICES = ("filter:", "compare:", "grouping:cut:", "grouping:name:", "grouping:order:", "grouping:column:")
+
+
+def _resend_choices(token: str) -> None:
+    """Set the sidebar's choices for this workbook again, so the browser is sent them: after a run that
+    did not draw them (the workbook could not be analysed until a column was mapped), the browser drew
+    them afresh, empty, while the server kept the choices (see :func:`persistent`)."""
+    for key in [k for k in st.session_state if str(k).startswith(_SIDEBAR_CHOICES) and str(k).endswith(token)]:
+        st.session_state[key] = st.session_state[key]
 
 
 def _age_cuts(place=None) -> tuple[float, ...]:

@@ -249,3 +249,24 @@ def test_own_groupings_in_the_sidebar_reach_the_downloads(page, tmp_path):
     saved = json.loads((tmp_path / "s.json").read_text())["groupings"]
     assert saved == {"cuts": {"tumor_size_cm": [10.0]}, "names": {"limb": {"lower": "Lower limb"}}, "order": {}}
     assert_clean(page, "groupings, Export")
+
+
+def test_choices_survive_a_workbook_that_needs_a_column_mapped_first(page, tmp_path):
+    """The sidebar is not drawn while a workbook cannot be analysed; drawn again after the user maps the
+    patient code, it showed 90% and no landmark times while the server held 95% and 12, 24, and the next
+    click made every interval 90% (found by a new user's trial)."""
+    rows = [["Ref" if h == "Patient ID" else h for h in ENGLISH]] + [patient(f"R{i}") for i in range(8)]
+    path = tmp_path / "ref.xlsx"
+    path.write_bytes(workbook(rows))
+    go(page, "Data")
+    workbook_input(page).set_input_files(str(path))
+    settle(page)
+    sidebar = page.get_by_test_id("stSidebar")
+    assert "can't be analysed yet" in sidebar.inner_text()
+    choose(page, page.get_by_test_id("stMain"), "Patient code", "Ref")
+    conventions = sidebar.get_by_test_id("stExpander").filter(has_text="Conventions")
+    conventions.get_by_text("Conventions").click()
+    settle(page)
+    assert [box.input_value() for box in conventions.locator("input").all()][1:] == ["95%", "months", "12, 24"]
+    go(page, "Amputation")
+    assert "95% CI" in main_text(page) and "90% CI" not in main_text(page)
