@@ -422,17 +422,21 @@ def _cut_points(kept: dict, column: str, label: str, token: str) -> None:
 def _level_names(kept: dict, data: pd.DataFrame, column: str, token: str) -> None:
     """A name box per level, then the order; 'Undo' gives the levels back their own names."""
     names = kept["names"].setdefault(column, {})
+    before = dict(names)
     counts = selection.as_labels(data[column]).value_counts()
-    for level in [v for v in selection.levels(data, column) if v != selection.MISSING]:
+    original = [v for v in selection.levels(data, column) if v != selection.MISSING]
+    for level in original:
         key = f"grouping:name:{column}:{level}:{token}"
         if key not in st.session_state:
             st.session_state[key] = names.get(level, level)
-        text = st.text_input(f"{plain(level)} ({int(counts.get(level, 0))} patients)", key=key)
+        count = int(counts.get(level, 0))
+        text = st.text_input(f"{plain(level)} ({count} patient{'' if count == 1 else 's'})", key=key)
         typed = groupings.new_name(text)
         if typed is None or " ".join(text.split()) == " ".join(level.split()):
             names.pop(level, None)  # left as it is (a long level is never shortened into another one)
         else:
             names[level] = typed
+    _follow_renames(kept, column, token, {before.get(v, v): names.get(v, v) for v in original})
     shown = selection.levels(groupings.apply_groupings(data, groupings.Groupings(names={column: names})), column)
     shown = [v for v in shown if v != selection.MISSING]
     key = f"grouping:order:{column}:{token}"
@@ -448,6 +452,19 @@ def _level_names(kept: dict, data: pd.DataFrame, column: str, token: str) -> Non
         kept["names"].pop(column, None)
     st.button("Undo the new names and order", key=f"grouping:undo:{column}:{token}",
               on_click=_undo_names, args=(column, token), icon=":material/undo:")
+
+
+def _follow_renames(kept: dict, column: str, token: str, renamed: dict) -> None:
+    """A filter on the column and its order follow a group's new name ('Upper limb' chosen, renamed 'Arm':
+    'Arm' stays chosen), rather than being dropped as a name that no longer exists."""
+    if all(old == new for old, new in renamed.items()):
+        return
+    move = lambda values: list(dict.fromkeys(renamed.get(v, v) for v in values))  # noqa: E731
+    for key in (filter_key(column, token), f"grouping:order:{column}:{token}"):
+        if st.session_state.get(key):
+            st.session_state[key] = move(st.session_state[key])
+    if kept["order"].get(column):
+        kept["order"][column] = move(kept["order"][column])
 
 
 def _undo_names(column: str, token: str) -> None:

@@ -66,12 +66,15 @@ def test_levels_renamed_merged_and_ordered_reach_filters_legends_and_survive_pag
     assert limb_filter.options == ["Upper limb", "Lower limb"]
     limb_filter.set_value(["Upper limb"]).run()
     assert selected(app) == "13 of 34"
-    # the filter's value was renamed away: it is dropped, not an error
+    # the filter and the order follow a new name
     name_box(app, "upper").set_value("Arm").run()
-    assert not app.exception and selected(app) == "34 of 34"
-    # merged: both levels one group
+    assert not app.exception and selected(app) == "13 of 34"
+    assert widget(app, "multiselect", "filter:column:limb:").value == ["Arm"]
+    assert widget(app, "multiselect", "grouping:order:limb").value == ["Arm", "Lower limb"]
+    # merged: both levels one group, which the filter keeps
     name_box(app, "lower").set_value("Arm").run()
     assert not app.exception and widget(app, "multiselect", "filter:column:limb:").options == ["Arm"]
+    assert selected(app) == "34 of 34"
     app.switch_page("app_pages/survival.py").run()
     assert not app.exception and strata_drawn(app) == {"Arm"}
     app.button(key=next(b.key for b in app.sidebar.button if b.key.startswith("grouping:undo:limb"))).click().run()
