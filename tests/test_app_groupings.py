@@ -33,8 +33,8 @@ def test_tumour_size_cut_at_10_cm_is_compared_described_and_modelled(app):
     compare.set_value(SIZE_GROUPS).run()
     app.switch_page("app_pages/amputation.py").run()
     assert not app.exception
-    assert strata_drawn(app) == {"<10", "\u226510"}
-    assert set(table(app, "Group").Group) == {"<10", "\u226510"}
+    assert strata_drawn(app) == {"<10 cm", "\u226510 cm"}
+    assert set(table(app, "Group").Group) == {"<10 cm", "\u226510 cm"}
     app.switch_page("app_pages/cohort.py").run()
     characteristics = table(app, "Characteristic").Characteristic.str.strip().tolist()
     assert characteristics[characteristics.index("Tumour size (cm)") + 3] == SIZE_GROUPS  # after mean, median
@@ -43,7 +43,7 @@ def test_tumour_size_cut_at_10_cm_is_compared_described_and_modelled(app):
     assert SIZE_GROUPS in covariates.options
     covariates.set_value([SIZE_GROUPS]).run()
     assert not app.exception
-    assert f"{SIZE_GROUPS}: \u226510 vs <10" in set(table(app, "Term").Term)
+    assert f"{SIZE_GROUPS}: \u226510 cm vs <10 cm" in set(table(app, "Term").Term)
 
 
 def test_a_cut_that_is_not_a_number_is_explained_and_groups_nothing(app):
@@ -106,7 +106,7 @@ def test_groupings_saved_in_the_settings_file_are_restored_in_a_new_session():
     fresh.switch_page("app_pages/amputation.py").run()
     assert not fresh.exception
     assert selected(fresh) == "21 of 34"  # the filter on the renamed level
-    assert strata_drawn(fresh) == {"<10", "\u226510"}
+    assert strata_drawn(fresh) == {"<10 cm", "\u226510 cm"}
     assert widget(fresh, "text_input", "grouping:cut:tumor_size_cm:").value == "10"
 
 

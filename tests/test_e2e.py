@@ -236,7 +236,7 @@ def test_own_groupings_in_the_sidebar_reach_the_downloads(page, tmp_path):
         page.get_by_test_id("stDownloadButton").filter(has_text="SVG").first.locator("button").click()
     event.value.save_as(tmp_path / "a.svg")
     svg = (tmp_path / "a.svg").read_bytes().decode()
-    assert "\u226510" in svg and "&lt;10" in svg  # the legend and the risk table
+    assert "\u226510 cm" in svg and "&lt;10 cm" in svg  # the legend and the risk table
     choose(page, sidebar, "Compare by", "Limb")
     with page.expect_download() as event:
         page.get_by_test_id("stDownloadButton").filter(has_text="Estimates CSV").locator("button").click()

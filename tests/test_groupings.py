@@ -28,15 +28,15 @@ def test_a_cut_number_becomes_groups_beside_the_number(data):
     grouped = groupings.apply_groupings(data, Groupings(cuts={"tumor_size_cm": (10,)}))
     assert grouped.tumor_size_cm.equals(data.tumor_size_cm)  # the number itself is untouched
     groups = grouped[SIZE_GROUPS]
-    assert list(groups.cat.categories) == ["<10", "\u226510"]
-    assert (groups == "<10").sum() == (data.tumor_size_cm < 10).sum() > 0
-    assert (groups == "\u226510").sum() == (data.tumor_size_cm >= 10).sum() > 0
+    assert list(groups.cat.categories) == ["<10 cm", "\u226510 cm"]
+    assert (groups == "<10 cm").sum() == (data.tumor_size_cm < 10).sum() > 0
+    assert (groups == "\u226510 cm").sum() == (data.tumor_size_cm >= 10).sum() > 0
 
 
 def test_a_value_on_a_cut_point_starts_the_upper_group_and_a_blank_has_none():
     sizes = pd.DataFrame({"tumor_size_cm": [9.99, 10.0, None, 25.0]})
     grouped = groupings.apply_groupings(sizes, Groupings(cuts={"tumor_size_cm": (10, 20)}))
-    assert selection.as_labels(grouped[SIZE_GROUPS]).tolist() == ["<10", "10 to <20", "(missing)", "\u226520"]
+    assert selection.as_labels(grouped[SIZE_GROUPS]).tolist() == ["<10 cm", "10 to <20 cm", "(missing)", "\u226520 cm"]
 
 
 def test_cut_points_are_read_as_typed_and_refused_with_the_entry_named():
@@ -96,19 +96,28 @@ def test_table_one_describes_the_groups_after_their_number(data):
     variables = list(dict.fromkeys(table.rows.variable))
     assert variables.index(SIZE_GROUPS) == variables.index("tumor_size_cm") + 1
     rows = table.rows.set_index(["variable", "level"])
-    assert rows.loc[(SIZE_GROUPS, "\u226510"), "n"] == (data.tumor_size_cm >= 10).sum()
+    assert rows.loc[(SIZE_GROUPS, "\u226510 cm"), "n"] == (data.tumor_size_cm >= 10).sum()
     assert rows.loc[("histology", "other"), "n"] == 5
     assert table.display.Characteristic.tolist()[0] == "Sex"
     assert "Age (years)" in table.display.Characteristic.tolist()
 
 
+def test_table_one_does_not_test_a_number_against_its_own_groups(data):
+    grouped = groupings.apply_groupings(data, Groupings(cuts={"tumor_size_cm": (10,)}))
+    table = table_one(grouped, selection.strata(grouped, SIZE_GROUPS), tests=True, grouping_variable=SIZE_GROUPS)
+    tests = table.tests.set_index("variable")
+    assert tests.loc["tumor_size_cm", "test"] == "no test: the groups are cut from this number"
+    assert tests.loc[SIZE_GROUPS, "test"] == "no test: this variable defines the groups"
+    assert tests.loc["age_years", "p_value"] == tests.loc["age_years", "p_value"]  # the others are tested
+
+
 def test_a_model_takes_the_groups_with_their_labels_and_the_same_numbers(data):
     grouped = groupings.apply_groupings(data, Groupings(cuts={"tumor_size_cm": (10,)}))
     assert predictors.covariate_options(grouped)[SIZE_GROUPS] == SIZE_GROUPS
-    request = predictors.ModelRequest("overall_survival", (SIZE_GROUPS,), ((SIZE_GROUPS, "<10"),))
+    request = predictors.ModelRequest("overall_survival", (SIZE_GROUPS,), ((SIZE_GROUPS, "<10 cm"),))
     fitted = predictors.fit_outcome_model(grouped, request)
     table = fitted.model.table.set_index("term")
-    term = f"{SIZE_GROUPS}: \u226510 vs <10"
+    term = f"{SIZE_GROUPS}: \u226510 cm vs <10 cm"
     assert list(table.index) == [term]
     # the same model written by hand: an indicator of size >= 10 cm
     times = core.endpoint(data, "overall_survival")
@@ -189,7 +198,7 @@ def test_cut_points_keep_their_digits_in_the_names():
     assert groupings.cut_names((12.200001,)) == ["<12.200001", "\u226512.200001"]
     grouped = groupings.apply_groupings(pd.DataFrame({"tumor_size_cm": [12.2, 12.3]}),
                                         Groupings(cuts={"tumor_size_cm": (12.200001,)}))
-    assert selection.as_labels(grouped[SIZE_GROUPS]).tolist() == ["<12.200001", "\u226512.200001"]
+    assert selection.as_labels(grouped[SIZE_GROUPS]).tolist() == ["<12.200001 cm", "\u226512.200001 cm"]
 
 
 def test_the_users_numeric_column_read_from_a_workbook_can_be_cut():
@@ -205,7 +214,7 @@ def test_a_workbook_column_named_like_the_cut_is_kept_beside_it(data):
     own = data.assign(**{SIZE_GROUPS: ["big", "small"] * 17})
     grouped = groupings.apply_groupings(own, Groupings(cuts={"tumor_size_cm": (10,)}))
     assert set(grouped[SIZE_GROUPS]) == {"big", "small"}
-    assert set(grouped["Tumour size (cm) (cut), grouped"].dropna()) == {"<10", "\u226510"}
+    assert set(grouped["Tumour size (cm) (cut), grouped"].dropna()) == {"<10 cm", "\u226510 cm"}
 
 
 def test_an_order_alone_leaves_a_grade_a_number_and_a_renamed_grade_keeps_its_order(data):

@@ -9,6 +9,7 @@ and the models all offer the grouped levels, under the names the user gave them.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -133,21 +134,29 @@ def check_cuts(cuts: tuple[float, ...]) -> None:
         raise ValueError(f"the cut points {', '.join(written)} are too close to tell apart")
 
 
-def cut_names(cuts: tuple[float, ...]) -> list[str]:
-    """The groups' names: each group holds its lower cut point and not its upper one.
+def unit_of(label: str) -> str:
+    """The unit a label ends with in brackets: 'Tumour size (cm)' -> 'cm'; '' when there is none."""
+    found = re.search(r"\(([^()]{1,12})\)$", label.strip())
+    return found.group(1) if found else ""
+
+
+def cut_names(cuts: tuple[float, ...], unit: str = "") -> list[str]:
+    """The groups' names, with the unit a legend needs: each group holds its lower cut point and not
+    its upper one.
 
     Examples
     --------
-    >>> cut_names((5, 10))
-    ['<5', '5 to <10', '\u226510']
+    >>> cut_names((5, 10), "cm")
+    ['<5 cm', '5 to <10 cm', '\u226510 cm']
     """
     written = [cut_text(c) for c in cuts]
     middle = [f"{a} to <{b}" for a, b in zip(written[:-1], written[1:])]
-    return [f"<{written[0]}", *middle, f"\u2265{written[-1]}"]
+    after = f" {unit}" if unit else ""
+    return [f"<{written[0]}{after}", *(m + after for m in middle), f"\u2265{written[-1]}{after}"]
 
 
-def _cut(values: pd.Series, cuts: tuple[float, ...]) -> pd.Series:
-    names = cut_names(cuts)
+def _cut(values: pd.Series, cuts: tuple[float, ...], unit: str = "") -> pd.Series:
+    names = cut_names(cuts, unit)
     return pd.cut(as_numbers(values), [-np.inf, *cuts, np.inf], right=False, labels=names).astype(
         pd.CategoricalDtype(names, ordered=True))
 
@@ -189,7 +198,7 @@ def apply_groupings(data: pd.DataFrame, groupings: Groupings) -> pd.DataFrame:
     ...                                           names={"limb": {"lower": "Leg", "upper": "Arm"}},
     ...                                           order={"limb": ("Leg", "Arm")}))
     >>> grouped["Tumour size (cm), grouped"].tolist()
-    ['<10', '\u226510', nan]
+    ['<10 cm', '\u226510 cm', nan]
     >>> list(grouped["limb"].cat.categories)
     ['Leg', 'Arm']
     """
@@ -199,7 +208,7 @@ def apply_groupings(data: pd.DataFrame, groupings: Groupings) -> pd.DataFrame:
     added = {}
     for column, cuts in groupings.cuts.items():
         if cuts and column in numbers:
-            added[grouped_name(numbers[column], data)] = _cut(data[column], cuts)
+            added[grouped_name(numbers[column], data)] = _cut(data[column], cuts, unit_of(numbers[column]))
     for column in set(groupings.names) | set(groupings.order):
         if column in renamable and (groupings.names.get(column) or groupings.order.get(column)):
             renamed = _renamed(data[column], groupings.names.get(column, {}), groupings.order.get(column, ()))

@@ -210,6 +210,8 @@ def table_one(data: pd.DataFrame, labels: pd.Series | None = None, *, variables:
         for name, label in variables.items():
             if name == grouping_variable:
                 test_rows.append((name, label, "no test: this variable defines the groups", np.nan, np.nan))
+            elif str(grouping_variable).startswith(label) and str(grouping_variable).endswith(GROUPED):
+                test_rows.append((name, label, "no test: the groups are cut from this number", np.nan, np.nan))
             else:
                 test_rows.append((name, label, *_test(data, name, groups, numeric_test)))
     test_frame = pd.DataFrame(test_rows, columns=TEST_COLUMNS)
