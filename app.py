@@ -11,6 +11,11 @@ withhold_exception_messages()  # an uncaught error's message may quote a patient
 
 st.set_page_config(page_title="ILP outcomes", page_icon=str(Path(__file__).with_name("assets") / "favicon.png"),
                    layout="wide")  # a local icon: a :material/ page icon is fetched from an outside server
+# A figure has its size in inches (what downloads); on a narrower screen it is shown scaled to the column,
+# never cut off or scrolled sideways.
+st.html("<style>[data-testid='stVegaLiteChart'] {max-width: 100%; overflow: hidden} "
+        "[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg.marks "
+        "{max-width: 100% !important; height: auto !important}</style>")
 
 pages = st.navigation([
     st.Page("app_pages/start.py", title="Start", icon=":material/home:", default=True),

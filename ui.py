@@ -540,7 +540,8 @@ def _resend_choices(token: str) -> None:
     did not draw them (the workbook could not be analysed until a column was mapped), the browser drew
     them afresh, empty, while the server kept the choices (see :func:`persistent`)."""
     for key in [k for k in st.session_state if str(k).startswith(_SIDEBAR_CHOICES) and str(k).endswith(token)]:
-        st.session_state[key] = st.session_state[key]
+        if st.session_state[key] is not None:  # None set from here reads as no choice: "Choose an option"
+            st.session_state[key] = st.session_state[key]
 
 
 def _age_cuts(place=None) -> tuple[float, ...]:

@@ -270,3 +270,18 @@ def test_choices_survive_a_workbook_that_needs_a_column_mapped_first(page, tmp_p
     assert [box.input_value() for box in conventions.locator("input").all()][1:] == ["95%", "months", "12, 24"]
     go(page, "Amputation")
     assert "95% CI" in main_text(page) and "90% CI" not in main_text(page)
+
+
+@pytest.mark.parametrize("width", [1024, 1440])
+def test_no_page_scrolls_sideways_and_no_figure_is_cut_off(server, width):
+    """Figures keep their size in inches for downloads; on screen they are scaled to the main column."""
+    with chromium_tab(server, width=width, height=900) as tab:
+        for name in PAGES:
+            go(tab, name)
+            main = tab.get_by_test_id("stMain")
+            assert main.evaluate("e => e.scrollWidth <= e.clientWidth"), f"{name} at {width} px scrolls sideways"
+            column = tab.get_by_test_id("stMainBlockContainer").bounding_box()
+            for chart in tab.locator("[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg.marks"
+                                     ).all():
+                box = chart.bounding_box()
+                assert box["x"] + box["width"] <= column["x"] + column["width"] + 1, f"{name} at {width} px"
