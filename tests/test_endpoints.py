@@ -83,7 +83,7 @@ def test_adding_an_endpoint_is_one_entry_in_the_registry(data, monkeypatch):
     # the workbook
     book = openpyxl.load_workbook(io.BytesIO(bundle.results_workbook(result, pd.DataFrame(), source="sample")))
     sheet = book["Estimates"]
-    column = [c.value for c in sheet[2]].index("endpoint")
+    column = [c.value for c in sheet[2]].index("Endpoint")
     assert "Alive with the treated limb (toy)" in {row[column] for row in sheet.iter_rows(min_row=3, values_only=True)}
     # the figures
     figures = bundle.figures(result)
