@@ -241,3 +241,14 @@ def test_a_thousand_is_not_read_as_one():
     for parse, text in ((parse_flag, "1,000"), (parse_grade, "3.000")):
         with pytest.raises(BadValue):
             parse(text, "valid")
+
+
+def test_the_methods_name_the_groups_and_their_cut_points(data):
+    from ilp_core.reporting import report
+    from ilp_core.results.analysis import analyse
+    grouped = groupings.apply_groupings(data, Groupings(cuts={"tumor_size_cm": (10,)}))
+    result = analyse(grouped, selection.strata(grouped, SIZE_GROUPS), Settings(), [12, 24], n_loaded=34, n_rows=34,
+                     compare_by=SIZE_GROUPS, grouping_variable=SIZE_GROUPS)
+    text = report.methods_text(result)
+    assert "Groups defined by tumour size (cm) (<10 cm, \u226510 cm) were compared" in text
+    assert "no recorded tumour size (cm) were" in text

@@ -72,7 +72,7 @@ def test_methods_name_every_choice(data):
         settings = Settings.from_preset(preset, 0.9, "years")
         text = report.methods_text(run(data, "limb", settings=settings))
         for phrase in phrases + ["reported in years", "90% pointwise", "Aalen-Johansen", "reverse Kaplan-Meier",
-                                 "Groups defined by limb were compared with the log-rank test", "Gray's test",
+                                 "Groups defined by limb (lower, upper) were compared with the log-rank test", "Gray's test",
                                  "Clopper-Pearson", f"ILP outcomes {report.VERSION}", "one year = 365.25 days",
                                  f"Conventions followed: {preset}."]:
             assert phrase in text, (preset, phrase)

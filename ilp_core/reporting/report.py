@@ -15,10 +15,11 @@ import scipy
 
 from ilp_core.cohort.endpoints import ENDPOINTS
 from ilp_core.conventions import EARLY_WINDOW_DAYS, PRESETS, UNIT_DEFINITIONS, interval_label, level_label
-from ilp_core.levels import ALL_PATIENTS
+from ilp_core.levels import ALL_PATIENTS, MISSING
 from ilp_core.reporting.display import follow_up_missing
 from ilp_core.reporting.formatting import p_value, percent, ratio_with_ci, time_interval, time_value, time_with_unit
 from ilp_core.results.analysis import Analysis
+from ilp_core.results.groupings import GROUPED
 
 VERSION = "0.1.0"
 _SCALE = {"log-log": "log-log", "log": "log", "plain": "linear (plain)"}
@@ -142,9 +143,10 @@ def _comparisons(analysis: Analysis) -> str:
     kinds = {ENDPOINTS[k].competing for k, test in analysis.tests.items() if test is not None}
     tests = [name for competing, name in ((False, "the log-rank test (survival)"),
                                           (True, "Gray's test (cumulative incidence)")) if competing in kinds]
-    by = analysis.compare_by.lower()
-    return (f"Groups defined by {by} were compared with {' and '.join(tests)}; patients with no recorded {by} "
-            f"were described but not tested. ")
+    by = analysis.compare_by.lower().removesuffix(GROUPED)  # 'tumour size (cm)', its groups named below
+    groups = [g for g in next(iter(analysis.curves.values()), {}) if g != MISSING]
+    return (f"Groups defined by {by} ({', '.join(groups)}) were compared with {' and '.join(tests)}; patients "
+            f"with no recorded {by} were described but not tested. ")
 
 
 def methods_text(analysis: Analysis) -> str:
