@@ -651,7 +651,8 @@ def curve_section(curves: dict, endpoint: str) -> None:
         title = remembered_text(middle, "Title", f"{key}:title", described.title)
         y_title = remembered_text(right, "Vertical axis", f"{key}:y", described.axis)
         left, middle = st.columns([1.2, 4])
-        bands = left.toggle("Interval bands", True, key=f"{key}:bands")
+        few = len(curves) <= charts.BANDS_UP_TO  # more bands blur into one mass: off unless asked for
+        bands = left.toggle("Interval bands", few, key=f"{key}:bands:{few}")
         x_title = remembered_text(middle, "Time axis", f"{key}:x", f"{unit.capitalize()} since perfusion")
     figure = charts.curve_figure(curves, risk, incidence=described.competing, title=title, x_title=x_title,
                                  y_title=y_title, ticks=ticks, size=size, bands=bands,

@@ -76,3 +76,22 @@ def test_the_band_reaches_the_step_where_a_curve_falls_to_zero():
     last = points[points.time == 4.0]
     assert len(last) == 2 and last.ci_lower.notna().iloc[0] and last.ci_lower.isna().iloc[1]
     assert last.estimate.tolist() == [0.375, 0.0]
+
+
+@pytest.mark.parametrize("groups", [1, 2, 5, 10])
+def test_each_group_has_its_colour_and_line_style_and_bands_are_off_beyond_three(groups):
+    import ilp_core as core
+    from ilp_core.reporting import charts
+    from ilp_core.results import summaries
+    curves = {f"group {i}": core.kaplan_meier([1.0 + i, 2.0, 3.0, 4.0], [1, 0, 1, 1]) for i in range(groups)}
+    ticks = summaries.curve_ticks(curves, "months")
+    spec = charts.curve_figure(curves, summaries.risk_table(curves, ticks), incidence=False, title="t", x_title="x",
+                               y_title="y", ticks=ticks).to_dict()
+    layers = spec["vconcat"][0]["layer"]
+    line = next(layer for layer in layers if layer["mark"]["type"] == "line")
+    colours = line["encoding"]["color"]["scale"]["range"]
+    dashes = line["encoding"]["strokeDash"]["scale"]["range"]
+    assert len(set(colours)) == len(colours) == groups and "#F0E442" not in colours  # no yellow
+    assert len(set(map(tuple, dashes))) == groups
+    has_bands = any(layer["mark"]["type"] == "area" for layer in layers)
+    assert has_bands == (groups <= 3)

@@ -14,7 +14,13 @@ import pandas as pd
 
 from ilp_core.conventions import interval_label
 
-PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
+# Okabe-Ito without its yellow (unreadable as text on white), then three of Paul Tol's: ten groups.
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#882255", "#117733",
+           "#999933"]
+# A line style per group, so curves stay apart in greyscale print (solid, dashed, dotted, dash-dot, ...).
+DASHES = [[1, 0], [8, 4], [2, 3], [8, 3, 2, 3], [14, 4], [4, 2], [10, 3, 2, 3, 2, 3], [6, 6], [1, 4],
+          [16, 4, 4, 4]]
+BANDS_UP_TO = 3  # interval bands by default for up to this many groups; more blur into one mass
 MAX_POINTS = 1500  # per curve on screen; a step curve at this resolution looks the same
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
 
@@ -95,9 +101,9 @@ def _panel(curves: dict, risk: pd.DataFrame, *, incidence: bool, x_title: str, y
            spec: FigureSize, bands: bool, heading: str | None = None) -> alt.VConcatChart:
     """One plot with its number-at-risk table underneath (not yet configured)."""
     names = list(curves)
-    colour = alt.Color("stratum:N", scale=alt.Scale(domain=names, range=PALETTE[: max(len(names), 1)]),
-                       legend=alt.Legend(title=None, orient="top", labelFontSize=spec.font, symbolType="stroke",
-                                         symbolStrokeWidth=3, symbolOpacity=1) if len(names) > 1 else None)
+    legend = alt.Legend(title=None, orient="top", labelFontSize=spec.font, symbolType="stroke", symbolStrokeWidth=3,
+                        symbolOpacity=1, symbolSize=400) if len(names) > 1 else None
+    colour = alt.Color("stratum:N", scale=alt.Scale(domain=names, range=PALETTE[: max(len(names), 1)]), legend=legend)
     ticks = list(np.asarray(ticks, dtype=float))
     x = alt.X("time:Q", title=x_title, scale=alt.Scale(domain=[0, ticks[-1]], nice=False),
               axis=alt.Axis(values=ticks, grid=False))
@@ -110,9 +116,11 @@ def _panel(curves: dict, risk: pd.DataFrame, *, incidence: bool, x_title: str, y
     if bands:
         layers.append(base.mark_area(interpolate="step-after", opacity=0.15, clip=True).encode(
             x=x, y=alt.Y("ci_lower:Q"), y2="ci_upper:Q", color=colour))
+    dash = alt.StrokeDash("stratum:N", scale=alt.Scale(domain=names, range=DASHES[: max(len(names), 1)]),
+                          legend=legend)  # the same legend: each symbol shows the group's colour and line style
     layers.append(base.mark_line(interpolate="step-after", clip=True,
                                  strokeWidth=2 if spec.font >= 12 else 1.2).encode(
-        x=x, y=y, color=colour,
+        x=x, y=y, color=colour, strokeDash=dash,
         tooltip=["stratum:N", alt.Tooltip("time:Q", format=".1f"), alt.Tooltip("estimate:Q", format=".1%"),
                  alt.Tooltip("ci_lower:Q", format=".1%"), alt.Tooltip("ci_upper:Q", format=".1%")]))
     layers.append(alt.Chart(censor_points(curves)).mark_point(
@@ -145,10 +153,12 @@ def _finish(chart, spec: FigureSize, title: str, subtitle: str):
 
 
 def curve_figure(curves: dict, risk: pd.DataFrame, *, incidence: bool, title: str, x_title: str,
-                 y_title: str, ticks, size: str = "slide", bands: bool = True,
+                 y_title: str, ticks, size: str = "slide", bands: bool | None = None,
                  subtitle: str = "") -> alt.VConcatChart:
     """Step curves per stratum with interval bands and censor marks, above a number-at-risk
-    table ("at risk (cumulative events)") that shares the time axis."""
+    table ("at risk (cumulative events)") that shares the time axis. Each group has its colour and
+    line style; ``bands=None`` draws the bands for up to three groups."""
+    bands = len(curves) <= BANDS_UP_TO if bands is None else bands
     spec = SIZES[size]
     panel = _panel(curves, risk, incidence=incidence, x_title=x_title, y_title=y_title, ticks=ticks, spec=spec,
                    bands=bands)
@@ -162,12 +172,13 @@ PANEL_SIZES = {
 
 
 def panel_figure(panels: list[dict], *, size: str = "slide", title: str = "", subtitle: str = "",
-                 bands: bool = True) -> alt.HConcatChart:
+                 bands: bool | None = None) -> alt.HConcatChart:
     """Several curve panels side by side, each with its own aligned number-at-risk table.
 
     Each panel is a dict with ``curves, risk, incidence, heading, y_title, x_title, ticks``.
     """
     whole = PANEL_SIZES[size]
+    bands = all(len(p["curves"]) <= BANDS_UP_TO for p in panels) if bands is None else bands
     count = max(len(panels), 1)
     each = FigureSize(whole.label, (whole.width - (count - 1) * whole.font) // count - 3 * whole.font,
                       whole.height - 3 * whole.title_font, whole.font, whole.title_font, whole.label_width,
