@@ -28,7 +28,8 @@ from ilp_core.conventions import (
     parse_landmarks,
 )
 from ilp_core.plain_text import plain
-from ilp_core.reporting import charts, display, export, formatting, reproducibility
+from ilp_core.reporting import charts, display, export, figures, formatting, reproducibility
+from ilp_core.reporting.figure_options import FONT_SCALES, LINE_STYLES, FigureOptions
 from ilp_core.reporting.glossary import GLOSSARY
 from ilp_core.reporting.headings import with_headings
 from ilp_core.results import groupings, predictors, selection, summaries
@@ -201,7 +202,7 @@ def settings_file() -> bytes:
         compare_by=st.session_state.get(f"compare:{source()['digest']}"), preset=current.settings.preset,
         conf_level=current.settings.conf_level, time_unit=current.settings.time_unit,
         landmarks=current.landmarks, data=current.cohort.data, age_cuts=_age_cuts(),
-        groupings=current.groupings.as_dict(),
+        groupings=current.groupings.as_dict(), figures=figure_options(),
         model=predictors.request_for_settings(st.session_state.get("model_request"))))
 
 
@@ -262,8 +263,28 @@ def apply_settings(document: dict) -> list[str]:
     if document["landmarks"] is not None:
         set_persistent("landmarks", ", ".join(f"{m:g}" for m in document["landmarks"]))
     skipped += _apply_model(document.get("model"), grouped)
+    _apply_figures(document.get("figures") or {})
     ss["applied_settings"] = document
     return list(document.get("not_applied", [])) + skipped
+
+
+_OPTION_KEYS = ("size", "title", "subtitle", "y", "x", "legend", "end", "every", "percent", "font", "bands:True",
+                "bands:False", "censor", "risk_table", "p", "black")
+
+
+def _apply_figures(saved: dict) -> None:
+    """The saved figure options replace the session's; each figure's widgets are seeded from them."""
+    ss = st.session_state
+    ss["figure_options"] = {e: FigureOptions.from_dict(o) for e, o in saved.items()}
+    for endpoint in ENDPOINTS:
+        chosen = ss["figure_options"].get(endpoint) or FigureOptions()
+        for key in [k for k in ss.keys() if str(k).startswith((f"{endpoint}:colour:", f"{endpoint}:line:"))]:
+            del ss[key]
+        for name in _OPTION_KEYS:
+            ss.pop(f"{endpoint}:{name}", None)
+        for name, value in (("title", chosen.title), ("x", chosen.x_title), ("y", chosen.y_title)):
+            ss.pop(f"{endpoint}:{name}:default", None)  # the widget shows the saved text, or the default
+            ss[f"{endpoint}:{name}:kept"] = value
 
 
 def settings_loader(page: str) -> None:
@@ -638,29 +659,108 @@ def curves(endpoint: str) -> dict:
     return summaries.curves(current.selected, endpoint, current.labels, current.settings)
 
 
+def figure_options() -> dict:
+    """The user's options per figure (endpoint -> FigureOptions), kept for the session."""
+    return st.session_state.setdefault("figure_options", {})
+
+
+def _seeded(key: str, value) -> None:
+    """Give widget ``key`` the kept ``value`` when Streamlit forgot it, and send it again otherwise
+    (as :func:`persistent` does)."""
+    st.session_state[key] = st.session_state[key] if key in st.session_state else value
+
+
+def _figure_option_widgets(endpoint: str, names: list[str], unit: str) -> FigureOptions:
+    """The "Figure options" expander's widgets for ``endpoint``, seeded from the kept options."""
+    described, kept, key = ENDPOINTS[endpoint], figure_options().get(endpoint) or FigureOptions(), endpoint
+    few = len(names) <= charts.BANDS_UP_TO  # more bands blur into one mass: off unless asked for
+    for name, value in {"size": kept.size, "subtitle": kept.subtitle, "legend": kept.legend_title,
+                        "end": kept.time_max, "every": kept.tick_every, "percent": kept.percent,
+                        "font": kept.font_scale, "risk_table": kept.risk_table, "censor": kept.censor_marks,
+                        f"bands:{few}": few if kept.bands is None else kept.bands, "p": kept.p_value,
+                        "black": kept.black}.items():
+        _seeded(f"{key}:{name}", value)
+    one, two, three = st.columns(3)
+    size = one.selectbox("Figure size", list(charts.SIZES), format_func=lambda s: charts.SIZES[s].label,
+                         key=f"{key}:size")
+    title = remembered_text(two, "Title", f"{key}:title", described.title)
+    subtitle = three.text_input("Subtitle", key=f"{key}:subtitle", max_chars=200)
+    y_title = remembered_text(one, "Vertical axis", f"{key}:y", described.axis)
+    x_title = remembered_text(two, "Time axis", f"{key}:x", f"{unit.capitalize()} since perfusion")
+    legend = three.text_input("Legend title", key=f"{key}:legend", max_chars=200, placeholder="none")
+    one, two = st.columns(2)
+    end = one.number_input(f"Time axis ends at ({unit})", min_value=0.0, value=None, key=f"{key}:end",
+                           placeholder="last follow-up")
+    every = two.number_input(f"A tick every ({unit})", min_value=0.0, value=None, key=f"{key}:every",
+                             placeholder="automatic")
+    percent = one.selectbox("Vertical scale", [True, False], key=f"{key}:percent",
+                            format_func=lambda p: "Percent (0-100%)" if p else "Proportion (0-1)")
+    font = two.selectbox("Font size", list(FONT_SCALES), key=f"{key}:font", format_func=FONT_SCALES.get)
+    one, two, three = st.columns(3)
+    bands = one.toggle("Interval bands", key=f"{key}:bands:{few}")
+    censor = two.toggle("Censor marks", key=f"{key}:censor")
+    risk = three.toggle("Number at risk", key=f"{key}:risk_table")
+    p_value = one.toggle("Show p-value", key=f"{key}:p", disabled=len(names) < 2,
+                         help="The test of this page (log-rank, or Gray's for an incidence), named.")
+    black = two.toggle("Black lines", key=f"{key}:black", help="For greyscale print: groups told apart "
+                       "by line style only.")
+    colours, lines = _group_styles(key, names, kept, black)
+    options = dict(size=size, title=title if title != described.title else None, subtitle=subtitle,
+                   x_title=x_title if x_title != f"{unit.capitalize()} since perfusion" else None,
+                   y_title=y_title if y_title != described.axis else None, legend_title=legend,
+                   time_max=end or None, tick_every=every or None, percent=percent, font_scale=font,
+                   colours=colours, lines=lines, black=black, risk_table=risk, censor_marks=censor,
+                   bands=None if bands == few else bands, p_value=p_value)
+    try:
+        return FigureOptions(**options)
+    except ValueError as exc:
+        st.warning(f"{plain(str(exc))}. The figure keeps the previous choice.", icon=":material/warning:")
+        return kept
+
+
+def _group_styles(key: str, names: list[str], kept: FigureOptions, black: bool) -> tuple[dict, dict]:
+    """A colour and a line style per group (the defaults are the palette's, in order)."""
+    if len(names) > 10:
+        return dict(kept.colours), dict(kept.lines)
+    st.caption("Colour and line style of each group")
+    colours, lines = {}, {}
+    defaults, dashes = FigureOptions().group_colours(names, charts.PALETTE), list(LINE_STYLES)
+    for i, name in enumerate(names):
+        token = hashlib.sha256(name.encode()).hexdigest()[:12]
+        label, left, right = st.columns([3, 1, 2], vertical_alignment="center")
+        _seeded(f"{key}:colour:{token}", kept.colours.get(name, defaults[i]))
+        _seeded(f"{key}:line:{token}", kept.lines.get(name, dashes[i % len(dashes)]))
+        label.markdown(plain(name))
+        colour = left.color_picker(f"Colour of {plain(name)}", key=f"{key}:colour:{token}", disabled=black,
+                                   label_visibility="collapsed")
+        line = right.selectbox(f"Line style of {plain(name)}", dashes, key=f"{key}:line:{token}",
+                               label_visibility="collapsed")
+        if colour.upper() != defaults[i].upper():
+            colours[name] = colour
+        if line != dashes[i % len(dashes)]:
+            lines[name] = line
+    return colours, lines
+
+
 def curve_section(curves: dict, endpoint: str) -> None:
-    """The endpoint's figure (size, titles and bands editable) with PNG/SVG/PDF downloads and its risk table."""
-    current, described, key = view(), ENDPOINTS[endpoint], endpoint
+    """The endpoint's figure (options as in Prism: size, titles, time axis, scale, fonts, colours and
+    lines, legend, risk table, censor marks, bands, p-value) with PNG/SVG/PDF downloads and its risk table."""
+    current = view()
     unit = current.settings.time_unit
-    ticks = summaries.curve_ticks(curves, unit)
-    risk = summaries.risk_table(curves, ticks)
-    with st.expander("Figure options: size, titles, interval bands", icon=":material/edit:"):
-        left, middle, right = st.columns([1.2, 2, 2])
-        size = left.selectbox("Figure size", list(charts.SIZES), format_func=lambda s: charts.SIZES[s].label,
-                              key=f"{key}:size")
-        title = remembered_text(middle, "Title", f"{key}:title", described.title)
-        y_title = remembered_text(right, "Vertical axis", f"{key}:y", described.axis)
-        left, middle = st.columns([1.2, 4])
-        few = len(curves) <= charts.BANDS_UP_TO  # more bands blur into one mass: off unless asked for
-        bands = left.toggle("Interval bands", few, key=f"{key}:bands:{few}")
-        x_title = remembered_text(middle, "Time axis", f"{key}:x", f"{unit.capitalize()} since perfusion")
-    figure = charts.curve_figure(curves, risk, incidence=described.competing, title=title, x_title=x_title,
-                                 y_title=y_title, ticks=ticks, size=size, bands=bands,
-                                 subtitle=SYNTHETIC_NOTE if current.synthetic else "")
+    with st.expander("Figure options: size, titles, time axis, colours, risk table, p-value",
+                     icon=":material/edit:"):
+        options = _figure_option_widgets(endpoint, list(curves), unit)
+    figure_options()[endpoint] = options
+    test = summaries.compare_strata(current.selected, endpoint, current.labels) if options.p_value else None
+    figure = figures.endpoint_figure(curves, endpoint, time_unit=unit, options=options, test=test,
+                                     subtitle=SYNTHETIC_NOTE if current.synthetic else "")
     st.altair_chart(figure, theme=None, width="content")
-    csv_download(figure_downloads(figure, key, key), "Risk table CSV", risk, f"{key}_at_risk.csv", f"{key}:risk")
-    st.caption(f"PNG at {export.DPI} dpi, {charts.SIZES[size].inches}. Under the plot: patients at risk "
-               "(cumulative events) at each time.")
+    risk = summaries.risk_table(curves, figures.figure_ticks(curves, unit, options))
+    csv_download(figure_downloads(figure, endpoint, endpoint), "Risk table CSV", risk, f"{endpoint}_at_risk.csv",
+                 f"{endpoint}:risk")
+    width, height = charts.stated_size(figure)
+    st.caption(f"PNG at {export.DPI} dpi, {width:.2f} x {height:.2f} in (SVG and PDF the same size). Under the "
+               "plot: patients at risk (cumulative events) at each time.")
 
 
 def headline(curves: dict, endpoint: str) -> None:

@@ -3,7 +3,7 @@ import streamlit as st
 
 import ui
 from ilp_core.plain_text import plain
-from ilp_core.reporting import charts, display, export, formatting
+from ilp_core.reporting import display, export, flow_diagram, formatting
 from ilp_core.results import description, selection, summaries
 from ilp_core.results.flow import patient_flow
 from ilp_core.schema import BY_NAME
@@ -56,7 +56,7 @@ st.download_button("Table 1 CSV", lambda: export.csv_bytes(baseline.display), fi
 
 st.subheader("Patient flow")
 steps = patient_flow(data, n_rows=view.cohort.n_rows, n_selected_from=len(view.cohort.data))
-figure = charts.flow_chart(steps, subtitle=ui.SYNTHETIC_NOTE if view.synthetic else "")
+figure = flow_diagram.flow_chart(steps, subtitle=ui.SYNTHETIC_NOTE if view.synthetic else "")
 st.altair_chart(figure, theme=None, width="content")
 ui.csv_download(ui.figure_downloads(figure, "patient_flow", "flow"), "Flow counts CSV", steps, "patient_flow.csv",
                 "flow:csv")

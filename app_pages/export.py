@@ -6,7 +6,7 @@ import streamlit as st
 
 import ui
 from ilp_core.plain_text import plain
-from ilp_core.reporting import bundle, charts, documents, report
+from ilp_core.reporting import bundle, charts, documents, figures, report
 from ilp_core.results import predictors
 
 view = ui.header("Export")
@@ -33,15 +33,17 @@ st.subheader("Three-panel figure")
 size = st.selectbox("Size", list(charts.PANEL_SIZES), format_func=lambda s: charts.PANEL_SIZES[s].label,
                     key="export:panel_size")
 subtitle = ui.SYNTHETIC_NOTE if view.synthetic else ""
-panels = bundle.three_panels(result, size=size, subtitle=subtitle)
+panels = figures.three_panels(result, size=size, subtitle=subtitle)
 st.altair_chart(panels, theme=None, width="content")
 ui.figure_downloads(panels, "three_panels", "export:panel")
 
 st.subheader("Everything at once")
 settings_bytes = ui.settings_file()  # made now, in the script run: a download callable cannot read the session
+own = dict(ui.figure_options())  # each figure as the user set it on its page
 left, middle, right = st.columns(3)
 left.download_button("Results workbook (.xlsx)", lambda: bundle.results_workbook(
-    result, problems, source=view.source_name, synthetic=view.synthetic, model=fitted_model), file_name="ilp_results.xlsx",
+    result, problems, source=view.source_name, synthetic=view.synthetic, model=fitted_model, figure_options=own),
+    file_name="ilp_results.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore",
     icon=":material/table:", key="export:workbook")
 right.download_button("Settings (.json)", settings_bytes, file_name="ilp_settings.json", mime="application/json",
@@ -49,7 +51,8 @@ right.download_button("Settings (.json)", settings_bytes, file_name="ilp_setting
 left, middle, right = st.columns(3)
 # Office files are made when clicked, from what this run captured (a download callable cannot read the session)
 office = dict(source=view.source_name, synthetic=view.synthetic, model=fitted_model)
-left.download_button("Slides (.pptx)", lambda: documents.slide_deck(result, **office), file_name="ilp_slides.pptx",
+left.download_button("Slides (.pptx)", lambda: documents.slide_deck(result, **office, figure_options=own),
+                     file_name="ilp_slides.pptx",
                      mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
                      on_click="ignore", icon=":material/slideshow:", key="export:pptx")
 middle.download_button("Manuscript (.docx)", lambda: documents.manuscript(result, **office),
@@ -60,8 +63,8 @@ st.caption("The slides (16:9) hold a title slide, each figure under its title as
            "landmark estimates as PowerPoint tables, and the methods; they take a few seconds. The manuscript holds "
            "the results and methods text with Table 1 and the landmark tables as Word tables.")
 # The zip takes a few seconds: it is built on request, with progress, for exactly what is on this page.
-identity = hashlib.sha256(repr((ui.selection_key(), view.settings, view.landmarks, model,
-                                len(view.selected))).encode()).hexdigest()
+identity = hashlib.sha256(repr((ui.selection_key(), view.settings, view.landmarks, model, len(view.selected),
+                                sorted((k, repr(v)) for k, v in own.items()))).encode()).hexdigest()
 built = st.session_state.get("export:zip:bytes")
 if built is None or built[0] != identity:
     slot = middle.empty()  # the button, then the progress bar, then the download in one place
@@ -69,7 +72,7 @@ if built is None or built[0] != identity:
                    key="export:zip:build"):
         bar = slot.progress(0.0, text="Starting")
         data = bundle.results_zip(result, problems, source=view.source_name, synthetic=view.synthetic,
-                                  settings_json=settings_bytes, model=fitted_model,
+                                  settings_json=settings_bytes, model=fitted_model, figure_options=own,
                                   progress=lambda done, what: bar.progress(done, text=f"Making {what}" if done < 1
                                                                            else "Done"))
         slot.empty()

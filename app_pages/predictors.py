@@ -2,9 +2,8 @@
 import streamlit as st
 
 import ui
-from ilp_core.conventions import interval_label
 from ilp_core.plain_text import plain
-from ilp_core.reporting import charts, display, report
+from ilp_core.reporting import display, forest, report
 from ilp_core.results.predictors import (
     OUTCOMES,
     ModelError,
@@ -74,9 +73,8 @@ left.subheader("Each covariate alone")
 left.dataframe(display.model_display(fitted.single, ratio=ratio, conf_level=level), hide_index=True)
 right.subheader("All together")
 right.dataframe(display.model_display(model.table, ratio=ratio, conf_level=level), hide_index=True)
-figure = charts.forest_plot(model.table, title=fitted.outcome.heading,
-                            subtitle=ui.SYNTHETIC_NOTE if view.synthetic else "",
-                            x_title=f"{ratio} ({interval_label(level)}, log scale)")
+figure = forest.forest_plot(model.table, title=fitted.outcome.heading, ratio=ratio, conf_level=level,
+                            subtitle=ui.SYNTHETIC_NOTE if view.synthetic else "")
 st.altair_chart(figure, theme=None, width="content")
 ui.csv_download(ui.figure_downloads(figure, "forest", "predictors"), "Model CSV",
                 model.table.assign(method=model.method), "model.csv", "predictors:csv", ratio=ratio)

@@ -13,7 +13,7 @@ from sample_path import SAMPLE
 
 import ilp_core as core
 from ilp_core.conventions import Settings
-from ilp_core.reporting import bundle, documents, export
+from ilp_core.reporting import documents, export, figures
 from ilp_core.results import analysis, predictors, selection
 
 NAN = re.compile(r"\bnan\b|\bNaN\b|\bNone\b|<NA>")
@@ -60,7 +60,7 @@ def test_the_deck_is_16_9_with_a_title_slide(deck, result):
 
 
 def test_each_figure_has_its_slide_with_an_editable_title_and_a_picture_of_the_right_shape(deck, result):
-    titles = bundle.figure_titles(result) | {"forest": "Hazard ratios for overall survival"}
+    titles = figures.figure_titles(result) | {"forest": "Hazard ratios for overall survival"}
     slides = {s.shapes.title.text: s for s in deck.slides if s.shapes.title is not None}
     for title in titles.values():
         pictures = [shape for shape in slides[title].shapes if shape.shape_type == 13]

@@ -11,7 +11,7 @@ import ilp_core as core
 from ilp_core.cohort import endpoints
 from ilp_core.cohort.endpoints import ENDPOINTS, Endpoint, endpoint
 from ilp_core.conventions import Settings
-from ilp_core.reporting import bundle, report
+from ilp_core.reporting import bundle, figures, report
 from ilp_core.results import selection
 from ilp_core.results.analysis import analyse
 
@@ -86,8 +86,8 @@ def test_adding_an_endpoint_is_one_entry_in_the_registry(data, monkeypatch):
     column = [c.value for c in sheet[2]].index("Endpoint")
     assert "Alive with the treated limb (toy)" in {row[column] for row in sheet.iter_rows(min_row=3, values_only=True)}
     # the figures
-    figures = bundle.figures(result)
-    assert toy.key in figures and "Alive with the treated limb (toy)" in str(figures[toy.key].to_dict()["title"])
+    made = figures.figures(result)
+    assert toy.key in made and "Alive with the treated limb (toy)" in str(made[toy.key].to_dict()["title"])
 
 
 def test_a_settings_file_of_version_2_keeps_its_recurrence_model():

@@ -115,15 +115,16 @@ def test_univariable_models_are_each_covariate_alone(lung):
 
 
 def test_model_sentence_and_forest_plot_read_the_same_table(lung):
-    from ilp_core.reporting import charts, report
+    from ilp_core.reporting import forest, report
     result = cox_regression(lung, "time", "event", ["age", "sex"], reference={"sex": "male"})
     sentence = report.model_sentence(result, "overall survival")
     row = result.table.iloc[1]
     assert sentence.startswith("In the Cox model for overall survival (n = 228, 165 events)")
     assert f"sex: female vs male: HR {row.hazard_ratio:.2f} (95% CI {row.ci_lower:.2f} to {row.ci_upper:.2f})" in sentence
-    spec = charts.forest_plot(result.table, title="Overall survival").to_dict()
-    data = [r for values in spec["datasets"].values() for r in values if "label" in r]
+    spec = forest.forest_plot(result.table, title="Overall survival").to_dict()
+    data = [r for values in spec["datasets"].values() for r in values if "text" in r and "lo" not in r]
     assert [r["term"] for r in data] == ["age", "sex: female vs male"]
+    assert data[1]["text"] == f"{row.hazard_ratio:.2f} ({row.ci_lower:.2f}\u2013{row.ci_upper:.2f})"  # as in the sentence
     assert [r["hazard_ratio"] for r in data] == pytest.approx(result.table.hazard_ratio.tolist())
 
 
@@ -224,18 +225,18 @@ def test_a_model_with_nothing_to_fit_says_why(lung):
 
 
 def test_not_estimable_terms_say_so_in_the_sentence_and_the_forest_plot():
-    from ilp_core.reporting import charts, report
+    from ilp_core.reporting import forest, report
     data = reference("cox_separation_data.csv")
     result = cox_regression(data, "time", "event", ["age", "group"], reference={"group": "a"}, conf_level=0.9)
     sentence = report.model_sentence(result, "overall survival")
     assert "group: b vs a: not estimable; group: c vs a: not estimable." in sentence
     assert "age: HR 1.02 (90% CI" in sentence and "95%" not in sentence and "0.00" not in sentence
-    spec = charts.forest_plot(result.table, title="Overall survival").to_dict()
-    labels = {r["term"]: r["label"] for values in spec["datasets"].values() for r in values if "label" in r}
+    spec = forest.forest_plot(result.table, title="Overall survival").to_dict()
+    labels = {r["term"]: r["text"] for values in spec["datasets"].values() for r in values if "text" in r}
     assert labels["group: b vs a"] == "not estimable" and labels["age"].startswith("1.02 (")
     points = [r["term"] for values in spec["datasets"].values() for r in values if "lo" in r]
     assert points == ["age"]  # no point or line drawn for a term with no estimate
-    domain = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
+    domain = spec["hconcat"][0]["layer"][0]["encoding"]["x"]["scale"]["domain"]
     assert 0.4 < domain[0] < 1 < domain[1] < 3  # a sensible axis, not 1e-45 to 1e+45
 
 

@@ -12,10 +12,11 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from ilp_core.cohort import endpoints
 from ilp_core.cohort.endpoints import ENDPOINTS
-from ilp_core.conventions import interval_label, level_label
-from ilp_core.reporting import charts, export, report
+from ilp_core.conventions import level_label
+from ilp_core.reporting import export, forest, report
+from ilp_core.reporting.figure_options import FigureOptions
+from ilp_core.reporting.figures import figure_ticks, figures
 from ilp_core.reporting.headings import with_headings
 from ilp_core.results import summaries
 from ilp_core.results.analysis import Analysis
@@ -71,12 +72,12 @@ def _about(analysis: Analysis, source: str, synthetic: bool) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["item", "value"])
 
 
-def _endpoint_frames(analysis: Analysis) -> dict[str, pd.DataFrame]:
+def _endpoint_frames(analysis: Analysis, figure_options: dict) -> dict[str, pd.DataFrame]:
     estimates, risks, differences, tests = [], [], [], []
     for endpoint, curves in analysis.curves.items():
         label = ENDPOINTS[endpoint].title
         estimates.append(analysis.landmarks_table(endpoint).assign(endpoint=label))
-        ticks = summaries.curve_ticks(curves, analysis.settings.time_unit)
+        ticks = figure_ticks(curves, analysis.settings.time_unit, figure_options.get(endpoint) or FigureOptions())
         risks.append(summaries.risk_table(curves, ticks).assign(endpoint=label))
         differences.append(analysis.differences(endpoint).assign(endpoint=label))
         test = analysis.tests[endpoint]
@@ -98,11 +99,12 @@ def _endpoint_frames(analysis: Analysis) -> dict[str, pd.DataFrame]:
 
 
 def results_workbook(analysis: Analysis, problems: pd.DataFrame, *, source: str, synthetic: bool = False,
-                     model=None) -> bytes:
+                     model=None, figure_options: dict | None = None) -> bytes:
     """xlsx bytes: About, Text, Estimates, Differences, Risk tables, Medians, Tests, Table 1,
     Table 1 (numbers), Complications, Patient flow, Problems; with ``model`` (a
     :class:`predictors.OutcomeModel` fitted to the same patients) its sentence in Text and the
-    sheets Model and Model, each alone."""
+    sheets Model and Model, each alone. The risk tables are at the ticks of the figures drawn
+    under ``figure_options`` (endpoint -> :class:`FigureOptions`)."""
     book = Workbook()
     book.remove(book.active)
     _write(book, "About", _about(analysis, source, synthetic))
@@ -112,7 +114,7 @@ def results_workbook(analysis: Analysis, problems: pd.DataFrame, *, source: str,
                                        "text": [v for v in sections.values() if v]}))
     settings = analysis.settings
     headed = lambda frame, **more: with_headings(frame, conf_level=settings.conf_level, **more)  # noqa: E731
-    for name, frame in _endpoint_frames(analysis).items():
+    for name, frame in _endpoint_frames(analysis, figure_options or {}).items():
         _write(book, name, headed(frame, time_unit=settings.time_unit),
                note="Estimates are proportions (0-1); times in " + settings.time_unit)
     _write(book, "Table 1", analysis.baseline.display, note=analysis.baseline.footnote)
@@ -133,74 +135,31 @@ def results_workbook(analysis: Analysis, problems: pd.DataFrame, *, source: str,
     return buffer.getvalue()
 
 
-def _panel(analysis: Analysis, endpoint: str) -> dict:
-    curves, unit = analysis.curves[endpoint], analysis.settings.time_unit
-    ticks = summaries.curve_ticks(curves, analysis.settings.time_unit, 5)
-    described = ENDPOINTS[endpoint]
-    return dict(curves=curves, risk=summaries.risk_table(curves, ticks), incidence=described.competing,
-                heading=described.heading, y_title=described.axis,
-                x_title=unit.capitalize(), ticks=ticks)
-
-
-PANELS_TITLE = "Outcomes after isolated limb perfusion"
-
-
-def three_panels(analysis: Analysis, *, size: str = "slide", subtitle: str = "", title: str = PANELS_TITLE):
-    """The endpoints marked ``in_panels`` in the registry side by side (overall survival, recurrence-free
-    survival, amputation), each with its risk table."""
-    order = [e.key for e in endpoints.in_panels()]
-    return charts.panel_figure([_panel(analysis, e) for e in order], size=size, title=title, subtitle=subtitle)
-
-
-def figure_titles(analysis: Analysis) -> dict[str, str]:
-    """The title of each figure of :func:`figures`, by file stem."""
-    return {**{e: ENDPOINTS[e].title for e in analysis.curves}, "three_panels": PANELS_TITLE,
-            "patient_flow": "Patient flow"}
-
-
-def figures(analysis: Analysis, *, size: str = "slide", subtitle: str = "", titled: bool = True) -> dict:
-    """Every figure of the report by file stem: one per endpoint, the three-panel figure, the flow
-    (``titled=False``: without their titles, which a slide shows as text)."""
-    unit = analysis.settings.time_unit
-    titles = {name: title if titled else "" for name, title in figure_titles(analysis).items()}
-    out = {}
-    for endpoint, curves in analysis.curves.items():
-        ticks = summaries.curve_ticks(curves, analysis.settings.time_unit)
-        risk = summaries.risk_table(curves, ticks)
-        described = ENDPOINTS[endpoint]
-        out[endpoint] = charts.curve_figure(curves, risk, incidence=described.competing, title=titles[endpoint],
-                                            x_title=f"{unit.capitalize()} since perfusion", y_title=described.axis,
-                                            ticks=ticks, size=size, subtitle=subtitle)
-    out["three_panels"] = three_panels(analysis, size=size, subtitle=subtitle, title=titles["three_panels"])
-    out["patient_flow"] = charts.flow_chart(analysis.flow, subtitle=subtitle, title=titles["patient_flow"])
-    return out
-
-
 def results_zip(analysis: Analysis, problems: pd.DataFrame, *, source: str, synthetic: bool = False,
                 size: str = "slide", settings_json: bytes | None = None, model=None,
-                progress: Callable[[float, str], None] | None = None) -> bytes:
+                figure_options: dict | None = None, progress: Callable[[float, str], None] | None = None) -> bytes:
     """zip bytes: figures/<name>.png|svg|pdf, results.xlsx, results_and_methods.txt and settings.json
     when given; with ``model`` (fitted to the same patients) its forest plot and, after the results,
     its sentence. ``progress(fraction done, what is being made)`` is called before each file."""
     subtitle = "Synthetic sample data: not real patients" if synthetic else ""
     report_progress = progress or (lambda fraction, what: None)
-    charts_by_name = figures(analysis, size=size, subtitle=subtitle)
+    charts_by_name = figures(analysis, size=size, subtitle=subtitle, options=figure_options)
     if model is not None:
-        charts_by_name["forest"] = charts.forest_plot(
-            model.model.table, title=model.outcome.heading, subtitle=subtitle, size=size,
-            x_title=f"{model.outcome.ratio} ({interval_label(model.model.conf_level)}, log scale)")
+        charts_by_name["forest"] = forest.forest_plot(model.model.table, title=model.outcome.heading, subtitle=subtitle,
+                                                      size=size, ratio=model.outcome.ratio,
+                                                      conf_level=model.model.conf_level)
     steps, done = len(charts_by_name) * len(export.FORMATS) + 2, 0
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, chart in charts_by_name.items():
-            spec = chart.to_dict()
+            spec = export.fitted(chart.to_dict())  # measured once for the three formats
             for fmt in export.FORMATS:
                 report_progress(done / steps, f"figures/{name}.{fmt}")
                 archive.writestr(f"figures/{name}.{fmt}", export.figure_bytes(spec, fmt))
                 done += 1
         report_progress(done / steps, "results.xlsx")
         archive.writestr("results.xlsx", results_workbook(analysis, problems, source=source, synthetic=synthetic,
-                                                          model=model))
+                                                          model=model, figure_options=figure_options))
         report_progress((done + 1) / steps, "results_and_methods.txt")
         sentence = report.fitted_model_sentence(model)
         results = report.results_text(analysis) + (f"\n\n{sentence}" if sentence else "")

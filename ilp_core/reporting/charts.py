@@ -6,20 +6,21 @@ stated size in inches. Colours: the Okabe-Ito palette, safe for colour-blind rea
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
-from ilp_core.conventions import interval_label
+from ilp_core.reporting import layout
+from ilp_core.reporting.figure_options import LINE_STYLES, FigureOptions
 
 # Okabe-Ito without its yellow (unreadable as text on white), then three of Paul Tol's: ten groups.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#882255", "#117733",
            "#999933"]
 # A line style per group, so curves stay apart in greyscale print (solid, dashed, dotted, dash-dot, ...).
-DASHES = [[1, 0], [8, 4], [2, 3], [8, 3, 2, 3], [14, 4], [4, 2], [10, 3, 2, 3, 2, 3], [6, 6], [1, 4],
-          [16, 4, 4, 4]]
+DASHES = list(LINE_STYLES.values())
 BANDS_UP_TO = 3  # interval bands by default for up to this many groups; more blur into one mass
 MAX_POINTS = 1500  # per curve on screen; a step curve at this resolution looks the same
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
@@ -97,72 +98,201 @@ def censor_points(curves: dict) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["time", "estimate", "stratum"])
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """Where the text of a curve figure goes: names wrapped to the label column, its width, the
+    height of a risk-table row, legend columns, and the plot's height."""
+
+    shown: dict            # group name -> the name as drawn (with line breaks)
+    label_width: float
+    risk_row: float
+    legend_columns: int
+    legend_height: float
+    plot_width: float
+    plot_height: float
+    extra_height: float    # added to the stated height so that the plot keeps room (many groups)
+
+
+def _scaled(spec: FigureSize, scale: float) -> FigureSize:
+    return FigureSize(spec.label, spec.width, spec.height, round(spec.font * scale, 1),
+                      round(spec.title_font * scale, 1), round(spec.label_width * scale), round(spec.risk_row * scale))
+
+
+def _legend(widths: list[float], lines: list[int], width: float, font: float, titled: bool) -> tuple[int, float]:
+    """Columns and height of a legend whose entries are ``widths`` wide and ``lines`` lines tall
+    in ``width`` (the rows are counted as if the tallest entries shared none)."""
+    if len(widths) < 2:
+        return 1, 0.0
+    columns = layout.legend_columns(widths, width, symbol=36, gap=18)
+    rows = sorted(lines, reverse=True)[: -(-len(widths) // columns)]
+    height = sum(max(font * 1.2, n * font * layout.LINE) + 4 for n in rows) + (font * 1.6 if titled else 0) + 6
+    return columns, height
+
+
+def _layout(names: list[str], spec: FigureSize, options: FigureOptions, *, titled_lines: float,
+            legend_width: float | None) -> _Layout:
+    """Room for every group name in full: wrapped onto lines in a label column of at most 30% of
+    the width, legend entries in as many columns as fit in ``legend_width`` (None: no legend here),
+    and a plot of at least 40% of the height (the figure grows when it must)."""
+    font = spec.font
+    room = max(spec.width * 0.34, 4 * font)
+    needed = max((layout.text_width(line, font * 1.08) for n in names for line in str(n).split("\n")), default=0)
+    if needed <= spec.width * 0.42:  # a wider label column rather than every risk-table row on two lines
+        room = max(room, needed)
+    wrapped = {name: layout.wrapped(str(name), room, font * 1.08) for name in names}  # bold in the risk table
+    lines = max((len(parts) for parts in wrapped.values()), default=1)
+    longest = max((layout.text_width(p, font * 1.08) for parts in wrapped.values() for p in parts), default=0.0)
+    label_width = max(spec.label_width, min(room, longest) + 2.6 * font + 4) if options.risk_table else spec.label_width
+    plot_width = spec.width - label_width - 20
+    risk_row = max(spec.risk_row, lines * font * layout.LINE + 4)
+    columns, legend_height = 1, 0.0
+    if legend_width is not None:  # the legend spans the figure, from its left edge
+        widths = [max(layout.text_width(p, font) for p in wrapped[n]) for n in names]
+        columns, legend_height = _legend(widths, [len(wrapped[n]) for n in names], legend_width - 20, font,
+                                         bool(options.legend_title))
+    table_height = (len(names) * risk_row + font * 2.2 + spec.font) if options.risk_table else 0
+    plot_height = spec.height - (titled_lines * spec.title_font * 1.35 + legend_height + 3.2 * font
+                                 + table_height + 12)
+    least = 0.4 * spec.height
+    return _Layout({n: "\n".join(parts) for n, parts in wrapped.items()}, label_width, risk_row, columns,
+                   legend_height, plot_width, max(plot_height, least), max(0.0, least - plot_height))
+
+
+def _y_axis(incidence: bool, points: pd.DataFrame, options: FigureOptions, title: str, label_width: float):
+    """The vertical axis: 0 to 100% for survival; for an incidence, up to the highest upper bound
+    rounded up to a whole step of 5, 10 or 20 points (at most about 7 labels)."""
+    highest = float(points.ci_upper.max(skipna=True)) if incidence and len(points) else 1.0
+    highest = min(max(highest if np.isfinite(highest) else 1.0, 0.05), 1.0)
+    step = 0.05 if highest <= 0.3 else 0.1 if highest <= 0.6 else 0.2
+    top = min(1.0, float(np.ceil(highest / step - 1e-9) * step))
+    values = list(np.round(np.arange(0, top + 1e-9, step), 10))
+    return alt.Y("estimate:Q", title=title, scale=alt.Scale(domain=[0, top], nice=False),
+                 axis=alt.Axis(format=".0%" if options.percent else ".2f" if step < 0.1 else ".1f", values=values,
+                               minExtent=label_width, labelLimit=label_width - 8)), top
+
+
 def _panel(curves: dict, risk: pd.DataFrame, *, incidence: bool, x_title: str, y_title: str, ticks,
-           spec: FigureSize, bands: bool, heading: str | None = None) -> alt.VConcatChart:
+           spec: FigureSize, fit: _Layout, options: FigureOptions, heading: str | None = None,
+           annotation: str = "", legend: bool = True, index: int = 0) -> alt.VConcatChart:
     """One plot with its number-at-risk table underneath (not yet configured)."""
     names = list(curves)
-    legend = alt.Legend(title=None, orient="top", labelFontSize=spec.font, symbolType="stroke", symbolStrokeWidth=3,
-                        symbolOpacity=1, symbolSize=400) if len(names) > 1 else None
-    colour = alt.Color("stratum:N", scale=alt.Scale(domain=names, range=PALETTE[: max(len(names), 1)]), legend=legend)
+    drawn = [fit.shown[n] for n in names]
+    above = fit.legend_height + (spec.title_font * 1.35 if heading else 0) + 2
+    shown_legend = alt.Legend(  # placed by hand above the plot from the figure's left edge, as wide as the figure
+        title=options.legend_title or None, orient="none", legendX=-fit.label_width + 4, legendY=-above,
+        labelFontSize=spec.font, titleFontSize=spec.font,
+        symbolType="stroke", symbolStrokeWidth=3, symbolOpacity=1, symbolSize=400, columns=fit.legend_columns,
+        labelExpr="split(datum.label, '\\n')", labelLimit=0, columnPadding=18, rowPadding=4,
+        direction="horizontal",  # entries read left to right, then down, in the order of the risk table
+    ) if len(names) > 1 and legend else None
+    colours = options.group_colours(names, PALETTE)
+    colour = alt.Color("stratum:N", scale=alt.Scale(domain=drawn, range=colours), legend=shown_legend)
+    dash = alt.StrokeDash("stratum:N", scale=alt.Scale(domain=drawn, range=options.group_dashes(names)),
+                          legend=shown_legend)  # one legend: each symbol shows the group's colour and line style
     ticks = list(np.asarray(ticks, dtype=float))
     x = alt.X("time:Q", title=x_title, scale=alt.Scale(domain=[0, ticks[-1]], nice=False),
               axis=alt.Axis(values=ticks, grid=False))
     points = curve_points(curves, incidence=incidence)
-    top = max(0.2, float(np.ceil(points.ci_upper.max(skipna=True) * 10) / 10)) if incidence and curves else 1.0
-    y = alt.Y("estimate:Q", title=y_title, scale=alt.Scale(domain=[0, min(top, 1.0)]),
-              axis=alt.Axis(format=".0%", minExtent=spec.label_width, labelLimit=spec.label_width - 8))
+    if len(points):
+        points["stratum"] = points.stratum.map(fit.shown)
+    y, top = _y_axis(incidence, points, options, y_title, fit.label_width)
+    share = ".1%" if options.percent else ".3f"
     base = alt.Chart(points)
+    bands = len(names) <= BANDS_UP_TO if options.bands is None else options.bands
     layers = []
     if bands:
         layers.append(base.mark_area(interpolate="step-after", opacity=0.15, clip=True).encode(
             x=x, y=alt.Y("ci_lower:Q"), y2="ci_upper:Q", color=colour))
-    dash = alt.StrokeDash("stratum:N", scale=alt.Scale(domain=names, range=DASHES[: max(len(names), 1)]),
-                          legend=legend)  # the same legend: each symbol shows the group's colour and line style
     layers.append(base.mark_line(interpolate="step-after", clip=True,
                                  strokeWidth=2 if spec.font >= 12 else 1.2).encode(
         x=x, y=y, color=colour, strokeDash=dash,
-        tooltip=["stratum:N", alt.Tooltip("time:Q", format=".1f"), alt.Tooltip("estimate:Q", format=".1%"),
-                 alt.Tooltip("ci_lower:Q", format=".1%"), alt.Tooltip("ci_upper:Q", format=".1%")]))
-    layers.append(alt.Chart(censor_points(curves)).mark_point(
-        shape="stroke", angle=90, size=60 if spec.font >= 12 else 20, strokeWidth=1.2, clip=True).encode(
-        x=x, y=y, color=colour))
-    rows = max(len(names), 1)
-    plot_height = spec.height - rows * spec.risk_row - (5.2 * spec.font + 2.2 * spec.title_font)
-    plot = alt.layer(*layers).properties(width=spec.width - spec.label_width - 20, height=max(plot_height, 80))
+        tooltip=[alt.Tooltip("stratum:N", title="Group"), alt.Tooltip("time:Q", format=".1f"),
+                 alt.Tooltip("estimate:Q", format=share), alt.Tooltip("ci_lower:Q", format=share),
+                 alt.Tooltip("ci_upper:Q", format=share)]))
+    if options.censor_marks:
+        marks = censor_points(curves)
+        marks["stratum"] = marks.stratum.map(fit.shown)
+        layers.append(alt.Chart(marks).mark_point(
+            shape="stroke", angle=90, size=60 if spec.font >= 12 else 20, strokeWidth=1.2, clip=True).encode(
+            x=x, y=y, color=colour))
+    if annotation:  # the test's p-value where curves seldom are: top left of an incidence, bottom left of a survival
+        at = pd.DataFrame({"time": [ticks[-1] * 0.02], "estimate": [top * 0.97 if incidence else top * 0.03],
+                           "text": [annotation]})
+        layers.append(alt.Chart(at).mark_text(align="left", baseline="top" if incidence else "bottom",
+                                              fontSize=spec.font, color="#222222").encode(
+            x=alt.X("time:Q", scale=alt.Scale(domain=[0, ticks[-1]], nice=False)),
+            y=alt.Y("estimate:Q", scale=alt.Scale(domain=[0, top], nice=False)), text="text:N"))
+    plot = alt.layer(*layers).properties(name=f"plot{index}", width=round(fit.plot_width), height=round(fit.plot_height))
     if heading:
         plot = plot.properties(title=alt.TitleParams(heading, fontSize=spec.title_font, anchor="start"))
-    table = alt.Chart(risk.assign(label=risk.n_risk.astype(str) + " (" + risk.n_events.astype(str) + ")")).mark_text(
+    if not options.risk_table:
+        return alt.vconcat(plot)
+    table = alt.Chart(_risk_columns(risk, ticks, fit, spec.font)).mark_text(
         fontSize=spec.font).encode(
         x=alt.X("time:Q", scale=alt.Scale(domain=[0, ticks[-1]], nice=False), axis=None),
-        y=alt.Y("stratum:N", sort=names, title=None,
-                axis=alt.Axis(domain=False, ticks=False, minExtent=spec.label_width, offset=2.2 * spec.font,
-                              labelLimit=spec.label_width - int(2.6 * spec.font), labelFontWeight="bold")),
-        text="label:N", color=alt.Color("stratum:N", scale=alt.Scale(domain=names, range=PALETTE[:rows]), legend=None),
-    ).properties(width=spec.width - spec.label_width - 20, height=rows * spec.risk_row,
+        y=alt.Y("stratum:N", sort=drawn, title=None, scale=alt.Scale(domain=drawn),
+                axis=alt.Axis(domain=False, ticks=False, minExtent=fit.label_width, offset=2.2 * spec.font,
+                              labelLimit=0, labelFontWeight="bold", labelExpr="split(datum.label, '\\n')",
+                              labelLineHeight=spec.font * layout.LINE)),
+        text="label:N",
+        color=alt.Color("stratum:N", scale=alt.Scale(domain=drawn, range=colours), legend=None),
+    ).properties(name=f"risk{index}", width=round(fit.plot_width), height=round(len(names) * fit.risk_row),
                  title=alt.TitleParams("Number at risk (cumulative events)", fontSize=spec.font,
                                        fontWeight="normal", anchor="start"))
     return alt.vconcat(plot, table, spacing=spec.font).resolve_scale(x="shared")
 
 
-def _finish(chart, spec: FigureSize, title: str, subtitle: str):
+def _risk_columns(risk: pd.DataFrame, ticks: list[float], fit: _Layout, font: float) -> pd.DataFrame:
+    """The risk table as drawn: "at risk (events)" per group and tick, at every tick where the
+    numbers fit side by side, else at every second (third, ...) tick, so that none overlap."""
+    labels = risk.n_risk.astype(str) + " (" + risk.n_events.astype(str) + ")"
+    widest = max((layout.text_width(text, font) for text in labels), default=0.0)
+    spacing = fit.plot_width / max(len(ticks) - 1, 1)
+    every = max(1, int(np.ceil((widest + font * 0.6) / spacing)))
+    kept = np.isin(risk.time.to_numpy(), np.asarray(ticks)[::every])
+    return risk.assign(stratum=risk.stratum.map(fit.shown), label=labels)[kept]
+
+
+def _finish(chart, spec: FigureSize, title: str, subtitle: str, height: float):
+    """Title, fonts, white background, and the size the figure states (``usermeta.size``, CSS px),
+    to which its downloads are fitted exactly."""
     return chart.properties(
         title=alt.TitleParams(title, subtitle=subtitle or alt.Undefined, fontSize=spec.title_font,
-                              subtitleFontSize=spec.font, subtitleColor="#B00020", anchor="start")
+                              subtitleFontSize=spec.font, subtitleColor="#B00020", anchor="start",
+                              limit=spec.width - 20),
+        usermeta={"size": [spec.width, round(height)]},
     ).configure(font=FONT, background="white").configure_axis(
         labelFontSize=spec.font, titleFontSize=spec.font, labelFont=FONT, titleFont=FONT).configure_view(stroke=None)
 
 
+def stated_size(chart) -> tuple[float, float]:
+    """(width, height) in inches that the figure's downloads have."""
+    spec = chart if isinstance(chart, dict) else chart.to_dict()
+    width, height = spec["usermeta"]["size"]
+    return width / 96, height / 96
+
+
+def _title_lines(title: str, subtitle: str) -> float:
+    return (1 if title else 0) + (0.8 if subtitle else 0)
+
+
 def curve_figure(curves: dict, risk: pd.DataFrame, *, incidence: bool, title: str, x_title: str,
                  y_title: str, ticks, size: str = "slide", bands: bool | None = None,
-                 subtitle: str = "") -> alt.VConcatChart:
+                 subtitle: str = "", options: FigureOptions | None = None, annotation: str = "") -> alt.VConcatChart:
     """Step curves per stratum with interval bands and censor marks, above a number-at-risk
     table ("at risk (cumulative events)") that shares the time axis. Each group has its colour and
-    line style; ``bands=None`` draws the bands for up to three groups."""
-    bands = len(curves) <= BANDS_UP_TO if bands is None else bands
-    spec = SIZES[size]
+    line style; ``bands=None`` draws the bands for up to three groups. Every group name is shown in
+    full (wrapped), and the downloads have the stated size (:func:`stated_size`) exactly.
+    ``options`` (:class:`FigureOptions`) override ``size`` and ``bands``; ``annotation`` (a test's
+    p-value) is written inside the plot."""
+    options = options or FigureOptions(size=size, bands=bands)
+    spec = _scaled(SIZES[options.size], options.font_scale)
+    fit = _layout(list(curves), spec, options, titled_lines=_title_lines(title, subtitle),
+                  legend_width=spec.width)
     panel = _panel(curves, risk, incidence=incidence, x_title=x_title, y_title=y_title, ticks=ticks, spec=spec,
-                   bands=bands)
-    return _finish(panel.resolve_scale(x="shared", color="shared"), spec, title, subtitle)
+                   fit=fit, options=options, annotation=annotation)
+    return _finish(panel.resolve_scale(x="shared", color="shared"), spec, title, subtitle,
+                   spec.height + fit.extra_height)
 
 
 PANEL_SIZES = {
@@ -172,93 +302,20 @@ PANEL_SIZES = {
 
 
 def panel_figure(panels: list[dict], *, size: str = "slide", title: str = "", subtitle: str = "",
-                 bands: bool | None = None) -> alt.HConcatChart:
-    """Several curve panels side by side, each with its own aligned number-at-risk table.
+                 bands: bool | None = None, options: FigureOptions | None = None) -> alt.HConcatChart:
+    """Several curve panels side by side, each with its own aligned number-at-risk table, one legend
+    above them all (every group name in full; downloads exactly the stated size).
 
     Each panel is a dict with ``curves, risk, incidence, heading, y_title, x_title, ticks``.
     """
-    whole = PANEL_SIZES[size]
-    bands = all(len(p["curves"]) <= BANDS_UP_TO for p in panels) if bands is None else bands
+    options = options or FigureOptions(size=size, bands=bands)
+    whole = _scaled(PANEL_SIZES[options.size], options.font_scale)
     count = max(len(panels), 1)
-    each = FigureSize(whole.label, (whole.width - (count - 1) * whole.font) // count - 3 * whole.font,
-                      whole.height - 3 * whole.title_font, whole.font, whole.title_font, whole.label_width,
-                      whole.risk_row)
+    each = dataclasses.replace(whole, width=(whole.width - (count - 1) * whole.font) // count)
+    names = list(panels[0]["curves"]) if panels else []
+    fit = _layout(names, each, options, titled_lines=_title_lines(title, subtitle) + 1, legend_width=whole.width)
     charts = [_panel(p["curves"], p["risk"], incidence=p["incidence"], x_title=p["x_title"], y_title=p["y_title"],
-                     ticks=p["ticks"], spec=each, bands=bands, heading=p["heading"]) for p in panels]
-    return _finish(alt.hconcat(*charts, spacing=whole.font).resolve_scale(color="shared"), whole, title, subtitle)
-
-
-def forest_plot(table: pd.DataFrame, *, title: str, x_title: str = f"Hazard ratio ({interval_label(0.95)})", subtitle: str = "",
-                size: str = "slide") -> alt.LayerChart:
-    """Hazard ratios with their intervals on a log axis, one row per term, a line at 1; a term the
-    model could not estimate keeps its row, with "not estimable" written at 1 instead of a point."""
-    spec = SIZES[size]
-    rows = table.copy()
-    if "estimable" not in rows:
-        rows["estimable"] = True
-    rows["estimable"] = rows.estimable.astype(bool) & np.isfinite(rows.hazard_ratio.astype(float)) & \
-        np.isfinite(rows.ci_lower.astype(float)) & np.isfinite(rows.ci_upper.astype(float)) & (rows.ci_lower > 0)
-    estimated = rows[rows.estimable]
-    low = float(min(estimated.ci_lower.min(), 0.5)) if len(estimated) else 0.5
-    high = float(max(estimated.ci_upper.max(), 2.0)) if len(estimated) else 2.0
-    rows["label"] = [f"{h:.2f} ({lo:.2f}\u2013{hi:.2f})" if ok else "not estimable"
-                     for h, lo, hi, ok in zip(rows.hazard_ratio, rows.ci_lower, rows.ci_upper, rows.estimable)]
-    rows["at"] = np.where(rows.estimable, rows.hazard_ratio, 1.0)
-    shown = rows.loc[rows.estimable, ["term", "hazard_ratio", "p_value"]].assign(
-        lo=rows.ci_lower[rows.estimable], hi=rows.ci_upper[rows.estimable])
-    order = rows.term.tolist()
-    scale = alt.Scale(type="log", domain=[low, high])
-    y = alt.Y("term:N", sort=order, title=None, scale=alt.Scale(domain=order), axis=alt.Axis(labelLimit=spec.width // 3))
-    step = 32 if size == "slide" else 18  # a height per row, so every renderer gives each term its own line
-    chart = alt.layer(
-        alt.Chart(pd.DataFrame({"one": [1.0]})).mark_rule(strokeDash=[4, 4], color="#666666").encode(
-            x=alt.X("one:Q", scale=scale, title=x_title)),
-        alt.Chart(shown).mark_rule(strokeWidth=2, color=PALETTE[0]).encode(x=alt.X("lo:Q", scale=scale), x2="hi:Q", y=y),
-        alt.Chart(shown).mark_point(filled=True, size=80 if size == "slide" else 30, color=PALETTE[0]).encode(
-            x=alt.X("hazard_ratio:Q", scale=scale), y=y,
-            tooltip=["term:N", alt.Tooltip("hazard_ratio:Q", format=".2f"), alt.Tooltip("p_value:Q", format=".3f")]),
-        alt.Chart(rows).mark_text(align="left", dx=6, dy=-10, fontSize=spec.font - 2, color="#333333").encode(
-            x=alt.X("at:Q", scale=scale), y=y, text="label:N"),
-    ).properties(width=spec.width - spec.width // 3 - 40, height=alt.Step(step))
-    return chart.properties(title=alt.TitleParams(title, subtitle=subtitle or alt.Undefined, fontSize=spec.title_font,
-                                                  subtitleFontSize=spec.font, subtitleColor="#B00020",
-                                                  anchor="start")).configure(
-        font=FONT, background="white").configure_axis(labelFontSize=spec.font, titleFontSize=spec.font,
-                                                      labelFont=FONT, titleFont=FONT).configure_view(stroke=None)
-
-
-def flow_chart(flow: pd.DataFrame, *, title: str = "Patient flow", subtitle: str = "",
-               width: int = 760) -> alt.LayerChart:
-    """The flow as boxes and arrows: the main steps down the left, branches to the right."""
-    main = flow[~flow.side].reset_index(drop=True)
-    side = flow[flow.side]
-    row_height, box_w, box_h = 92, 300, 58
-    boxes, arrows = [], []
-    for i, step in main.iterrows():
-        boxes.append({"x": 0, "y": i * row_height, "text": f"{step.label}\nn = {step.n}"
-                      + (f"\n{step.detail}" if step.detail else "")})
-        if i:
-            arrows.append({"x": box_w / 2, "y": (i - 1) * row_height + box_h, "x2": box_w / 2, "y2": i * row_height})
-    anchors = {"excluded": 0, "filtered": 0, "aborted": 1, "no_surgery": 2}
-    offsets = {}
-    for _, step in side.iterrows():
-        base = anchors.get(step.step, 0)
-        y = base * row_height + row_height / 2 + offsets.get(base, 0)
-        offsets[base] = offsets.get(base, 0) + 40
-        boxes.append({"x": box_w + 90, "y": y - 4, "text": f"{step.label}: {step.n}"
-                      + (f"\n{step.detail}" if step.detail else "")})
-        arrows.append({"x": box_w / 2, "y": y + box_h / 3, "x2": box_w + 90, "y2": y + box_h / 3})
-    nodes, links = pd.DataFrame(boxes), pd.DataFrame(arrows)
-    height = len(main) * row_height
-    x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[0, width]))
-    y = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[0, height], reverse=True))
-    rects = alt.Chart(nodes).mark_rect(fill="white", stroke="#333333", strokeWidth=1.2, cornerRadius=3).encode(
-        x=x, y=y, x2=alt.X2("x_end:Q"), y2=alt.Y2("y_end:Q")).transform_calculate(
-        x_end=f"datum.x + {box_w}", y_end=f"datum.y + {box_h}")
-    labels = alt.Chart(nodes).mark_text(align="left", baseline="top", fontSize=12, lineBreak="\n", dx=8, dy=6,
-                                        limit=box_w + 200).encode(x=x, y=y, text="text:N")
-    lines = alt.Chart(links).mark_rule(strokeWidth=1.2, color="#333333").encode(x=x, y=y, x2="x2:Q", y2="y2:Q")
-    return alt.layer(lines, rects, labels).properties(
-        width=width, height=height, title=alt.TitleParams(title, subtitle=subtitle or alt.Undefined, anchor="start",
-                                                          fontSize=16, subtitleColor="#B00020")
-    ).configure(font=FONT, background="white").configure_view(stroke=None)
+                     ticks=p["ticks"], spec=each, fit=fit, options=options, heading=p["heading"], legend=i == 0, index=i)
+              for i, p in enumerate(panels)]
+    return _finish(alt.hconcat(*charts, spacing=whole.font).resolve_scale(color="shared"), whole, title, subtitle,
+                   whole.height + fit.extra_height)

@@ -18,7 +18,7 @@ from pptx.dml.color import RGBColor
 from pptx.util import Emu, Inches, Pt
 
 from ilp_core.cohort.endpoints import ENDPOINTS
-from ilp_core.reporting import bundle, charts, display, export, report
+from ilp_core.reporting import display, export, figures, forest, report
 from ilp_core.results.analysis import Analysis
 
 SYNTHETIC = "Synthetic sample data: not real patients"
@@ -125,7 +125,7 @@ def _text_slide(deck, title: str, text: str) -> None:
 
 
 def slide_deck(analysis: Analysis, *, source: str, synthetic: bool = False, model=None,
-               today: dt.date | None = None) -> bytes:
+               today: dt.date | None = None, figure_options: dict | None = None) -> bytes:
     """A 16:9 .pptx: title slide; each figure on its own slide under its title as editable text;
     Table 1 and the landmark estimates as PowerPoint tables (long tables continue on the next
     slide); the model's sentence when given; the methods on the last slides."""
@@ -139,11 +139,13 @@ def slide_deck(analysis: Analysis, *, source: str, synthetic: bool = False, mode
                                (first.placeholders[1], Inches(3.7), Inches(2.0))):  # the template is 4:3
         shape.left, shape.top, shape.width, shape.height = MARGIN, top, WIDTH - 2 * MARGIN, height
     subtitle = SYNTHETIC if synthetic else ""
-    made = bundle.figures(analysis, subtitle=subtitle, titled=False)
+    made = figures.figures(analysis, subtitle=subtitle, titled=False, options=figure_options)
     if model is not None:
-        made["forest"] = charts.forest_plot(model.model.table, title="", subtitle=subtitle,
-                                            x_title=f"{model.outcome.ratio} (log scale)")
-    titles = bundle.figure_titles(analysis) | ({"forest": forest_title(model)} if model is not None else {})
+        made["forest"] = forest.forest_plot(model.model.table, title="", subtitle=subtitle, ratio=model.outcome.ratio,
+                                            conf_level=model.model.conf_level)
+    titles = figures.figure_titles(analysis, figure_options)
+    if model is not None:
+        titles["forest"] = forest_title(model)
     for name, chart in made.items():
         _picture(_titled_slide(deck, titles[name]), export.figure_bytes(chart.to_dict(), "png"))
     baseline = analysis.baseline.display

@@ -1,6 +1,7 @@
 """Bytes for downloads: figures (PNG at 300 dpi, SVG, PDF) and tables (CSV)."""
 from __future__ import annotations
 
+import copy
 import io
 import re
 import struct
@@ -19,14 +20,64 @@ _PDF_SCALE = 72 / 96          # vl-convert writes 1 point per pixel; a point is 
 
 
 def figure_bytes(chart, fmt: str) -> bytes:
-    """The chart as PNG (300 dpi, with its size in inches kept), SVG or PDF bytes."""
+    """The chart as PNG (300 dpi), SVG or PDF bytes, exactly the size it states (:func:`fitted`)."""
     check_choice(fmt, "fmt", FORMATS)
-    spec = chart if isinstance(chart, dict) else chart.to_dict()
+    spec = fitted(chart if isinstance(chart, dict) else chart.to_dict())
     if fmt == "png":
         return vl_convert.vegalite_to_png(spec, scale=_PNG_SCALE, ppi=DPI)
     if fmt == "svg":
         return vl_convert.vegalite_to_svg(spec).encode("utf-8")
     return _scaled_pdf(vl_convert.vegalite_to_pdf(spec), _PDF_SCALE)
+
+
+def _svg_size(svg: str) -> tuple[float, float]:
+    root = re.search(r'<svg[^>]*?width="([\d.]+)"[^>]*?height="([\d.]+)"', svg)
+    return float(root.group(1)), float(root.group(2))
+
+
+def _resized(spec: dict, wider: float, taller: float) -> dict:
+    """A copy of ``spec`` with its plots (views named "plot<i>") and their risk tables ("risk<i>")
+    ``wider`` in all (shared between plots side by side), and its plots and the columns beside
+    them ("side<i>", e.g. a forest plot's numbers) ``taller``."""
+    spec = copy.deepcopy(spec)
+    views = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if str(node.get("name")).startswith(("plot", "risk", "side")) and isinstance(node.get("width"), (int, float)):
+                views.append(node)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+    walk({k: v for k, v in spec.items() if k != "datasets"})
+    side_by_side = max(1, sum(view["name"].startswith("plot") for view in views))
+    wider = round(wider)  # whole pixels, shared out so that each plot stays a whole number of pixels wide
+    for view in views:
+        index = int(view["name"][4:] or 0)
+        share = wider // side_by_side + (1 if index < wider % side_by_side else 0)
+        if not view["name"].startswith("side"):
+            view["width"] = max(40, round(view["width"]) + share)
+        if view["name"].startswith(("plot", "side")) and isinstance(view.get("height"), (int, float)):
+            view["height"] = max(40, view["height"] + taller)
+    return spec
+
+
+def fitted(spec: dict) -> dict:
+    """``spec`` with its plots resized so that the rendered figure is exactly the size stated in
+    ``usermeta.size`` (CSS px; legends, labels and risk tables are measured as the renderer draws
+    them). A spec without a stated size, or already fitted, is returned as it is."""
+    meta = spec.get("usermeta") or {}
+    if "size" not in meta or meta.get("fitted"):
+        return spec
+    target_width, target_height = meta["size"]
+    for _ in range(3):
+        width, height = _svg_size(vl_convert.vegalite_to_svg(spec))
+        if abs(width - target_width) < 0.5 and abs(height - target_height) < 0.5:
+            break
+        spec = _resized(spec, target_width - width, target_height - height)
+    return {**spec, "usermeta": {**meta, "fitted": True}}
 
 
 def _scaled_pdf(pdf: bytes, factor: float) -> bytes:

@@ -25,7 +25,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ilp_core.cohort import recoding
+from ilp_core.cohort.endpoints import ENDPOINTS
 from ilp_core.conventions import CONF_LEVELS, PRESETS, TIME_UNITS, level_label
+from ilp_core.reporting.figure_options import FigureOptions
 from ilp_core.results.groupings import MAX_CUTS, MAX_NAME, check_cuts, new_name
 from ilp_core.schema import FIELD_NAMES
 
@@ -87,10 +89,11 @@ def settings_document(*, source: str, sheet: str | None, header_row: int | None,
                       conf_level: float, time_unit: str, landmarks: list[float], data: pd.DataFrame,
                       model: dict | None = None, together: list[str] | None = None,
                       recode: dict | None = None, age_cuts: tuple[float, ...] | None = None,
-                      groupings: dict | None = None) -> dict:
+                      groupings: dict | None = None, figures: dict | None = None) -> dict:
     """Everything needed to repeat the analysis, as a JSON-ready dict (``together``: the sheets read
     below ``sheet``; ``recode``: the user's readings of raw values, as :func:`load_cohort` takes them;
-    ``groupings``: the user's own groups, as :meth:`Groupings.as_dict` writes them)."""
+    ``groupings``: the user's own groups, as :meth:`Groupings.as_dict` writes them; ``figures``:
+    each figure's :class:`FigureOptions` by endpoint)."""
     return {
         "format": FORMAT, "version": VERSION, "saved": dt.datetime.now().isoformat(timespec="seconds"),
         "source": source, "sheet": sheet, "together": list(together or []), "header_row": header_row,
@@ -101,7 +104,8 @@ def settings_document(*, source: str, sheet: str | None, header_row: int | None,
         "age_cuts": list(age_cuts) if age_cuts is not None else None,
         "groupings": groupings or {"cuts": {}, "names": {}, "order": {}},
         "preset": preset, "conf_level": conf_level, "time_unit": time_unit, "landmarks": list(landmarks),
-        "model": model, "data": fingerprint(data),
+        "model": model, "figures": {e: o.as_dict() for e, o in (figures or {}).items()},
+        "data": fingerprint(data),
     }
 
 
@@ -167,6 +171,17 @@ def _groupings(value) -> bool:
             and all(_strings(o, MAX_FILTER_VALUES) for o in order.values()))
 
 
+def _figures(value) -> bool:
+    """``{endpoint: FigureOptions.as_dict()}`` for endpoints of the registry."""
+    if not (isinstance(value, dict) and all(key in ENDPOINTS for key in value)):
+        return False
+    for options in value.values():
+        if isinstance(options, dict) and sum(len(options.get(k) or {}) for k in ("colours", "lines")) > 40:
+            return False
+        FigureOptions.from_dict(options)  # a ValueError: refused
+    return True
+
+
 def _check(document: dict, key: str, valid, what: str, default, skipped: list[str]) -> None:
     """Keep ``document[key]`` if ``valid(value)``; otherwise put ``default`` and say what was dropped."""
     value = document.get(key)
@@ -212,6 +227,7 @@ def _checked(document: dict) -> list[str]:
     _check(document, "landmarks", lambda v: isinstance(v, list) and 0 < len(v) <= MAX_LANDMARKS and all(
         _number(t) and t > 0 for t in v), f"1 to {MAX_LANDMARKS} positive times in months", None, skipped)
     _check(document, "model", _model, "an outcome, covariates and reference levels", None, skipped)
+    _check(document, "figures", _figures, "figure options of this app's endpoints", {}, skipped)
     return skipped
 
 
@@ -263,6 +279,7 @@ def read_settings(raw: bytes) -> dict:
     document.setdefault("recode", {})  # files saved before values could be recoded
     document.setdefault("age_cuts", None)  # files saved before the age groups could be chosen
     document.setdefault("groupings", {})  # files saved before the user's own groupings
+    document.setdefault("figures", {})  # files saved before figure options
     document["not_applied"] = _checked(document)
     return document
 

@@ -26,9 +26,10 @@ def patient_flow(data: pd.DataFrame, *, n_rows: int, n_selected_from: int | None
     resected = data["surgery"].fillna(False).astype(bool)
     no_surgery_reason = data["no_surgery_reason"] if "no_surgery_reason" in data else \
         pd.Series(None, index=data.index, dtype=object)
+    filtered = n_selected_from is not None and n_selected_from != len(data)
     rows = [("workbook", "Rows in the workbook", n_rows, "", False),
             ("excluded", "Excluded: data errors", n_rows - loaded, "see the Data page", True)]
-    if n_selected_from is not None and n_selected_from != len(data):
+    if filtered:
         rows.append(("filtered", "Not selected by the filters", loaded - len(data), "", True))
     aborted = ~completed
     aborted_detail = _reasons(data.loc[aborted, "ilp_abort_reason"]) if aborted.any() else ""
@@ -36,7 +37,8 @@ def patient_flow(data: pd.DataFrame, *, n_rows: int, n_selected_from: int | None
         aborted_detail += f"; resected nonetheless {int((aborted & resected).sum())}"
     unresected = completed & ~resected
     rows += [
-        ("analysed", "Patients treated with isolated limb perfusion", len(data), "", False),
+        ("analysed", "Patients analysed (selected by the filters)" if filtered
+         else "Patients treated with isolated limb perfusion", len(data), "", False),
         ("aborted", "Perfusion not completed", int(aborted.sum()), aborted_detail, True),
         ("completed", "Perfusion completed", int(completed.sum()), "", False),
         ("no_surgery", "No resection", int(unresected.sum()),

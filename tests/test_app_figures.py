@@ -1,0 +1,86 @@
+"""Figure options on the pages, driven by AppTest: they change the figure, last the session across
+pages, and come back from a settings file."""
+import json
+from pathlib import Path
+
+import pyarrow
+import pytest
+from sample_path import SAMPLE
+from streamlit.testing.v1 import AppTest
+from test_app import widget
+
+import ilp_core as core
+from ilp_core.reporting import reproducibility
+from ilp_core.reporting.figure_options import FigureOptions
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+@pytest.fixture
+def app():
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    widget(app, "selectbox", "compare:").set_value("limb").run()
+    return app
+
+
+def chart(at) -> dict:
+    return json.loads(at.get("vega_lite_chart")[0].proto.spec)
+
+
+def datasets(at) -> list:
+    """The first chart's data frames (Streamlit sends datasets as Arrow)."""
+    return [pyarrow.ipc.open_stream(d.data.data).read_all().to_pandas() for d in at.get("vega_lite_chart")[0].proto.datasets]
+
+
+def test_options_change_the_figure_and_last_across_pages(app):
+    app.switch_page("app_pages/amputation.py").run()
+    spec = chart(app)
+    assert spec["vconcat"][0]["layer"][0]["encoding"]["x"]["scale"]["domain"][1] > 24
+    app.toggle(key="amputation:p").set_value(True).run()
+    app.number_input(key="amputation:end").set_value(24.0).run()
+    app.number_input(key="amputation:every").set_value(6.0).run()
+    app.toggle(key="amputation:black").set_value(True).run()
+    assert not app.exception and not app.main.warning
+    spec = chart(app)
+    layers = spec["vconcat"][0]["layer"]
+    assert layers[0]["encoding"]["x"]["scale"]["domain"] == [0, 24.0]
+    notes = [text for frame in datasets(app) if "text" in frame for text in frame.text]
+    assert len(notes) == 1 and notes[0].startswith("Gray's test, p = ")
+    assert set(layers[1]["encoding"]["color"]["scale"]["range"]) == {"#000000"}
+    app.switch_page("app_pages/cohort.py").run()
+    app.switch_page("app_pages/amputation.py").run()
+    assert app.toggle(key="amputation:p").value is True and app.number_input(key="amputation:end").value == 24.0
+    assert chart(app)["vconcat"][0]["layer"][0]["encoding"]["x"]["scale"]["domain"] == [0, 24.0]
+
+
+def test_a_tick_interval_too_fine_for_the_range_is_explained_and_the_figure_keeps_its_axis(app):
+    app.switch_page("app_pages/survival.py").run()
+    app.number_input(key="overall_survival:end").set_value(120.0).run()
+    app.number_input(key="overall_survival:every").set_value(1.0).run()
+    assert not app.exception
+    assert any("more than 25 ticks" in w.value for w in app.main.warning)
+    assert chart(app)["vconcat"][0]["layer"][0]["encoding"]["x"]["scale"]["domain"] == [0, 120.0]
+
+
+def test_figure_options_come_back_from_a_settings_file(app):
+    sample = core.load_cohort(SAMPLE)
+    saved = FigureOptions(title="Limb loss", p_value=True, time_max=36.0, lines={"upper": "dotted"})
+    document = reproducibility.settings_document(
+        source="Synthetic sample cohort", sheet="cohort", header_row=None, mapping=sample.mapping,
+        date_order="auto", filters={}, age_range=None, compare_by="limb", preset="R survival",
+        conf_level=0.95, time_unit="months", landmarks=[12, 24], data=sample.data, figures={"amputation": saved})
+    app.switch_page("app_pages/amputation.py").run()
+    app.text_input(key="amputation:title").set_value("Something else").run()
+    app.switch_page("app_pages/export.py").run()
+    app.file_uploader(key="export:load").set_value(
+        ("s.json", reproducibility.settings_json(document), "application/json")).run()
+    app.button(key="export:apply").click().run()
+    assert not app.exception, app.exception
+    app.switch_page("app_pages/amputation.py").run()
+    assert app.text_input(key="amputation:title").value == "Limb loss"
+    assert app.toggle(key="amputation:p").value is True
+    spec = chart(app)
+    assert spec["title"]["text"] == "Limb loss"
+    assert spec["vconcat"][0]["layer"][0]["encoding"]["x"]["scale"]["domain"] == [0, 36.0]
+    dashes = spec["vconcat"][0]["layer"][1]["encoding"]["strokeDash"]["scale"]["range"]
+    assert dashes[1] == [2, 3]  # upper: dotted

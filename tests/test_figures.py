@@ -1,0 +1,194 @@
+"""Figures for 1 to 10 groups: every name in full, downloads exactly the size they state, and the
+options a Prism user expects (time axis, scale, fonts, colours and lines, legend, risk table,
+censor marks, bands, p-value), saved in the settings file."""
+import json
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from sample_path import SAMPLE
+
+import ilp_core as core
+from ilp_core.conventions import Settings
+from ilp_core.reporting import charts, export, figures, flow_diagram, forest, reproducibility
+from ilp_core.reporting.figure_options import LINE_STYLES, FigureOptions
+from ilp_core.results import analysis, flow, selection, summaries
+
+LONG_NAMES = ["Undifferentiated pleomorphic sarcoma", "Leiomyosarcoma", "Liposarcoma, myxoid", "Synovial sarcoma",
+              "Malignant peripheral nerve sheath tumour", "Angiosarcoma", "Myxofibrosarcoma", "Other",
+              "Kaposi sarcoma", "Clear cell sarcoma of soft tissue, also called malignant melanoma of soft parts"]
+
+
+def toy_curves(groups: int) -> dict:
+    return {LONG_NAMES[i]: core.kaplan_meier([1.0 + i, 2.0, 3.0, 4.0, 30.0, 40.0], [1, 0, 1, 1, 0, 1])
+            for i in range(groups)}
+
+
+def figure_of(groups: int, size: str = "slide", **options):
+    curves = toy_curves(groups)
+    return figures.endpoint_figure(curves, "overall_survival", time_unit="months",
+                                   options=FigureOptions(size=size, **options))
+
+
+def svg_text(svg: str) -> str:
+    """Every text drawn in the SVG, lines of one label joined by a space."""
+    pieces = re.findall(r"<text[^>]*>(.*?)</text>", svg, flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", p) for p in pieces).replace("&amp;", "&")
+
+
+@pytest.mark.parametrize("size", ["slide", "journal"])
+@pytest.mark.parametrize("groups", [1, 2, 5, 10])
+def test_downloads_are_exactly_the_size_they_state_with_every_name_in_full(groups, size):
+    figure = figure_of(groups, size)
+    width, height = charts.stated_size(figure)
+    spec = export.fitted(figure.to_dict())
+    png = export.figure_bytes(spec, "png")
+    assert export.png_size(png) == (round(width * 300), int(height * 300))  # 1687.5 px is drawn as 1687
+    pdf_width, pdf_height = export.pdf_size(export.figure_bytes(spec, "pdf"))
+    assert abs(pdf_width - width) < 0.01 and abs(pdf_height - height) < 0.01
+    svg = export.figure_bytes(spec, "svg").decode()
+    assert re.search(r'width="([\d.]+)"', svg).group(1) == f"{width * 96:g}"
+    drawn = " ".join(svg_text(svg).split())
+    for name in LONG_NAMES[:groups]:
+        assert drawn.count(name) >= (2 if groups > 1 else 1), name  # legend and risk table, never cut
+    assert "\u2026" not in drawn  # no ellipsis anywhere
+    if size == "slide":
+        assert height <= 10  # the figure grows for many groups, but stays a figure
+
+
+def test_a_slide_keeps_its_16_9_size_up_to_five_groups_and_lays_the_legend_out_in_columns():
+    assert charts.stated_size(figure_of(2)) == (10.0, 5.625)
+    assert charts.stated_size(figure_of(5)) == pytest.approx((10.0, 5.625), abs=0.2)
+    legend = figure_of(10).to_dict()["vconcat"][0]["layer"][0]["encoding"]["color"]["legend"]
+    assert legend["columns"] >= 2 and legend["labelLimit"] == 0  # never truncated
+
+
+def test_time_axis_range_and_ticks_set_the_risk_table_too():
+    curves = toy_curves(2)
+    options = FigureOptions(time_max=24, tick_every=6)
+    assert figures.figure_ticks(curves, "months", options).tolist() == [0, 6, 12, 18, 24]
+    spec = figures.endpoint_figure(curves, "overall_survival", time_unit="months", options=options).to_dict()
+    risk = spec["vconcat"][1]
+    times = sorted({row["time"] for row in spec["datasets"][risk["data"]["name"]]})
+    assert times == [0, 6, 12, 18, 24]
+    assert spec["vconcat"][0]["layer"][0]["encoding"]["x"]["scale"]["domain"] == [0, 24.0]
+    with pytest.raises(ValueError, match="more than 25 ticks"):
+        FigureOptions(time_max=120, tick_every=1)
+
+
+def test_options_change_what_is_drawn():
+    plain = figure_of(3).to_dict()
+    changed = figure_of(3, percent=False, black=True, risk_table=False, censor_marks=False, bands=False,
+                        legend_title="Histology", font_scale=1.4, lines={LONG_NAMES[0]: "dotted"}).to_dict()
+    layers = changed["vconcat"][0]["layer"]
+    assert len(changed["vconcat"]) == 1 and len(plain["vconcat"]) == 2  # no risk table
+    assert {layer["mark"]["type"] for layer in layers} == {"line"}  # no bands, no censor marks
+    line = layers[0]["encoding"]
+    assert set(line["color"]["scale"]["range"]) == {"#000000"}
+    assert line["strokeDash"]["scale"]["range"][0] == LINE_STYLES["dotted"]
+    assert line["y"]["axis"]["format"] == ".1f" and plain["vconcat"][0]["layer"][1]["encoding"]["y"]["axis"][
+        "format"] == ".0%"
+    assert line["color"]["legend"]["title"] == "Histology"
+    assert changed["config"]["axis"]["labelFontSize"] == pytest.approx(1.4 * plain["config"]["axis"]["labelFontSize"])
+    coloured = figure_of(2, colours={LONG_NAMES[1]: "#123456"}).to_dict()
+    assert coloured["vconcat"][0]["layer"][1]["encoding"]["color"]["scale"]["range"][1] == "#123456"
+
+
+def test_the_p_value_on_the_plot_names_its_test():
+    data = core.load_cohort(SAMPLE).data
+    result = analysis.analyse(data, selection.strata(data, "limb"), Settings(), [12, 24], n_loaded=34, n_rows=34,
+                              compare_by="Limb")
+    for endpoint, method in (("overall_survival", "Log-rank test"), ("amputation", "Gray's test")):
+        test = result.tests[endpoint]
+        figure = figures.endpoint_figure(result.curves[endpoint], endpoint, time_unit="months",
+                                         options=FigureOptions(p_value=True), test=test)
+        svg = export.figure_bytes(figure, "svg").decode()
+        assert f"{method}, p = {test.p_value:.3f}" in svg_text(svg)
+        hidden = figures.endpoint_figure(result.curves[endpoint], endpoint, time_unit="months", test=test)
+        assert method not in svg_text(export.figure_bytes(hidden, "svg").decode())
+
+
+def test_figure_options_are_checked_and_survive_the_settings_file():
+    with pytest.raises(ValueError, match="must be a colour written #rrggbb"):
+        FigureOptions(colours={"a": "red"})
+    with pytest.raises(ValueError, match="font_scale must be one of"):
+        FigureOptions(font_scale=3.0)
+    with pytest.raises(ValueError, match="unknown figure option"):
+        FigureOptions.from_dict({"titel": "x"})
+    options = {"amputation": FigureOptions(title="Limb loss", time_max=36.0, tick_every=12.0, p_value=True,
+                                           colours={"lower": "#112233"}, lines={"upper": "dotted"}, black=False)}
+    data = core.load_cohort(SAMPLE).data
+    document = reproducibility.settings_document(
+        source="s.xlsx", sheet=None, header_row=None, mapping={}, date_order="auto", filters={}, age_range=None,
+        compare_by=None, preset=Settings().preset, conf_level=0.95, time_unit="months", landmarks=[12.0], data=data,
+        figures=options)
+    read = reproducibility.read_settings(reproducibility.settings_json(document))
+    assert FigureOptions.from_dict(read["figures"]["amputation"]) == options["amputation"]
+    assert read["not_applied"] == []
+    document["figures"] = {"amputation": {"colours": {"lower": "javascript:alert(1)"}}, "not_an_endpoint": {}}
+    read = reproducibility.read_settings(json.dumps(document).encode())
+    assert read["figures"] == {} and any(item.startswith("figures") for item in read["not_applied"])
+
+
+def test_the_workbook_risk_tables_follow_the_figures_time_axis():
+    from ilp_core.reporting import bundle
+    import io
+    import openpyxl
+    data = core.load_cohort(SAMPLE).data
+    result = analysis.analyse(data, selection.strata(data, None), Settings(), [12, 24], n_loaded=34, n_rows=34)
+    own = {"overall_survival": FigureOptions(time_max=24, tick_every=12)}
+    book = openpyxl.load_workbook(io.BytesIO(bundle.results_workbook(result, pd.DataFrame(), source="s",
+                                                                     figure_options=own)))
+    sheet = book["Risk tables"]
+    header = [c.value for c in sheet[2]]
+    rows = [dict(zip(header, r)) for r in sheet.iter_rows(min_row=3, values_only=True)]
+    times = [r["Time (months)"] for r in rows if r["Endpoint"] == "Overall survival"]
+    assert times == [0, 12, 24]
+
+
+def overlaps(boxes: pd.DataFrame) -> list:
+    found = []
+    for i, a in boxes.iterrows():
+        for j, b in boxes.iterrows():
+            if i < j and a.x < b.x_end and b.x < a.x_end and a.y < b.y_end and b.y < a.y_end:
+                found.append((a.text, b.text))
+    return found
+
+
+@pytest.mark.parametrize("filtered", [False, True])
+def test_flow_boxes_never_overlap_and_fit_their_text(filtered):
+    cohort = core.load_cohort(SAMPLE)
+    data = cohort.data
+    chosen = data[data.limb == "lower"] if filtered else data
+    steps = flow.patient_flow(chosen, n_rows=cohort.n_rows + 5, n_selected_from=len(data))
+    steps.loc[steps.step == "aborted", "detail"] = "; ".join(f"a long reason number {i} 1" for i in range(12))
+    boxes, arrows, height = flow_diagram.flow_boxes(steps)
+    assert overlaps(boxes) == []
+    assert boxes.y_end.max() <= height + 1e-9 and boxes.x_end.max() <= 760
+    for box in boxes.itertuples():  # each box is as tall as its lines of text
+        assert box.y_end - box.y == pytest.approx(box.text.count("\n") * 15 + 15 + 16)
+    label = steps.loc[steps.step == "analysed", "label"].iloc[0]
+    assert label == ("Patients analysed (selected by the filters)" if filtered
+                     else "Patients treated with isolated limb perfusion")
+
+
+def test_the_forest_plot_keeps_a_sensible_axis_writes_numbers_apart_and_marks_what_runs_off():
+    table = pd.DataFrame({"term": ["Age (per year)", "Histology: malignant peripheral nerve sheath tumour vs "
+                                   "leiomyosarcoma", "Sex: male vs female", "Grade: 3 vs 1"],
+                          "hazard_ratio": [1.02, 8.5, 1.1, np.inf], "ci_lower": [0.99, 0.9, 0.001, 0.0],
+                          "ci_upper": [1.05, 80.0, 1500.0, np.inf], "p_value": [0.2, 0.06, 0.9, np.nan],
+                          "estimable": [True, True, True, False]})
+    assert forest.axis_range(table) == (0.01, 100)
+    chart = forest.forest_plot(table, title="t", ratio="Subdistribution hazard ratio", conf_level=0.9)
+    spec = chart.to_dict()
+    rows = {r["term"]: r for values in spec["datasets"].values() for r in values if "text" in r and "lo" not in r}
+    assert rows["Sex: male vs female"]["text"] == "1.10 (<0.01\u20131,500)"
+    assert rows["Grade: 3 vs 1"]["text"] == "not estimable"
+    arrows = [r for values in spec["datasets"].values() for r in values if "shape" in r]
+    assert sorted(r["shape"] for r in arrows) == ["triangle-left", "triangle-right"]
+    svg = export.figure_bytes(chart, "svg").decode()
+    drawn = " ".join(svg_text(svg).split())
+    assert "SHR (90% CI)" in drawn and "Histology: malignant peripheral nerve sheath tumour vs leiomyosarcoma" in drawn
+    width, height = charts.stated_size(chart)
+    assert export.png_size(export.figure_bytes(chart, "png")) == (round(width * 300), int(height * 300))
