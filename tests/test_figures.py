@@ -1,6 +1,7 @@
 """Figures for 1 to 10 groups: every name in full, downloads exactly the size they state, and the
 options a Prism user expects (time axis, scale, fonts, colours and lines, legend, risk table,
 censor marks, bands, p-value), saved in the settings file."""
+import dataclasses
 import json
 import re
 
@@ -192,3 +193,15 @@ def test_the_forest_plot_keeps_a_sensible_axis_writes_numbers_apart_and_marks_wh
     assert "SHR (90% CI)" in drawn and "Histology: malignant peripheral nerve sheath tumour vs leiomyosarcoma" in drawn
     width, height = charts.stated_size(chart)
     assert export.png_size(export.figure_bytes(chart, "png")) == (round(width * 300), int(height * 300))
+
+
+def test_the_three_panels_share_one_time_axis():
+    data = core.load_cohort(SAMPLE).data
+    result = analysis.analyse(data, selection.strata(data, "limb"), Settings(), [12, 24], n_loaded=34, n_rows=34,
+                              compare_by="Limb")
+    short = {name: core.kaplan_meier([1.0, 2.0, 5.0], [1, 0, 1]) for name in result.curves["amputation"]}
+    result = dataclasses.replace(result, curves={**result.curves, "amputation": short})  # followed 5 months only
+    spec = figures.three_panels(result).to_dict()
+    domains = [panel["vconcat"][0]["layer"][0]["encoding"]["x"]["scale"]["domain"] for panel in spec["hconcat"]]
+    last = max(float(c.table.time.max()) for e in ("overall_survival", "amputation") for c in result.curves[e].values())
+    assert len(domains) == 3 and all(d == domains[0] for d in domains) and domains[0][1] >= last

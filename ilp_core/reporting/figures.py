@@ -66,20 +66,20 @@ def endpoint_figure(curves: dict, endpoint: str, *, time_unit: str, options: Fig
         subtitle=subtitles, options=options, annotation=p_on_plot(test) if options.p_value else "")
 
 
-def _panel(analysis: Analysis, endpoint: str) -> dict:
+def _panel(analysis: Analysis, endpoint: str, ticks) -> dict:
     curves, unit = analysis.curves[endpoint], analysis.settings.time_unit
-    ticks = summaries.curve_ticks(curves, analysis.settings.time_unit, 5)
     described = ENDPOINTS[endpoint]
     return dict(curves=curves, risk=summaries.risk_table(curves, ticks), incidence=described.competing,
-                heading=described.heading, y_title=described.axis,
-                x_title=unit.capitalize(), ticks=ticks)
+                heading=described.heading, y_title=described.axis, x_title=unit.capitalize(), ticks=ticks)
 
 
 def three_panels(analysis: Analysis, *, size: str = "slide", subtitle: str = "", title: str = PANELS_TITLE):
     """The endpoints marked ``in_panels`` in the registry side by side (overall survival, recurrence-free
-    survival, amputation), each with its risk table."""
+    survival, amputation), each with its risk table, on one time axis (to the last time of any)."""
     order = [e.key for e in endpoints.in_panels()]
-    return charts.panel_figure([_panel(analysis, e) for e in order], size=size, title=title, subtitle=subtitle)
+    last = max(float(c.table.time.max()) for e in order for c in analysis.curves[e].values())
+    ticks = summaries.time_ticks(last, analysis.settings.time_unit, 5)
+    return charts.panel_figure([_panel(analysis, e, ticks) for e in order], size=size, title=title, subtitle=subtitle)
 
 
 def figure_titles(analysis: Analysis, options: dict | None = None) -> dict[str, str]:

@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ilp_core.checks import check_choice
 from ilp_core.results.groupings import GROUPED, grouped_name
@@ -80,6 +79,7 @@ def _scalar(value) -> float:
 
 def _numeric_test(samples: list[pd.Series], numeric_test: str) -> tuple[str, float, float]:
     """Mann-Whitney / Kruskal-Wallis or Welch's t / Welch's ANOVA, each as R computes it."""
+    from scipy import stats  # deferred: importing scipy.stats takes 0.6 s, and only tests between groups need it
     if len(np.unique(np.concatenate(samples))) == 1:  # R: NaN (wilcox.test), error (t.test, kruskal.test)
         return "not computable (every value is the same)", np.nan, np.nan
     if numeric_test == "t-test":
@@ -106,6 +106,7 @@ def _numeric_test(samples: list[pd.Series], numeric_test: str) -> tuple[str, flo
 
 def _test(data: pd.DataFrame, name: str, groups: pd.Series, numeric_test: str) -> tuple[str, float, float]:
     """The test for one variable between the groups; patients with no group value are left out (as R drops NA)."""
+    from scipy import stats  # deferred, as above
     known_group = (groups != MISSING).to_numpy()
     data, groups = data[known_group], groups[known_group]
     if name in NUMERIC:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.stats import chi2
+from scipy.special import chdtrc  # chi-square upper tail, as scipy.stats.chi2.sf (not imported: 0.6 s)
 
 from ilp_core.stats import _inputs
 from ilp_core.stats._risk_sets import RiskSets, left_continuous, tabulate
@@ -136,7 +136,7 @@ def logrank_test(time, event, group, *, rho: float = 0, timefix: bool = True) ->
     keep = tested[1:]
     statistic = _quadratic_form((observed - expected)[keep], variance[np.ix_(keep, keep)])
     df = len(tested) - 1
-    return TestResult(statistic, df, float(chi2.sf(statistic, df)), name, table)
+    return TestResult(statistic, df, float(chdtrc(df, statistic)), name, table)
 
 
 def _gray_variance(rows: dict, k: int) -> np.ndarray:
@@ -264,4 +264,4 @@ def gray_test(time, status, group, *, event: int = 1, rho: float = 0, timefix: b
                           "not computable: the variance of the scores is singular (a group has no patient at risk "
                           "at any event time); R's cuminc declines it too (statistic -1)")
     statistic = _quadratic_form(score[:-1], variance)
-    return TestResult(statistic, k - 1, float(chi2.sf(statistic, k - 1)), name, table)
+    return TestResult(statistic, k - 1, float(chdtrc(k - 1, statistic)), name, table)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import chi2
+from scipy.special import chdtrc  # chi-square upper tail, as scipy.stats.chi2.sf (not imported: 0.6 s)
 
 
 def _km_transform(time: np.ndarray, event: np.ndarray) -> np.ndarray:
@@ -84,8 +84,8 @@ def ph_test(time, event, x: pd.DataFrame, coef: np.ndarray, terms: dict[str, lis
         keep = list(range(p)) + [p + i for i in index]
         score = np.concatenate([np.zeros(p), u[[p + i for i in index]]])
         statistic = float(score @ np.linalg.solve(info[np.ix_(keep, keep)], score))
-        rows.append((name, statistic, len(index), float(chi2.sf(statistic, len(index)))))
+        rows.append((name, statistic, len(index), float(chdtrc(len(index), statistic))))
     score = np.concatenate([np.zeros(p), u[p:]])
     statistic = float(score @ np.linalg.solve(info, score))
-    rows.append(("GLOBAL", statistic, p, float(chi2.sf(statistic, p))))
+    rows.append(("GLOBAL", statistic, p, float(chdtrc(p, statistic))))
     return pd.DataFrame(rows, columns=["term", "chisq", "df", "p_value"])

@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import binomtest
 
 from ilp_core.checks import check_choice, check_conf_level
 from ilp_core.conventions import level_label
@@ -61,6 +60,7 @@ def proportion_ci(k: int, n: int, *, conf_level: float = 0.95,
         raise ValueError(f"k must be between 0 and n = {n}; got k = {k}")
     level = check_conf_level(conf_level)
     check_choice(method, "method", PROPORTION_METHODS)
+    from scipy.stats import binomtest  # deferred: importing scipy.stats takes 0.6 s
     interval = binomtest(k, n).proportion_ci(confidence_level=level, method=_SCIPY_NAMES[method])
     lower, upper = float(interval.low), float(interval.high)
     if k == 0:
