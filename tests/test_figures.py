@@ -14,7 +14,7 @@ import ilp_core as core
 from ilp_core.conventions import Settings
 from ilp_core.reporting import charts, export, figures, flow_diagram, forest, reproducibility
 from ilp_core.reporting.figure_options import LINE_STYLES, FigureOptions
-from ilp_core.results import analysis, flow, selection, summaries
+from ilp_core.results import analysis, flow, selection
 
 LONG_NAMES = ["Undifferentiated pleomorphic sarcoma", "Leiomyosarcoma", "Liposarcoma, myxoid", "Synovial sarcoma",
               "Malignant peripheral nerve sheath tumour", "Angiosarcoma", "Myxofibrosarcoma", "Other",
@@ -133,9 +133,11 @@ def test_figure_options_are_checked_and_survive_the_settings_file():
 
 
 def test_the_workbook_risk_tables_follow_the_figures_time_axis():
-    from ilp_core.reporting import bundle
     import io
+
     import openpyxl
+
+    from ilp_core.reporting import bundle
     data = core.load_cohort(SAMPLE).data
     result = analysis.analyse(data, selection.strata(data, None), Settings(), [12, 24], n_loaded=34, n_rows=34)
     own = {"overall_survival": FigureOptions(time_max=24, tick_every=12)}
