@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import json
 import re
+import struct
 import zipfile
 
 import docx
@@ -249,6 +250,47 @@ def test_own_groupings_in_the_sidebar_reach_the_downloads(page, tmp_path):
     saved = json.loads((tmp_path / "s.json").read_text())["groupings"]
     assert saved == {"cuts": {"tumor_size_cm": [10.0]}, "names": {"limb": {"lower": "Lower limb"}}, "order": {}}
     assert_clean(page, "groupings, Export")
+
+
+def test_figure_options_reach_the_downloads_at_the_stated_size(page, tmp_path):
+    """Set the time axis, the p-value and black lines as a user does; the PNG has exactly the size the
+    caption states and the SVG shows the test and the axis; the deck's figure follows the options."""
+    go(page, "Amputation")
+    choose(page, page.get_by_test_id("stSidebar"), "Compare by", "Histology")
+    main = page.get_by_test_id("stMain")
+    main.get_by_text("Figure options: size").click()
+    settle(page)
+    end = main.get_by_role("spinbutton", name="Time axis ends at (months)")
+    end.fill("36")
+    end.press("Enter")
+    settle(page)
+    every = main.get_by_role("spinbutton", name="A tick every (months)")
+    every.fill("12")
+    every.press("Enter")
+    settle(page)
+    for label in ("Show p-value", "Black lines"):
+        main.get_by_test_id("stCheckbox").filter(has_text=label).click()
+        settle(page)
+    assert_clean(page, "figure options, Amputation")
+    stated = re.search(r"PNG at 300 dpi, ([\d.]+) x ([\d.]+) in", main_text(page))
+    files = {}
+    for fmt in ("PNG", "SVG"):
+        with page.expect_download() as event:
+            main.get_by_test_id("stDownloadButton").filter(has_text=fmt).first.locator("button").click()
+        event.value.save_as(tmp_path / f"f.{fmt.lower()}")
+        files[fmt] = (tmp_path / f"f.{fmt.lower()}").read_bytes()
+    width, height = struct.unpack(">II", files["PNG"][16:24])
+    assert abs(width - float(stated.group(1)) * 300) <= 2 and abs(height - float(stated.group(2)) * 300) <= 2
+    svg = files["SVG"].decode()
+    assert "Gray&apos;s test, p = " in svg or "Gray's test, p = " in svg
+    assert ">36<" in svg and ">48<" not in svg  # the time axis ends at 36 months
+    go(page, "Export")
+    with page.expect_download() as event:
+        page.get_by_test_id("stDownloadButton").filter(has_text="Slides").locator("button").click()
+    event.value.save_as(tmp_path / "d.pptx")
+    deck = pptx.Presentation(str(tmp_path / "d.pptx"))
+    titles = [shape.text for slide in deck.slides for shape in slide.shapes if shape.has_text_frame]
+    assert any("amputation" in title.lower() for title in titles)
 
 
 def test_choices_survive_a_workbook_that_needs_a_column_mapped_first(page, tmp_path):
