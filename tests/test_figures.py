@@ -207,3 +207,26 @@ def test_the_three_panels_share_one_time_axis():
     domains = [panel["vconcat"][0]["layer"][0]["encoding"]["x"]["scale"]["domain"] for panel in spec["hconcat"]]
     last = max(float(c.table.time.max()) for e in ("overall_survival", "amputation") for c in result.curves[e].values())
     assert len(domains) == 3 and all(d == domains[0] for d in domains) and domains[0][1] >= last
+
+
+def drawn_at(points: pd.DataFrame, times: np.ndarray, column: str) -> np.ndarray:
+    """The value a step-after curve through ``points`` shows at ``times``."""
+    return points[column].to_numpy()[np.searchsorted(points.time.to_numpy(), times, side="right") - 1]
+
+
+@pytest.mark.parametrize("competing", [False, True])
+def test_the_drawn_curve_is_within_a_tenth_of_a_point_of_every_estimate_at_100000_patients(competing):
+    rng = np.random.default_rng(7)
+    n = 100_000
+    time = rng.exponential(30, n).round(3)
+    if competing:
+        curve = core.cumulative_incidence(time, rng.choice([0, 1, 2], n, p=[0.5, 0.2, 0.3]), event=1)
+    else:
+        curve = core.kaplan_meier(time, rng.random(n) < 0.6)
+    points = charts.curve_points({"all": curve}, incidence=competing)
+    table = curve.table
+    assert len(points) < 0.1 * len(table)  # thinned
+    for column in ("estimate", "ci_lower", "ci_upper"):
+        drawn, wanted = drawn_at(points, table.time.to_numpy(), column), table[column].to_numpy()
+        known = ~np.isnan(wanted)
+        assert np.max(np.abs(drawn[known] - wanted[known])) < 0.001, column
