@@ -120,7 +120,7 @@ def _scaled(spec: FigureSize, scale: float) -> FigureSize:
                       round(spec.title_font * scale, 1), round(spec.label_width * scale), round(spec.risk_row * scale))
 
 
-def _legend(widths: list[float], lines: list[int], width: float, font: float, titled: bool) -> tuple[int, float]:
+def _legend_room(widths: list[float], lines: list[int], width: float, font: float, titled: bool) -> tuple[int, float]:
     """Columns and height of a legend whose entries are ``widths`` wide and ``lines`` lines tall
     in ``width`` (the rows are counted as if the tallest entries shared none)."""
     if len(widths) < 2:
@@ -150,7 +150,7 @@ def _layout(names: list[str], spec: FigureSize, options: FigureOptions, *, title
     columns, legend_height = 1, 0.0
     if legend_width is not None:  # the legend spans the figure, from its left edge
         widths = [max(layout.text_width(p, font) for p in wrapped[n]) for n in names]
-        columns, legend_height = _legend(widths, [len(wrapped[n]) for n in names], legend_width - 20, font,
+        columns, legend_height = _legend_room(widths, [len(wrapped[n]) for n in names], legend_width - 20, font,
                                          bool(options.legend_title))
     table_height = (len(names) * risk_row + font * 2.2 + spec.font) if options.risk_table else 0
     plot_height = spec.height - (titled_lines * spec.title_font * 1.35 + legend_height + 3.2 * font
@@ -173,40 +173,42 @@ def _y_axis(incidence: bool, points: pd.DataFrame, options: FigureOptions, title
                                minExtent=label_width, labelLimit=label_width - 8)), top
 
 
-def _panel(curves: dict, risk: pd.DataFrame, *, incidence: bool, x_title: str, y_title: str, ticks,
-           spec: FigureSize, fit: _Layout, options: FigureOptions, heading: str | None = None,
-           annotation: str = "", legend: bool = True, index: int = 0) -> alt.VConcatChart:
-    """One plot with its number-at-risk table underneath (not yet configured)."""
-    names = list(curves)
-    drawn = [fit.shown[n] for n in names]
+def _legend(names: list[str], spec: FigureSize, fit: _Layout, options: FigureOptions, heading: str | None):
+    """One legend for colour and line style, placed by hand above the plot from the figure's left
+    edge, as wide as the figure, entries reading left to right in the order of the risk table."""
     above = fit.legend_height + (spec.title_font * 1.35 if heading else 0) + 2
-    shown_legend = alt.Legend(  # placed by hand above the plot from the figure's left edge, as wide as the figure
+    return alt.Legend(
         title=options.legend_title or None, orient="none", legendX=-fit.label_width + 4, legendY=-above,
-        labelFontSize=spec.font, titleFontSize=spec.font,
-        symbolType="stroke", symbolStrokeWidth=3, symbolOpacity=1, symbolSize=400, columns=fit.legend_columns,
-        labelExpr="split(datum.label, '\\n')", labelLimit=0, columnPadding=18, rowPadding=4,
-        direction="horizontal",  # entries read left to right, then down, in the order of the risk table
-    ) if len(names) > 1 and legend else None
-    colours = options.group_colours(names, PALETTE)
-    colour = alt.Color("stratum:N", scale=alt.Scale(domain=drawn, range=colours), legend=shown_legend)
-    dash = alt.StrokeDash("stratum:N", scale=alt.Scale(domain=drawn, range=options.group_dashes(names)),
-                          legend=shown_legend)  # one legend: each symbol shows the group's colour and line style
-    ticks = list(np.asarray(ticks, dtype=float))
-    x = alt.X("time:Q", title=x_title, scale=alt.Scale(domain=[0, ticks[-1]], nice=False),
-              axis=alt.Axis(values=ticks, grid=False))
+        labelFontSize=spec.font, titleFontSize=spec.font, symbolType="stroke", symbolStrokeWidth=3,
+        symbolOpacity=1, symbolSize=400, columns=fit.legend_columns, labelExpr="split(datum.label, '\\n')",
+        labelLimit=0, columnPadding=18, rowPadding=4, direction="horizontal")
+
+
+def _annotation(text: str, ticks: list[float], top: float, incidence: bool, font: float):
+    """The test's p-value where curves seldom are: top left of an incidence, bottom left of a survival."""
+    at = pd.DataFrame({"time": [ticks[-1] * 0.02], "estimate": [top * 0.97 if incidence else top * 0.03],
+                       "text": [text]})
+    return alt.Chart(at).mark_text(align="left", baseline="top" if incidence else "bottom", fontSize=font,
+                                   color="#222222").encode(
+        x=alt.X("time:Q", scale=alt.Scale(domain=[0, ticks[-1]], nice=False)),
+        y=alt.Y("estimate:Q", scale=alt.Scale(domain=[0, top], nice=False)), text="text:N")
+
+
+def _plot(curves: dict, *, incidence: bool, x, y_title: str, ticks: list[float], spec: FigureSize, fit: _Layout,
+          options: FigureOptions, colour, dash, annotation: str):
+    """The curves (bands, steps, censor marks, the p-value) as one layered view."""
     points = curve_points(curves, incidence=incidence)
     if len(points):
         points["stratum"] = points.stratum.map(fit.shown)
     y, top = _y_axis(incidence, points, options, y_title, fit.label_width)
     share = ".1%" if options.percent else ".3f"
     base = alt.Chart(points)
-    bands = len(names) <= BANDS_UP_TO if options.bands is None else options.bands
     layers = []
+    bands = len(curves) <= BANDS_UP_TO if options.bands is None else options.bands
     if bands:
         layers.append(base.mark_area(interpolate="step-after", opacity=0.15, clip=True).encode(
             x=x, y=alt.Y("ci_lower:Q"), y2="ci_upper:Q", color=colour))
-    layers.append(base.mark_line(interpolate="step-after", clip=True,
-                                 strokeWidth=2 if spec.font >= 12 else 1.2).encode(
+    layers.append(base.mark_line(interpolate="step-after", clip=True, strokeWidth=2 if spec.font >= 12 else 1.2).encode(
         x=x, y=y, color=colour, strokeDash=dash,
         tooltip=[alt.Tooltip("stratum:N", title="Group"), alt.Tooltip("time:Q", format=".1f"),
                  alt.Tooltip("estimate:Q", format=share), alt.Tooltip("ci_lower:Q", format=share),
@@ -217,30 +219,49 @@ def _panel(curves: dict, risk: pd.DataFrame, *, incidence: bool, x_title: str, y
         layers.append(alt.Chart(marks).mark_point(
             shape="stroke", angle=90, size=60 if spec.font >= 12 else 20, strokeWidth=1.2, clip=True).encode(
             x=x, y=y, color=colour))
-    if annotation:  # the test's p-value where curves seldom are: top left of an incidence, bottom left of a survival
-        at = pd.DataFrame({"time": [ticks[-1] * 0.02], "estimate": [top * 0.97 if incidence else top * 0.03],
-                           "text": [annotation]})
-        layers.append(alt.Chart(at).mark_text(align="left", baseline="top" if incidence else "bottom",
-                                              fontSize=spec.font, color="#222222").encode(
-            x=alt.X("time:Q", scale=alt.Scale(domain=[0, ticks[-1]], nice=False)),
-            y=alt.Y("estimate:Q", scale=alt.Scale(domain=[0, top], nice=False)), text="text:N"))
-    plot = alt.layer(*layers).properties(name=f"plot{index}", width=round(fit.plot_width), height=round(fit.plot_height))
-    if heading:
-        plot = plot.properties(title=alt.TitleParams(heading, fontSize=spec.title_font, anchor="start"))
-    if not options.risk_table:
-        return alt.vconcat(plot)
-    table = alt.Chart(_risk_columns(risk, ticks, fit, spec.font)).mark_text(
-        fontSize=spec.font).encode(
+    if annotation:
+        layers.append(_annotation(annotation, ticks, top, incidence, spec.font))
+    return alt.layer(*layers)
+
+
+def _risk_table(risk: pd.DataFrame, drawn: list[str], ticks: list[float], spec: FigureSize, fit: _Layout,
+                colours: list[str]):
+    """Patients at risk (cumulative events) per group under each tick, group names in full."""
+    return alt.Chart(_risk_columns(risk, ticks, fit, spec.font)).mark_text(fontSize=spec.font).encode(
         x=alt.X("time:Q", scale=alt.Scale(domain=[0, ticks[-1]], nice=False), axis=None),
         y=alt.Y("stratum:N", sort=drawn, title=None, scale=alt.Scale(domain=drawn),
                 axis=alt.Axis(domain=False, ticks=False, minExtent=fit.label_width, offset=2.2 * spec.font,
                               labelLimit=0, labelFontWeight="bold", labelExpr="split(datum.label, '\\n')",
                               labelLineHeight=spec.font * layout.LINE)),
-        text="label:N",
-        color=alt.Color("stratum:N", scale=alt.Scale(domain=drawn, range=colours), legend=None),
-    ).properties(name=f"risk{index}", width=round(fit.plot_width), height=round(len(names) * fit.risk_row),
-                 title=alt.TitleParams("Number at risk (cumulative events)", fontSize=spec.font,
+        text="label:N", color=alt.Color("stratum:N", scale=alt.Scale(domain=drawn, range=colours), legend=None),
+    ).properties(title=alt.TitleParams("Number at risk (cumulative events)", fontSize=spec.font,
                                        fontWeight="normal", anchor="start"))
+
+
+def _panel(curves: dict, risk: pd.DataFrame, *, incidence: bool, x_title: str, y_title: str, ticks,
+           spec: FigureSize, fit: _Layout, options: FigureOptions, heading: str | None = None,
+           annotation: str = "", legend: bool = True, index: int = 0) -> alt.VConcatChart:
+    """One plot with its number-at-risk table underneath (not yet configured); the views are named
+    ``plot<index>`` and ``risk<index>`` so that :func:`export.fitted` can size them."""
+    names = list(curves)
+    drawn = [fit.shown[n] for n in names]
+    shown_legend = _legend(names, spec, fit, options, heading) if len(names) > 1 and legend else None
+    colours = options.group_colours(names, PALETTE)
+    colour = alt.Color("stratum:N", scale=alt.Scale(domain=drawn, range=colours), legend=shown_legend)
+    dash = alt.StrokeDash("stratum:N", scale=alt.Scale(domain=drawn, range=options.group_dashes(names)),
+                          legend=shown_legend)  # one legend: each symbol shows the group's colour and line style
+    ticks = list(np.asarray(ticks, dtype=float))
+    x = alt.X("time:Q", title=x_title, scale=alt.Scale(domain=[0, ticks[-1]], nice=False),
+              axis=alt.Axis(values=ticks, grid=False))
+    plot = _plot(curves, incidence=incidence, x=x, y_title=y_title, ticks=ticks, spec=spec, fit=fit,
+                 options=options, colour=colour, dash=dash, annotation=annotation).properties(
+        name=f"plot{index}", width=round(fit.plot_width), height=round(fit.plot_height))
+    if heading:
+        plot = plot.properties(title=alt.TitleParams(heading, fontSize=spec.title_font, anchor="start"))
+    if not options.risk_table:
+        return alt.vconcat(plot)
+    table = _risk_table(risk, drawn, ticks, spec, fit, colours).properties(
+        name=f"risk{index}", width=round(fit.plot_width), height=round(len(names) * fit.risk_row))
     return alt.vconcat(plot, table, spacing=spec.font).resolve_scale(x="shared")
 
 
@@ -317,7 +338,8 @@ def panel_figure(panels: list[dict], *, size: str = "slide", title: str = "", su
     names = list(panels[0]["curves"]) if panels else []
     fit = _layout(names, each, options, titled_lines=_title_lines(title, subtitle) + 1, legend_width=whole.width)
     charts = [_panel(p["curves"], p["risk"], incidence=p["incidence"], x_title=p["x_title"], y_title=p["y_title"],
-                     ticks=p["ticks"], spec=each, fit=fit, options=options, heading=p["heading"], legend=i == 0, index=i)
+                     ticks=p["ticks"], spec=each, fit=fit, options=options, heading=p["heading"], legend=i == 0,
+                     index=i)
               for i, p in enumerate(panels)]
     return _finish(alt.hconcat(*charts, spacing=whole.font).resolve_scale(color="shared"), whole, title, subtitle,
                    whole.height + fit.extra_height)

@@ -44,7 +44,8 @@ def _resized(spec: dict, wider: float, taller: float) -> dict:
 
     def walk(node):
         if isinstance(node, dict):
-            if str(node.get("name")).startswith(("plot", "risk", "side")) and isinstance(node.get("width"), (int, float)):
+            sized = isinstance(node.get("width"), (int, float))
+            if str(node.get("name")).startswith(("plot", "risk", "side")) and sized:
                 views.append(node)
             for value in node.values():
                 walk(value)

@@ -47,7 +47,8 @@ def axis_range(table: pd.DataFrame) -> tuple[float, float]:
     estimated = table[_estimable(table)]
     low = float(min(estimated.ci_lower.min(), 0.5)) if len(estimated) else 0.5
     high = float(max(estimated.ci_upper.max(), 2.0)) if len(estimated) else 2.0
-    return max([t for t in TICKS if t <= low], default=TICKS[0]), min([t for t in TICKS if t >= high], default=TICKS[-1])
+    below = max([t for t in TICKS if t <= low], default=TICKS[0])
+    return below, min([t for t in TICKS if t >= high], default=TICKS[-1])
 
 
 def forest_plot(table: pd.DataFrame, *, title: str, ratio: str = "Hazard ratio", conf_level: float = 0.95,
@@ -72,7 +73,8 @@ def forest_plot(table: pd.DataFrame, *, title: str, ratio: str = "Hazard ratio",
     rows["text"] = [f"{ratio_text(h)} ({ratio_text(lo)}\u2013{ratio_text(hi)})" if ok else "not estimable"
                     for h, lo, hi, ok in zip(rows.hazard_ratio, rows.ci_lower, rows.ci_upper, rows.estimable)]
     rows["p"] = [p_value(p).replace("p = ", "") if ok else "" for p, ok in zip(rows.p_value, rows.estimable)]
-    shown = rows[rows.estimable].assign(lo=lambda r: r.ci_lower.clip(low, high), hi=lambda r: r.ci_upper.clip(low, high))
+    shown = rows[rows.estimable].assign(lo=lambda r: r.ci_lower.clip(low, high),
+                                        hi=lambda r: r.ci_upper.clip(low, high))
     y = alt.Y("shown:N", sort=order, title=None, scale=alt.Scale(domain=order),
               axis=alt.Axis(labelExpr="split(datum.label, '\\n')", labelLimit=0, ticks=False, domain=False,
                             labelPadding=12,
@@ -87,8 +89,10 @@ def forest_plot(table: pd.DataFrame, *, title: str, ratio: str = "Hazard ratio",
     layers = [
         alt.Chart(pd.DataFrame({"one": [1.0]})).mark_rule(strokeDash=[4, 4], color="#666666").encode(
             x=alt.X("one:Q", scale=scale)),
-        alt.Chart(shown).mark_rule(strokeWidth=2, color=PALETTE[0]).encode(x=alt.X("lo:Q", scale=scale), x2="hi:Q", y=y),
-        alt.Chart(shown).mark_point(filled=True, size=80 if size == "slide" else 30, color=PALETTE[0], opacity=1).encode(
+        alt.Chart(shown).mark_rule(strokeWidth=2, color=PALETTE[0]).encode(
+            x=alt.X("lo:Q", scale=scale), x2="hi:Q", y=y),
+        alt.Chart(shown).mark_point(filled=True, size=80 if size == "slide" else 30, color=PALETTE[0],
+                                    opacity=1).encode(
             x=x, y=y, tooltip=[alt.Tooltip("term:N", title="Term"), alt.Tooltip("hazard_ratio:Q", format=".2f"),
                                alt.Tooltip("p_value:Q", format=".3f")]),
     ]
