@@ -29,7 +29,7 @@ from ilp_core.conventions import (
 )
 from ilp_core.plain_text import plain
 from ilp_core.reporting import charts, display, export, figures, formatting, reproducibility
-from ilp_core.reporting.figure_options import FONT_SCALES, LINE_STYLES, FigureOptions
+from ilp_core.reporting.figure_options import FONT_SCALES, LINE_STYLES, FigureOptions, default_style
 from ilp_core.reporting.glossary import GLOSSARY
 from ilp_core.reporting.headings import with_headings
 from ilp_core.results import groupings, predictors, selection, summaries
@@ -276,7 +276,7 @@ def _apply_figures(saved: dict) -> None:
     """The saved figure options replace the session's; each figure's widgets are seeded from them."""
     ss = st.session_state
     ss["figure_options"] = {e: FigureOptions.from_dict(o) for e, o in saved.items()}
-    for endpoint in ENDPOINTS:
+    for endpoint in [*ENDPOINTS, "three_panels"]:
         chosen = ss["figure_options"].get(endpoint) or FigureOptions()
         for key in [k for k in ss.keys() if str(k).startswith((f"{endpoint}:colour:", f"{endpoint}:line:"))]:
             del ss[key]
@@ -670,9 +670,12 @@ def _seeded(key: str, value) -> None:
     st.session_state[key] = st.session_state[key] if key in st.session_state else value
 
 
-def _figure_option_widgets(endpoint: str, names: list[str], unit: str) -> FigureOptions:
-    """The "Figure options" expander's widgets for ``endpoint``, seeded from the kept options."""
-    described, kept, key = ENDPOINTS[endpoint], figure_options().get(endpoint) or FigureOptions(), endpoint
+def _figure_option_widgets(key: str, names: list[str], unit: str, *, title_default: str,
+                           y_default: str | None = None, sizes: dict = charts.SIZES) -> FigureOptions:
+    """The "Figure options" expander's widgets for the figure ``key`` (an endpoint, or "three_panels",
+    whose panels keep their own axis titles: ``y_default=None``), seeded from the kept options."""
+    kept = figure_options().get(key) or FigureOptions()
+    x_default = f"{unit.capitalize()} since perfusion"
     few = len(names) <= charts.BANDS_UP_TO  # more bands blur into one mass: off unless asked for
     for name, value in {"size": kept.size, "subtitle": kept.subtitle, "legend": kept.legend_title,
                         "end": kept.time_max, "every": kept.tick_every, "percent": kept.percent,
@@ -681,12 +684,11 @@ def _figure_option_widgets(endpoint: str, names: list[str], unit: str) -> Figure
                         "black": kept.black}.items():
         _seeded(f"{key}:{name}", value)
     one, two, three = st.columns(3)
-    size = one.selectbox("Figure size", list(charts.SIZES), format_func=lambda s: charts.SIZES[s].label,
-                         key=f"{key}:size")
-    title = remembered_text(two, "Title", f"{key}:title", described.title)
+    size = one.selectbox("Figure size", list(sizes), format_func=lambda s: sizes[s].label, key=f"{key}:size")
+    title = remembered_text(two, "Title", f"{key}:title", title_default)
     subtitle = three.text_input("Subtitle", key=f"{key}:subtitle", max_chars=200)
-    y_title = remembered_text(one, "Vertical axis", f"{key}:y", described.axis)
-    x_title = remembered_text(two, "Time axis", f"{key}:x", f"{unit.capitalize()} since perfusion")
+    y_title = remembered_text(one, "Vertical axis", f"{key}:y", y_default) if y_default is not None else None
+    x_title = remembered_text(two, "Time axis", f"{key}:x", x_default) if y_default is not None else None
     legend = three.text_input("Legend title", key=f"{key}:legend", max_chars=200, placeholder="none")
     one, two = st.columns(2)
     end = one.number_input(f"Time axis ends at ({unit})", min_value=0.0, value=None, key=f"{key}:end",
@@ -705,9 +707,9 @@ def _figure_option_widgets(endpoint: str, names: list[str], unit: str) -> Figure
     black = two.toggle("Black lines", key=f"{key}:black", help="For greyscale print: groups told apart "
                        "by line style only.")
     colours, lines = _group_styles(key, names, kept, black)
-    options = dict(size=size, title=title if title != described.title else None, subtitle=subtitle,
-                   x_title=x_title if x_title != f"{unit.capitalize()} since perfusion" else None,
-                   y_title=y_title if y_title != described.axis else None, legend_title=legend,
+    options = dict(size=size, title=title if title != title_default else None, subtitle=subtitle,
+                   x_title=x_title if x_title != x_default else None,
+                   y_title=y_title if y_title != y_default else None, legend_title=legend,
                    time_max=end or None, tick_every=every or None, percent=percent, font_scale=font,
                    colours=colours, lines=lines, black=black, risk_table=risk, censor_marks=censor,
                    bands=None if bands == few else bands, p_value=p_value)
@@ -720,7 +722,7 @@ def _figure_option_widgets(endpoint: str, names: list[str], unit: str) -> Figure
 
 def _group_styles(key: str, names: list[str], kept: FigureOptions, black: bool) -> tuple[dict, dict]:
     """A colour and a line style per group (the defaults are the palette's, in order)."""
-    if len(names) > 10:
+    if len(names) > 30:
         return dict(kept.colours), dict(kept.lines)
     st.caption("Colour and line style of each group")
     colours, lines = {}, {}
@@ -729,7 +731,7 @@ def _group_styles(key: str, names: list[str], kept: FigureOptions, black: bool) 
         token = hashlib.sha256(name.encode()).hexdigest()[:12]
         label, left, right = st.columns([3, 1, 2], vertical_alignment="center")
         _seeded(f"{key}:colour:{token}", kept.colours.get(name, defaults[i]))
-        _seeded(f"{key}:line:{token}", kept.lines.get(name, dashes[i % len(dashes)]))
+        _seeded(f"{key}:line:{token}", kept.lines.get(name, dashes[default_style(i)]))
         label.markdown(plain(name))
         colour = left.color_picker(f"Colour of {plain(name)}", key=f"{key}:colour:{token}", disabled=black,
                                    label_visibility="collapsed")
@@ -737,9 +739,28 @@ def _group_styles(key: str, names: list[str], kept: FigureOptions, black: bool) 
                                label_visibility="collapsed")
         if colour.upper() != defaults[i].upper():
             colours[name] = colour
-        if line != dashes[i % len(dashes)]:
+        if line != dashes[default_style(i)]:
             lines[name] = line
     return colours, lines
+
+
+FIGURE_OPTIONS = "Figure options: size, titles, time axis, colours, risk table, p-value"
+
+
+def panel_options(names: list[str]) -> FigureOptions:
+    """The three-panel figure's options (Export page), kept like the others under "three_panels"."""
+    with st.expander(FIGURE_OPTIONS, icon=":material/edit:"):
+        options = _figure_option_widgets("three_panels", names, view().settings.time_unit,
+                                         title_default=figures.PANELS_TITLE, sizes=charts.PANEL_SIZES)
+    figure_options()["three_panels"] = options
+    return options
+
+
+def figure_caption(figure, risk_table: bool = True) -> None:
+    """The size every download of ``figure`` has, and what is under the plot."""
+    width, height = charts.stated_size(figure)
+    st.caption(f"PNG at {export.DPI} dpi, {width:.2f} x {height:.2f} in (SVG and PDF the same size)."
+               + (" Under each plot: patients at risk (cumulative events) at each time." if risk_table else ""))
 
 
 def curve_section(curves: dict, endpoint: str) -> None:
@@ -747,9 +768,9 @@ def curve_section(curves: dict, endpoint: str) -> None:
     lines, legend, risk table, censor marks, bands, p-value) with PNG/SVG/PDF downloads and its risk table."""
     current = view()
     unit = current.settings.time_unit
-    with st.expander("Figure options: size, titles, time axis, colours, risk table, p-value",
-                     icon=":material/edit:"):
-        options = _figure_option_widgets(endpoint, list(curves), unit)
+    with st.expander(FIGURE_OPTIONS, icon=":material/edit:"):
+        options = _figure_option_widgets(endpoint, list(curves), unit, title_default=ENDPOINTS[endpoint].title,
+                                         y_default=ENDPOINTS[endpoint].axis)
     figure_options()[endpoint] = options
     test = summaries.compare_strata(current.selected, endpoint, current.labels) if options.p_value else None
     figure = figures.endpoint_figure(curves, endpoint, time_unit=unit, options=options, test=test,
@@ -758,9 +779,7 @@ def curve_section(curves: dict, endpoint: str) -> None:
     risk = summaries.risk_table(curves, figures.figure_ticks(curves, unit, options))
     csv_download(figure_downloads(figure, endpoint, endpoint), "Risk table CSV", risk, f"{endpoint}_at_risk.csv",
                  f"{endpoint}:risk")
-    width, height = charts.stated_size(figure)
-    st.caption(f"PNG at {export.DPI} dpi, {width:.2f} x {height:.2f} in (SVG and PDF the same size). Under the "
-               "plot: patients at risk (cumulative events) at each time.")
+    figure_caption(figure, options.risk_table)
 
 
 def headline(curves: dict, endpoint: str) -> None:

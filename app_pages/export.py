@@ -6,7 +6,7 @@ import streamlit as st
 
 import ui
 from ilp_core.plain_text import plain
-from ilp_core.reporting import bundle, charts, documents, figures, report
+from ilp_core.reporting import bundle, documents, figures, report
 from ilp_core.results import predictors
 
 view = ui.header("Export")
@@ -30,12 +30,12 @@ st.caption("The text follows every filter and setting; each percentage stands wi
            "model is refitted to the patients selected now.")
 
 st.subheader("Three-panel figure")
-size = st.selectbox("Size", list(charts.PANEL_SIZES), format_func=lambda s: charts.PANEL_SIZES[s].label,
-                    key="export:panel_size")
+panel_options = ui.panel_options(list(result.curves["overall_survival"]))
 subtitle = ui.SYNTHETIC_NOTE if view.synthetic else ""
-panels = figures.three_panels(result, size=size, subtitle=subtitle)
+panels = figures.three_panels(result, subtitle=subtitle, options=panel_options)
 st.altair_chart(panels, theme=None, width="content")
 ui.figure_downloads(panels, "three_panels", "export:panel")
+ui.figure_caption(panels, panel_options.risk_table)
 
 st.subheader("Everything at once")
 settings_bytes = ui.settings_file()  # made now, in the script run: a download callable cannot read the session

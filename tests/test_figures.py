@@ -14,7 +14,7 @@ import ilp_core as core
 from ilp_core.conventions import Settings
 from ilp_core.reporting import charts, export, figures, flow_diagram, forest, reproducibility
 from ilp_core.reporting.figure_options import LINE_STYLES, FigureOptions
-from ilp_core.results import analysis, flow, selection
+from ilp_core.results import analysis, flow, selection, summaries
 
 LONG_NAMES = ["Undifferentiated pleomorphic sarcoma", "Leiomyosarcoma", "Liposarcoma, myxoid", "Synovial sarcoma",
               "Malignant peripheral nerve sheath tumour", "Angiosarcoma", "Myxofibrosarcoma", "Other",
@@ -127,9 +127,18 @@ def test_figure_options_are_checked_and_survive_the_settings_file():
     read = reproducibility.read_settings(reproducibility.settings_json(document))
     assert FigureOptions.from_dict(read["figures"]["amputation"]) == options["amputation"]
     assert read["not_applied"] == []
-    document["figures"] = {"amputation": {"colours": {"lower": "javascript:alert(1)"}}, "not_an_endpoint": {}}
+    document["figures"] = {"amputation": {"colours": {"lower": "javascript:alert(1)"}}, "not_an_endpoint": {},
+                           "overall_survival": {"title": "kept"}, "local_recurrence": {"time_max": 10 ** 400},
+                           "death_without_amputation": {"colours": {"a": "#ABCDEF\n"}, "font_scale": True}}
     read = reproducibility.read_settings(json.dumps(document).encode())
-    assert read["figures"] == {} and any(item.startswith("figures") for item in read["not_applied"])
+    assert read["figures"] == {"overall_survival": {"title": "kept"}}  # one bad entry costs only itself
+    assert sum(item.startswith("figure options for") for item in read["not_applied"]) == 4
+    with pytest.raises(ValueError, match="not valid Unicode"):
+        reproducibility.read_settings(json.dumps(document).replace('"kept"', '"k\\ud800"').encode())
+    for bad in ({"font_scale": True}, {"colours": {"a": "#ABCDEF\n"}}, {"time_max": 0.001}, {"tick_every": 1e9},
+                {"title": "T\ud800"}):
+        with pytest.raises(ValueError):
+            FigureOptions(**bad)
 
 
 def test_the_workbook_risk_tables_follow_the_figures_time_axis():
@@ -230,3 +239,51 @@ def test_the_drawn_curve_is_within_a_tenth_of_a_point_of_every_estimate_at_10000
         drawn, wanted = drawn_at(points, table.time.to_numpy(), column), table[column].to_numpy()
         known = ~np.isnan(wanted)
         assert np.max(np.abs(drawn[known] - wanted[known])) < 0.001, column
+
+
+def test_the_three_panels_follow_their_own_options():
+    data = core.load_cohort(SAMPLE).data
+    result = analysis.analyse(data, selection.strata(data, "limb"), Settings(), [12, 24], n_loaded=34, n_rows=34,
+                              compare_by="Limb")
+    options = FigureOptions(size="journal", black=True, p_value=True, time_max=60, title="Our series")
+    chart = figures.three_panels(result, options=options)
+    spec = chart.to_dict()
+    notes = [row["text"] for values in spec["datasets"].values() for row in values if "text" in row]
+    assert sorted(note.split(",")[0] for note in notes) == ["Gray's test", "Log-rank test", "Log-rank test"]
+    lines = [panel["vconcat"][0]["layer"][1]["encoding"] for panel in spec["hconcat"]]
+    assert all(set(line["color"]["scale"]["range"]) == {"#000000"} for line in lines)
+    assert all(line["x"]["scale"]["domain"] == [0, 60.0] for line in lines) and spec["title"]["text"] == "Our series"
+    width, height = charts.stated_size(chart)
+    assert export.png_size(export.figure_bytes(chart, "png")) == (round(width * 300), int(height * 300))
+    assert figures.figure_titles(result, {"three_panels": options})["three_panels"] == "Our series"
+
+
+def test_awkward_names_and_titles_keep_groups_apart_and_the_size_exact():
+    blank = {" ": core.kaplan_meier([1.0, 3.0], [1, 0]), "  ": core.kaplan_meier([2.0, 4.0], [1, 1]),
+             "\t": core.kaplan_meier([1.5, 5.0], [0, 1])}
+    spec = figures.endpoint_figure(blank, "overall_survival", time_unit="months").to_dict()
+    assert len(set(spec["vconcat"][0]["layer"][1]["encoding"]["color"]["scale"]["domain"])) == 3
+    many = {f"g{i}": core.kaplan_meier([1.0 + i, 9.0], [1, 0]) for i in range(12)}
+    style = figures.endpoint_figure(many, "overall_survival", time_unit="months").to_dict()["vconcat"][0]["layer"][0]
+    pairs = list(zip(style["encoding"]["color"]["scale"]["range"], map(tuple, style["encoding"]["strokeDash"]["scale"][
+        "range"])))
+    assert len(set(pairs)) == 12  # the 11th group is not drawn like the 1st
+    long = figure_of(2, y_title="Proportion of patients alive and free of amputation " * 3,
+                     x_title="Months since the isolated limb perfusion " * 4, title="A title " * 24,
+                     legend_title="Histology as recorded " * 9)
+    width, height = charts.stated_size(long)
+    svg = export.figure_bytes(long, "svg").decode()
+    assert "\u2026" not in svg_text(svg)
+    assert export.png_size(export.figure_bytes(long, "png")) == (round(width * 300), int(height * 300))
+
+
+def test_a_short_time_axis_ends_where_asked_and_still_makes_a_pdf():
+    data = core.load_cohort(SAMPLE).data
+    curves = summaries.curves(data, "overall_survival", selection.strata(data, "limb"), Settings())
+    for end, every in ((0.01, None), (0.05, 0.01), (50.0, None), (50.0, 12.0)):
+        chart = figures.endpoint_figure(curves, "overall_survival", time_unit="months",
+                                        options=FigureOptions(time_max=end, tick_every=every))
+        assert chart.to_dict()["vconcat"][0]["layer"][0]["encoding"]["x"]["scale"]["domain"] == [0, end]
+        assert export.figure_bytes(chart, "pdf")[:5] == b"%PDF-"
+    huge = figures.figure_ticks(curves, "months", FigureOptions(time_max=100_000))
+    assert 2 <= len(huge) <= 9 and huge[-1] <= 100_000

@@ -16,8 +16,8 @@ import pandas as pd
 from ilp_core.reporting import layout
 from ilp_core.reporting.figure_options import LINE_STYLES, FigureOptions
 
-# Okabe-Ito without its yellow (unreadable as text on white), then three of Paul Tol's: ten groups.
-PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#882255", "#117733",
+# Okabe-Ito without its yellow (unreadable as text on white), then three of Paul Tol's (wine, indigo, olive).
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#882255", "#332288",
            "#999933"]
 # A line style per group, so curves stay apart in greyscale print (solid, dashed, dotted, dash-dot, ...).
 DASHES = list(LINE_STYLES.values())
@@ -45,8 +45,8 @@ class FigureSize:
 
 
 SIZES = {
-    "slide": FigureSize("Slide, 16:9 (10 x 5.6 in)", 960, 540, 15, 20, 150, 22),
-    "journal": FigureSize("Journal column (3.5 x 3.3 in)", 336, 320, 10, 11, 72, 14),
+    "slide": FigureSize("Slide (10 in wide)", 960, 540, 15, 20, 150, 22),
+    "journal": FigureSize("Journal column (3.5 in wide)", 336, 320, 10, 11, 72, 14),
 }
 
 
@@ -113,6 +113,7 @@ class _Layout:
     plot_width: float
     plot_height: float
     extra_height: float    # added to the stated height so that the plot keeps room (many groups)
+    lines: int             # lines of the tallest group name
 
 
 def _scaled(spec: FigureSize, scale: float) -> FigureSize:
@@ -120,44 +121,92 @@ def _scaled(spec: FigureSize, scale: float) -> FigureSize:
                       round(spec.title_font * scale, 1), round(spec.label_width * scale), round(spec.risk_row * scale))
 
 
-def _legend_room(widths: list[float], lines: list[int], width: float, font: float, titled: bool) -> tuple[int, float]:
+def _legend_room(widths: list[float], lines: list[int], width: float, font: float, title: str,
+                 title_width: float) -> tuple[int, float]:
     """Columns and height of a legend whose entries are ``widths`` wide and ``lines`` lines tall
-    in ``width`` (the rows are counted as if the tallest entries shared none)."""
+    in ``width`` (the rows are counted as if the tallest entries shared none), under its ``title``."""
     if len(widths) < 2:
         return 1, 0.0
     columns = layout.legend_columns(widths, width, symbol=36, gap=18)
     rows = sorted(lines, reverse=True)[: -(-len(widths) // columns)]
-    height = sum(max(font * 1.2, n * font * layout.LINE) + 4 for n in rows) + (font * 1.6 if titled else 0) + 6
-    return columns, height
+    titled = len(layout.wrapped(title, title_width, font * 1.1)) * font * 1.3 + 2 if title else 0
+    return columns, sum(max(font * 1.2, n * font * layout.LINE) + 4 for n in rows) + titled + 6
 
 
-def _layout(names: list[str], spec: FigureSize, options: FigureOptions, *, titled_lines: float,
-            legend_width: float | None) -> _Layout:
-    """Room for every group name in full: wrapped onto lines in a label column of at most 30% of
-    the width, legend entries in as many columns as fit in ``legend_width`` (None: no legend here),
-    and a plot of at least 40% of the height (the figure grows when it must)."""
+def _names(names: list[str], room: float, font: float) -> tuple[dict, dict]:
+    """Each group's name wrapped to ``room`` (lines per name), and the name as drawn: its lines
+    centred in a block as tall as the tallest name (empty lines around it), so that every risk-table
+    row is centred on its numbers; names that would draw alike (blank, or wrapping alike) are kept
+    apart by zero-width spaces."""
+    parts = {}
+    for name in names:
+        lines = layout.wrapped(str(name), room, font)
+        parts[name] = lines if "".join(lines).strip() else [str(name)]
+    tallest = max((len(p) for p in parts.values()), default=1)
+    shown, seen = {}, set()
+    for name, lines in parts.items():
+        above = (tallest - len(lines)) // 2
+        text = "\n" * above + "\n".join(lines) + "\n" * (tallest - len(lines) - above)
+        while text in seen:
+            text += "\u200b"
+        seen.add(text)
+        shown[name] = text
+    return parts, shown
+
+
+def _layout(names: list[str], spec: FigureSize, options: FigureOptions, *, title_height: float,
+            legend_width: float | None, x_title: str = "", y_title: str = "") -> _Layout:
+    """Room for every group name in full: wrapped onto lines in a label column of about a third of
+    the width (the plot keeps at least 45%), legend entries in as many columns as fit in
+    ``legend_width`` (None: no legend here), axis titles wrapped, and a plot of at least 40% of the
+    height (the figure grows when it must)."""
     font = spec.font
-    room = max(spec.width * 0.34, 4 * font)
+    widest = spec.width - max(0.45 * spec.width, 120) - 2.6 * font - 24  # the most the names may take
     needed = max((layout.text_width(line, font * 1.08) for n in names for line in str(n).split("\n")), default=0)
+    room = max(spec.width * 0.34, 4 * font)
     if needed <= spec.width * 0.42:  # a wider label column rather than every risk-table row on two lines
         room = max(room, needed)
-    wrapped = {name: layout.wrapped(str(name), room, font * 1.08) for name in names}  # bold in the risk table
-    lines = max((len(parts) for parts in wrapped.values()), default=1)
-    longest = max((layout.text_width(p, font * 1.08) for parts in wrapped.values() for p in parts), default=0.0)
-    label_width = max(spec.label_width, min(room, longest) + 2.6 * font + 4) if options.risk_table else spec.label_width
+    room = max(min(room, widest), 3 * font)
+    parts, shown = _names(names, room, font * 1.08)  # bold in the risk table
+    lines = max((len(p) for p in parts.values()), default=1)
+    longest = max((layout.text_width(p, font * 1.08) for ps in parts.values() for p in ps), default=0.0)
+    y_lines = layout.wrapped(y_title, 0.45 * spec.height, font * 1.1) if y_title else []
+    if options.risk_table:  # the plot's axis and the risk table's names share one column
+        label_width = max(spec.label_width, min(room, longest) + 2.6 * font + 4)
+    else:  # room for "100%" and the axis title
+        label_width = 4.6 * font
+    label_width += max(len(y_lines) - 1, 0) * font * 1.3
     plot_width = spec.width - label_width - 20
+    x_lines = layout.wrapped(x_title, max(plot_width, 60), font * 1.1) if x_title else []
     risk_row = max(spec.risk_row, lines * font * layout.LINE + 4)
     columns, legend_height = 1, 0.0
     if legend_width is not None:  # the legend spans the figure, from its left edge
-        widths = [max(layout.text_width(p, font) for p in wrapped[n]) for n in names]
-        columns, legend_height = _legend_room(widths, [len(wrapped[n]) for n in names], legend_width - 20, font,
-                                         bool(options.legend_title))
+        widths = [max(layout.text_width(p, font) for p in parts[n]) for n in names]
+        columns, legend_height = _legend_room(widths, [len(parts[n]) for n in names], legend_width - 20, font,
+                                              options.legend_title, legend_width - 20)
     table_height = (len(names) * risk_row + font * 2.2 + spec.font) if options.risk_table else 0
-    plot_height = spec.height - (titled_lines * spec.title_font * 1.35 + legend_height + 3.2 * font
+    plot_height = spec.height - (title_height + legend_height + (2 + 1.3 * max(len(x_lines), 1)) * font
                                  + table_height + 12)
     least = 0.4 * spec.height
-    return _Layout({n: "\n".join(parts) for n, parts in wrapped.items()}, label_width, risk_row, columns,
-                   legend_height, plot_width, max(plot_height, least), max(0.0, least - plot_height))
+    return _Layout(shown, label_width, risk_row, columns, legend_height, plot_width, max(plot_height, least),
+                   max(0.0, least - plot_height), lines)
+
+
+def _wrapped(title: str, width: float, font: float):
+    """An axis title as Vega takes it: the text, or its lines when it needs more than one."""
+    lines = layout.wrapped(title, width, font * 1.1) if title else [title]
+    return lines[0] if len(lines) == 1 else lines
+
+
+def _within(points: pd.DataFrame, end: float) -> pd.DataFrame:
+    """The steps up to the end of the time axis, each curve carried on to the end at its value
+    there: nothing is drawn far beyond the axis (a renderer fails on coordinates a million times
+    the plot's width)."""
+    if not len(points):
+        return points
+    inside = points[points.time <= end]
+    last = inside.groupby("stratum", sort=False).tail(1).assign(time=end)
+    return pd.concat([inside, last], ignore_index=True).sort_values(["stratum", "time"], kind="stable")
 
 
 def _y_axis(incidence: bool, points: pd.DataFrame, options: FigureOptions, title: str, label_width: float):
@@ -178,29 +227,30 @@ def _legend(names: list[str], spec: FigureSize, fit: _Layout, options: FigureOpt
     edge, as wide as the figure, entries reading left to right in the order of the risk table."""
     above = fit.legend_height + (spec.title_font * 1.35 if heading else 0) + 2
     return alt.Legend(
-        title=options.legend_title or None, orient="none", legendX=-fit.label_width + 4, legendY=-above,
+        title=_wrapped(options.legend_title, spec.width - 40, spec.font) if options.legend_title else None,
+        titleLimit=0, orient="none", legendX=-fit.label_width + 4, legendY=-above,
         labelFontSize=spec.font, titleFontSize=spec.font, symbolType="stroke", symbolStrokeWidth=3,
-        symbolOpacity=1, symbolSize=400, columns=fit.legend_columns, labelExpr="split(datum.label, '\\n')",
+        symbolOpacity=1, symbolSize=400, columns=fit.legend_columns, labelExpr="split(trim(datum.label), '\\n')",
         labelLimit=0, columnPadding=18, rowPadding=4, direction="horizontal")
 
 
-def _annotation(text: str, ticks: list[float], top: float, incidence: bool, font: float):
+def _annotation(text: str, end: float, top: float, incidence: bool, font: float):
     """The test's p-value where curves seldom are: top left of an incidence, bottom left of a survival."""
-    at = pd.DataFrame({"time": [ticks[-1] * 0.02], "estimate": [top * 0.97 if incidence else top * 0.03],
+    at = pd.DataFrame({"time": [end * 0.02], "estimate": [top * 0.97 if incidence else top * 0.03],
                        "text": [text]})
     return alt.Chart(at).mark_text(align="left", baseline="top" if incidence else "bottom", fontSize=font,
                                    color="#222222").encode(
-        x=alt.X("time:Q", scale=alt.Scale(domain=[0, ticks[-1]], nice=False)),
+        x=alt.X("time:Q", scale=alt.Scale(domain=[0, end], nice=False)),
         y=alt.Y("estimate:Q", scale=alt.Scale(domain=[0, top], nice=False)), text="text:N")
 
 
-def _plot(curves: dict, *, incidence: bool, x, y_title: str, ticks: list[float], spec: FigureSize, fit: _Layout,
+def _plot(curves: dict, *, incidence: bool, x, y_title: str, end: float, spec: FigureSize, fit: _Layout,
           options: FigureOptions, colour, dash, annotation: str):
     """The curves (bands, steps, censor marks, the p-value) as one layered view."""
-    points = curve_points(curves, incidence=incidence)
+    points = _within(curve_points(curves, incidence=incidence), end)
     if len(points):
         points["stratum"] = points.stratum.map(fit.shown)
-    y, top = _y_axis(incidence, points, options, y_title, fit.label_width)
+    y, top = _y_axis(incidence, points, options, _wrapped(y_title, 0.45 * spec.height, spec.font), fit.label_width)
     share = ".1%" if options.percent else ".3f"
     base = alt.Chart(points)
     layers = []
@@ -215,24 +265,25 @@ def _plot(curves: dict, *, incidence: bool, x, y_title: str, ticks: list[float],
                  alt.Tooltip("ci_upper:Q", format=share)]))
     if options.censor_marks:
         marks = censor_points(curves)
-        marks["stratum"] = marks.stratum.map(fit.shown)
+        marks = marks[marks.time <= end].assign(stratum=lambda m: m.stratum.map(fit.shown))
         layers.append(alt.Chart(marks).mark_point(
             shape="stroke", angle=90, size=60 if spec.font >= 12 else 20, strokeWidth=1.2, clip=True).encode(
             x=x, y=y, color=colour))
     if annotation:
-        layers.append(_annotation(annotation, ticks, top, incidence, spec.font))
+        layers.append(_annotation(annotation, end, top, incidence, spec.font))
     return alt.layer(*layers)
 
 
-def _risk_table(risk: pd.DataFrame, drawn: list[str], ticks: list[float], spec: FigureSize, fit: _Layout,
-                colours: list[str]):
+def _risk_table(risk: pd.DataFrame, drawn: list[str], ticks: list[float], end: float, spec: FigureSize,
+                fit: _Layout, colours: list[str]):
     """Patients at risk (cumulative events) per group under each tick, group names in full."""
     return alt.Chart(_risk_columns(risk, ticks, fit, spec.font)).mark_text(fontSize=spec.font).encode(
-        x=alt.X("time:Q", scale=alt.Scale(domain=[0, ticks[-1]], nice=False), axis=None),
+        x=alt.X("time:Q", scale=alt.Scale(domain=[0, end], nice=False), axis=None),
         y=alt.Y("stratum:N", sort=drawn, title=None, scale=alt.Scale(domain=drawn),
                 axis=alt.Axis(domain=False, ticks=False, minExtent=fit.label_width, offset=2.2 * spec.font,
                               labelLimit=0, labelFontWeight="bold", labelExpr="split(datum.label, '\\n')",
-                              labelLineHeight=spec.font * layout.LINE)),
+                              labelLineHeight=spec.font * layout.LINE,  # each name's block centred on its row
+                              labelOffset=-(fit.lines - 1) / 2 * spec.font * layout.LINE)),
         text="label:N", color=alt.Color("stratum:N", scale=alt.Scale(domain=drawn, range=colours), legend=None),
     ).properties(title=alt.TitleParams("Number at risk (cumulative events)", fontSize=spec.font,
                                        fontWeight="normal", anchor="start"))
@@ -240,7 +291,8 @@ def _risk_table(risk: pd.DataFrame, drawn: list[str], ticks: list[float], spec: 
 
 def _panel(curves: dict, risk: pd.DataFrame, *, incidence: bool, x_title: str, y_title: str, ticks,
            spec: FigureSize, fit: _Layout, options: FigureOptions, heading: str | None = None,
-           annotation: str = "", legend: bool = True, index: int = 0) -> alt.VConcatChart:
+           annotation: str = "", legend: bool = True, index: int = 0,
+           time_end: float | None = None) -> alt.VConcatChart:
     """One plot with its number-at-risk table underneath (not yet configured); the views are named
     ``plot<index>`` and ``risk<index>`` so that :func:`export.fitted` can size them."""
     names = list(curves)
@@ -251,16 +303,18 @@ def _panel(curves: dict, risk: pd.DataFrame, *, incidence: bool, x_title: str, y
     dash = alt.StrokeDash("stratum:N", scale=alt.Scale(domain=drawn, range=options.group_dashes(names)),
                           legend=shown_legend)  # one legend: each symbol shows the group's colour and line style
     ticks = list(np.asarray(ticks, dtype=float))
-    x = alt.X("time:Q", title=x_title, scale=alt.Scale(domain=[0, ticks[-1]], nice=False),
+    end = time_end or ticks[-1]
+    x = alt.X("time:Q", title=_wrapped(x_title, max(fit.plot_width, 60), spec.font),
+              scale=alt.Scale(domain=[0, end], nice=False),
               axis=alt.Axis(values=ticks, grid=False))
-    plot = _plot(curves, incidence=incidence, x=x, y_title=y_title, ticks=ticks, spec=spec, fit=fit,
+    plot = _plot(curves, incidence=incidence, x=x, y_title=y_title, end=end, spec=spec, fit=fit,
                  options=options, colour=colour, dash=dash, annotation=annotation).properties(
         name=f"plot{index}", width=round(fit.plot_width), height=round(fit.plot_height))
     if heading:
         plot = plot.properties(title=alt.TitleParams(heading, fontSize=spec.title_font, anchor="start"))
     if not options.risk_table:
         return alt.vconcat(plot)
-    table = _risk_table(risk, drawn, ticks, spec, fit, colours).properties(
+    table = _risk_table(risk, drawn, ticks, end, spec, fit, colours).properties(
         name=f"risk{index}", width=round(fit.plot_width), height=round(len(names) * fit.risk_row))
     return alt.vconcat(plot, table, spacing=spec.font).resolve_scale(x="shared")
 
@@ -276,51 +330,64 @@ def _risk_columns(risk: pd.DataFrame, ticks: list[float], fit: _Layout, font: fl
     return risk.assign(stratum=risk.stratum.map(fit.shown), label=labels)[kept]
 
 
+def title_params(title: str, subtitle: str, spec: FigureSize) -> alt.TitleParams:
+    """The figure's title and subtitle, wrapped onto lines (never cut); a subtitle alone (a slide,
+    whose title is text) is drawn as the title's line, in the subtitle's style."""
+    room = spec.width - 20
+    if not title:
+        return alt.TitleParams(_wrapped(subtitle, room, spec.font) if subtitle else "", fontSize=spec.font,
+                               fontWeight="normal", color="#B00020", anchor="start")
+    return alt.TitleParams(_wrapped(title, room, spec.title_font), fontSize=spec.title_font, anchor="start",
+                           subtitle=_wrapped(subtitle, room, spec.font * 0.91) if subtitle else alt.Undefined,
+                           subtitleFontSize=spec.font, subtitleColor="#B00020")
+
+
+def title_height(title: str, subtitle: str, spec: FigureSize) -> float:
+    """The height the title and subtitle take, in px."""
+    room = spec.width - 20
+    lines = len(layout.wrapped(title, room, spec.title_font * 1.1)) if title else 0
+    below = len(layout.wrapped(subtitle, room, spec.font)) if subtitle else 0
+    return lines * spec.title_font * 1.35 + below * spec.font * 1.3
+
+
 def _finish(chart, spec: FigureSize, title: str, subtitle: str, height: float):
     """Title, fonts, white background, and the size the figure states (``usermeta.size``, CSS px),
     to which its downloads are fitted exactly."""
-    return chart.properties(
-        title=alt.TitleParams(title, subtitle=subtitle or alt.Undefined, fontSize=spec.title_font,
-                              subtitleFontSize=spec.font, subtitleColor="#B00020", anchor="start",
-                              limit=spec.width - 20),
-        usermeta={"size": [spec.width, round(height)]},
-    ).configure(font=FONT, background="white").configure_axis(
+    return chart.properties(title=title_params(title, subtitle, spec), usermeta={"size": [spec.width, round(height)]},
+                            ).configure(font=FONT, background="white").configure_axis(
         labelFontSize=spec.font, titleFontSize=spec.font, labelFont=FONT, titleFont=FONT).configure_view(stroke=None)
 
 
 def stated_size(chart) -> tuple[float, float]:
     """(width, height) in inches that the figure's downloads have."""
     spec = chart if isinstance(chart, dict) else chart.to_dict()
-    width, height = spec["usermeta"]["size"]
+    width, height = spec["usermeta"]["size"]  # (a figure without a stated size, the flow diagram, has none)
     return width / 96, height / 96
-
-
-def _title_lines(title: str, subtitle: str) -> float:
-    return (1 if title else 0) + (0.8 if subtitle else 0)
 
 
 def curve_figure(curves: dict, risk: pd.DataFrame, *, incidence: bool, title: str, x_title: str,
                  y_title: str, ticks, size: str = "slide", bands: bool | None = None,
-                 subtitle: str = "", options: FigureOptions | None = None, annotation: str = "") -> alt.VConcatChart:
+                 subtitle: str = "", options: FigureOptions | None = None, annotation: str = "",
+                 time_end: float | None = None) -> alt.VConcatChart:
     """Step curves per stratum with interval bands and censor marks, above a number-at-risk
     table ("at risk (cumulative events)") that shares the time axis. Each group has its colour and
     line style; ``bands=None`` draws the bands for up to three groups. Every group name is shown in
     full (wrapped), and the downloads have the stated size (:func:`stated_size`) exactly.
     ``options`` (:class:`FigureOptions`) override ``size`` and ``bands``; ``annotation`` (a test's
-    p-value) is written inside the plot."""
+    p-value) is written inside the plot; the time axis ends at ``time_end`` (default: the last tick)."""
     options = options or FigureOptions(size=size, bands=bands)
     spec = _scaled(SIZES[options.size], options.font_scale)
-    fit = _layout(list(curves), spec, options, titled_lines=_title_lines(title, subtitle),
-                  legend_width=spec.width)
+    fit = _layout(list(curves), spec, options, title_height=title_height(title, subtitle, spec),
+                  legend_width=spec.width, x_title=x_title, y_title=y_title)
     panel = _panel(curves, risk, incidence=incidence, x_title=x_title, y_title=y_title, ticks=ticks, spec=spec,
-                   fit=fit, options=options, annotation=annotation)
+                   fit=fit, options=options, annotation=annotation, time_end=time_end)
     return _finish(panel.resolve_scale(x="shared", color="shared"), spec, title, subtitle,
                    spec.height + fit.extra_height)
 
 
 PANEL_SIZES = {
-    "slide": FigureSize("Slide, 16:9 (about 13 x 6.2 in)", 1280, 576, 13, 16, 96, 18),
-    "journal": FigureSize("Journal, two columns (about 7 x 4 in)", 690, 346, 9, 10, 56, 12),
+    "slide": FigureSize("Slide (13.3 in wide)", 1280, 576, 13, 16, 96, 18),
+    "journal": FigureSize("Journal, two columns (7.2 in wide)", 690, 346, 9, 10, 56, 12),
 }
 
 
@@ -329,17 +396,20 @@ def panel_figure(panels: list[dict], *, size: str = "slide", title: str = "", su
     """Several curve panels side by side, each with its own aligned number-at-risk table, one legend
     above them all (every group name in full; downloads exactly the stated size).
 
-    Each panel is a dict with ``curves, risk, incidence, heading, y_title, x_title, ticks``.
+    Each panel is a dict with ``curves, risk, incidence, heading, y_title, x_title, ticks`` and
+    optionally ``annotation`` (its test's p-value) and ``time_end``.
     """
     options = options or FigureOptions(size=size, bands=bands)
     whole = _scaled(PANEL_SIZES[options.size], options.font_scale)
     count = max(len(panels), 1)
     each = dataclasses.replace(whole, width=(whole.width - (count - 1) * whole.font) // count)
     names = list(panels[0]["curves"]) if panels else []
-    fit = _layout(names, each, options, titled_lines=_title_lines(title, subtitle) + 1, legend_width=whole.width)
+    fit = _layout(names, each, options, title_height=title_height(title, subtitle, whole) + whole.title_font * 1.35,
+                  legend_width=whole.width, x_title=panels[0]["x_title"] if panels else "",
+                  y_title=max((p["y_title"] for p in panels), key=len, default=""))
     charts = [_panel(p["curves"], p["risk"], incidence=p["incidence"], x_title=p["x_title"], y_title=p["y_title"],
                      ticks=p["ticks"], spec=each, fit=fit, options=options, heading=p["heading"], legend=i == 0,
-                     index=i)
+                     index=i, annotation=p.get("annotation", ""), time_end=p.get("time_end"))
               for i, p in enumerate(panels)]
     return _finish(alt.hconcat(*charts, spacing=whole.font).resolve_scale(color="shared"), whole, title, subtitle,
                    whole.height + fit.extra_height)

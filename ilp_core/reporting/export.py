@@ -73,7 +73,7 @@ def fitted(spec: dict) -> dict:
     if "size" not in meta or meta.get("fitted"):
         return spec
     target_width, target_height = meta["size"]
-    for _ in range(3):
+    for _ in range(6):  # usually one or two renders; labels at the plot's edge can take a few more
         width, height = _svg_size(vl_convert.vegalite_to_svg(spec))
         if abs(width - target_width) < 0.5 and abs(height - target_height) < 0.5:
             break

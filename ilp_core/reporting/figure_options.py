@@ -4,7 +4,6 @@ censor marks, interval bands and the test's p-value. Saved in the settings file 
 """
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import asdict, dataclass, field, fields
 
@@ -14,9 +13,10 @@ FONT_SCALES = {0.8: "Smaller", 1.0: "Normal", 1.2: "Larger", 1.4: "Largest"}
 # Line styles by name, as Vega-Lite stroke dash patterns (dash, gap, ...), for greyscale print.
 LINE_STYLES = {"solid": [1, 0], "dashed": [8, 4], "dotted": [2, 3], "dash-dot": [8, 3, 2, 3],
                "long dash": [14, 4], "short dash": [4, 2], "dash-dot-dot": [10, 3, 2, 3, 2, 3],
-               "sparse dash": [6, 6], "sparse dot": [1, 4], "long dash-dot": [16, 4, 4, 4]}
+               "sparse dash": [6, 6], "long dash-dot": [16, 4, 4, 4], "sparse dot": [1, 4]}
 MAX_TICKS = 25
-_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")  # whole text (fullmatch)
+SHORTEST, LONGEST = 0.01, 100_000  # a time axis in days, weeks, months or years
 _TEXT_LIMIT = 200
 
 
@@ -58,16 +58,18 @@ class FigureOptions:
 
     def __post_init__(self):
         check_choice(self.size, "size", ("slide", "journal"))
+        if isinstance(self.font_scale, bool):
+            raise ValueError(f"font_scale must be one of {', '.join(map(str, FONT_SCALES))}; got {self.font_scale!r}")
         check_choice(self.font_scale, "font_scale", tuple(FONT_SCALES))
         for name in ("title", "subtitle", "x_title", "y_title", "legend_title"):
             value = getattr(self, name)
-            if value is not None and (not isinstance(value, str) or len(value) > _TEXT_LIMIT):
+            if value is not None and (not _text(value) or len(value) > _TEXT_LIMIT):
                 raise ValueError(f"{name} must be text of at most {_TEXT_LIMIT} characters")
         for name in ("time_max", "tick_every"):
             value = getattr(self, name)
-            if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
-                                      or not math.isfinite(value) or value <= 0):
-                raise ValueError(f"{name} must be a positive number of the time unit; got {value!r}")
+            if value is not None and not _time(value):
+                raise ValueError(f"{name} must be a number of the time unit from {SHORTEST:g} to {LONGEST:,}; "
+                                 f"got {str(value)[:40]}")
         if self.time_max and self.tick_every and self.time_max / self.tick_every > MAX_TICKS:
             raise ValueError(f"a tick every {self.tick_every:g} up to {self.time_max:g} makes more than "
                              f"{MAX_TICKS} ticks: choose a longer interval")
@@ -76,7 +78,7 @@ class FigureOptions:
                 raise ValueError(f"{name} must be true or false")
         if self.bands is not None and not isinstance(self.bands, bool):
             raise ValueError("bands must be true, false or null")
-        _check_per_group(self.colours, "colours", lambda v: isinstance(v, str) and _COLOUR.match(v),
+        _check_per_group(self.colours, "colours", lambda v: isinstance(v, str) and _COLOUR.fullmatch(v),
                          "a colour written #rrggbb")
         _check_per_group(self.lines, "lines", lambda v: v in LINE_STYLES,
                          "one of " + ", ".join(repr(s) for s in LINE_STYLES))
@@ -107,14 +109,40 @@ class FigureOptions:
     def group_dashes(self, names: list[str]) -> list[list[float]]:
         """The stroke dash pattern of each group in order: the user's line style or the next style."""
         styles = list(LINE_STYLES.values())
-        return [LINE_STYLES[self.lines[name]] if name in self.lines else styles[i % len(styles)]
+        return [LINE_STYLES[self.lines[name]] if name in self.lines else styles[default_style(i)]
                 for i, name in enumerate(names)]
 
 
+def default_style(i: int) -> int:
+    """The line style of the i-th group: shifted by one each time the ten colours start again, so
+    that the 11th group is not drawn like the 1st."""
+    return (i + i // len(LINE_STYLES)) % len(LINE_STYLES)
+
+
+def _text(value) -> bool:
+    """Text that can be written out (no lone surrogate from a damaged file)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _time(value) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return SHORTEST <= float(value) <= LONGEST
+    except OverflowError:  # an integer of hundreds of digits
+        return False
+
+
 def _check_per_group(values, name: str, valid, what: str) -> None:
-    if not isinstance(values, dict):
-        raise ValueError(f"{name} must map group names to values")
+    if not isinstance(values, dict) or len(values) > 100:
+        raise ValueError(f"{name} must map at most 100 group names to values")
     for group, value in values.items():
-        if not isinstance(group, str) or not valid(value):
+        if not _text(group) or not valid(value):
             shown = str(value)[:40]
             raise ValueError(f"{name}: the value for group {str(group)[:60]!r} must be {what}; got {shown!r}")

@@ -3,6 +3,9 @@ one per endpoint with the user's options, the three-panel figure, and the patien
 """
 from __future__ import annotations
 
+import dataclasses
+import math
+
 import numpy as np
 
 from ilp_core.cohort import endpoints
@@ -17,9 +20,22 @@ from ilp_core.stats.comparisons import TestResult
 PANELS_TITLE = "Outcomes after isolated limb perfusion"
 
 
+def _nice_step(span: float, unit: str, max_ticks: int) -> float:
+    """The unit's first round step (3, 6, 12 months...) giving at most ``max_ticks`` ticks over
+    ``span``; beyond the longest, 1, 2 or 5 times a power of ten of it."""
+    steps = {"months": (3, 6, 12, 24, 36, 60), "years": (0.5, 1, 2, 5), "weeks": (4, 13, 26, 52, 104),
+             "days": (30, 90, 180, 365, 730)}[unit]
+    fitting = [s for s in steps if span / s <= max_ticks - 1]
+    if fitting:
+        return fitting[0]
+    decade = 10.0 ** math.floor(math.log10(span / (max_ticks - 1)))
+    return next(s for s in (m * decade * p for p in (1, 10) for m in (1, 2, 5)) if span / s <= max_ticks - 1)
+
+
 def figure_ticks(curves: dict, unit: str, options: FigureOptions, max_ticks: int = 9) -> np.ndarray:
-    """The time-axis ticks (and risk-table columns): every ``options.tick_every`` up to
-    ``options.time_max`` when given, else round steps up to the last time of any curve.
+    """The time-axis ticks (and risk-table columns): every ``options.tick_every`` (a multiple of it
+    when that would make more than 25 ticks) up to ``options.time_max`` when given, else round steps
+    up to the last time of any curve. There are always at least two ticks.
 
     Examples
     --------
@@ -29,17 +45,23 @@ def figure_ticks(curves: dict, unit: str, options: FigureOptions, max_ticks: int
     [0.0, 6.0, 12.0, 18.0, 24.0]
     >>> figure_ticks(curves, "months", FigureOptions(tick_every=12)).tolist()
     [0.0, 12.0, 24.0, 36.0]
+    >>> figure_ticks(curves, "months", FigureOptions(time_max=50)).tolist()
+    [0.0, 12.0, 24.0, 36.0, 48.0]
     """
-    last = max(float(c.table.time.max()) for c in curves.values())
+    last = max(max((float(c.table.time.max()) for c in curves.values()), default=0.0), 1e-9)
     end = options.time_max or last
     if options.tick_every:
-        every = options.tick_every
-        if end / every > MAX_TICKS:
-            every = end / MAX_TICKS
-        stop = end if options.time_max else np.ceil(end / every - 1e-9) * every
-        return np.arange(0, stop + every * 1e-9, every)
-    ticks = summaries.time_ticks(end, unit, max_ticks)
-    return ticks[ticks <= end + 1e-9] if options.time_max and ticks[-1] > end else ticks
+        every = options.tick_every * max(1, math.ceil(end / options.tick_every / MAX_TICKS - 1e-9))
+    else:
+        every = _nice_step(end, unit, max_ticks)
+    stop = end if options.time_max else math.ceil(end / every - 1e-9) * every
+    ticks = np.round(np.arange(0, stop + every * 1e-9, every), 10)
+    return ticks if len(ticks) > 1 else np.array([0.0, end])
+
+
+def axis_end(ticks, options: FigureOptions) -> float:
+    """Where the time axis ends: where the user said, else at the last tick."""
+    return float(options.time_max or ticks[-1])
 
 
 def p_on_plot(result: TestResult | None) -> str:
@@ -63,31 +85,40 @@ def endpoint_figure(curves: dict, endpoint: str, *, time_unit: str, options: Fig
         curves, risk, incidence=described.competing, title=title,
         x_title=options.x_title if options.x_title is not None else f"{time_unit.capitalize()} since perfusion",
         y_title=options.y_title if options.y_title is not None else described.axis, ticks=ticks,
-        subtitle=subtitles, options=options, annotation=p_on_plot(test) if options.p_value else "")
+        subtitle=subtitles, options=options, annotation=p_on_plot(test) if options.p_value else "",
+        time_end=axis_end(ticks, options))
 
 
-def _panel(analysis: Analysis, endpoint: str, ticks) -> dict:
+def _panel(analysis: Analysis, endpoint: str, ticks, options: FigureOptions) -> dict:
     curves, unit = analysis.curves[endpoint], analysis.settings.time_unit
     described = ENDPOINTS[endpoint]
     return dict(curves=curves, risk=summaries.risk_table(curves, ticks), incidence=described.competing,
-                heading=described.heading, y_title=described.axis, x_title=unit.capitalize(), ticks=ticks)
+                heading=described.heading, y_title=described.axis, x_title=unit.capitalize(), ticks=ticks,
+                annotation=p_on_plot(analysis.tests.get(endpoint)) if options.p_value else "",
+                time_end=axis_end(ticks, options))
 
 
-def three_panels(analysis: Analysis, *, size: str = "slide", subtitle: str = "", title: str = PANELS_TITLE):
+def three_panels(analysis: Analysis, *, size: str = "slide", subtitle: str = "", title: str = PANELS_TITLE,
+                 options: FigureOptions | None = None):
     """The endpoints marked ``in_panels`` in the registry side by side (overall survival, recurrence-free
-    survival, amputation), each with its risk table, on one time axis (to the last time of any)."""
+    survival, amputation), each with its risk table, on one time axis (to the last time of any, or as
+    ``options`` say; their size wins over ``size``, their title over ``title``)."""
+    options = options or FigureOptions(size=size)
     order = [e.key for e in endpoints.in_panels()]
-    last = max(float(c.table.time.max()) for e in order for c in analysis.curves[e].values())
-    ticks = summaries.time_ticks(last, analysis.settings.time_unit, 5)
-    return charts.panel_figure([_panel(analysis, e, ticks) for e in order], size=size, title=title, subtitle=subtitle)
+    every = {f"{e}:{name}": curve for e in order for name, curve in analysis.curves[e].items()}
+    ticks = figure_ticks(every, analysis.settings.time_unit, options, max_ticks=5)
+    title = options.title if options.title is not None else title
+    subtitles = " \u00b7 ".join(text for text in (options.subtitle, subtitle) if text)
+    return charts.panel_figure([_panel(analysis, e, ticks, options) for e in order], title=title,
+                               subtitle=subtitles, options=options)
 
 
 def figure_titles(analysis: Analysis, options: dict | None = None) -> dict[str, str]:
     """The title of each figure of :func:`figures`, by file stem (the user's own where given)."""
     options = options or {}
-    own = {e: options[e].title for e in analysis.curves if e in options and options[e].title is not None}
-    return {**{e: ENDPOINTS[e].title for e in analysis.curves}, **own, "three_panels": PANELS_TITLE,
-            "patient_flow": "Patient flow"}
+    own = {e: o.title for e, o in options.items() if o.title is not None}
+    return {**{e: ENDPOINTS[e].title for e in analysis.curves}, "three_panels": PANELS_TITLE,
+            "patient_flow": "Patient flow", **own}
 
 
 def figures(analysis: Analysis, *, size: str = "slide", subtitle: str = "", titled: bool = True,
@@ -101,7 +132,10 @@ def figures(analysis: Analysis, *, size: str = "slide", subtitle: str = "", titl
         chosen = options.get(endpoint) or FigureOptions(size=size)
         out[endpoint] = endpoint_figure(curves, endpoint, time_unit=analysis.settings.time_unit, options=chosen,
                                         test=analysis.tests.get(endpoint), subtitle=subtitle, titled=titled)
-    out["three_panels"] = three_panels(analysis, size=size, subtitle=subtitle, title=PANELS_TITLE if titled else "")
+    panels = options.get("three_panels") or FigureOptions(size=size)
+    if not titled:
+        panels = dataclasses.replace(panels, title="")
+    out["three_panels"] = three_panels(analysis, subtitle=subtitle, options=panels)
     out["patient_flow"] = flow_diagram.flow_chart(analysis.flow, subtitle=subtitle,
                                             title="Patient flow" if titled else "")
     return out

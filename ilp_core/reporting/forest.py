@@ -11,7 +11,7 @@ import pandas as pd
 
 from ilp_core.conventions import interval_label
 from ilp_core.reporting import layout
-from ilp_core.reporting.charts import FONT, PALETTE, PANEL_SIZES, SIZES
+from ilp_core.reporting.charts import FONT, PALETTE, PANEL_SIZES, SIZES, title_height, title_params
 from ilp_core.reporting.formatting import p_value
 
 # Axis ticks on the log scale; the axis runs from the tick below the lowest bound to the tick above
@@ -27,12 +27,14 @@ def ratio_text(value: float) -> str:
 
     Examples
     --------
-    >>> [ratio_text(v) for v in (0.004, 0.5, 8.456, 45.12, 1500)]
-    ['<0.01', '0.50', '8.46', '45.1', '1,500']
+    >>> [ratio_text(v) for v in (0.004, 0.5, 8.456, 9.999, 45.12, 99.96, 1500)]
+    ['<0.01', '0.50', '8.46', '10.0', '45.1', '100', '1,500']
     """
-    if value < 0.01:
+    if value < 0.005:  # would read 0.00
         return "<0.01"
-    return f"{value:.2f}" if value < 10 else f"{value:.1f}" if value < 100 else f"{value:,.0f}"
+    if round(value, 2) < 10:
+        return f"{value:.2f}"
+    return f"{value:.1f}" if round(value, 1) < 100 else f"{value:,.0f}"
 
 
 def _estimable(table: pd.DataFrame) -> pd.Series:
@@ -63,6 +65,8 @@ def forest_plot(table: pd.DataFrame, *, title: str, ratio: str = "Hazard ratio",
     spec = FOREST_SIZES[size]
     font = spec.font
     rows = table.reset_index(drop=True).copy()
+    if not len(rows):
+        raise ValueError("the model has no terms to plot")
     rows["estimable"] = _estimable(rows)
     low, high = axis_range(rows)
     label_room = spec.width * 0.32
@@ -85,7 +89,7 @@ def forest_plot(table: pd.DataFrame, *, title: str, ratio: str = "Hazard ratio",
               axis=alt.Axis(values=ticks, format="~g", grid=True, gridColor="#EEEEEE"))
     value_width = layout.text_width("100.0 (10.00\u20131,000)", font) + layout.text_width("p < 0.001", font) + 30
     label_width = min(label_room, max(layout.text_width(line, font) for lines in wrapped for line in lines)) + 12
-    height = round(len(rows) * step)
+    height = round(max(len(rows) * step, 48))
     layers = [
         alt.Chart(pd.DataFrame({"one": [1.0]})).mark_rule(strokeDash=[4, 4], color="#666666").encode(
             x=alt.X("one:Q", scale=scale)),
@@ -113,11 +117,9 @@ def forest_plot(table: pd.DataFrame, *, title: str, ratio: str = "Hazard ratio",
         for text, at in ((value_heading, 0), ("p", p_at))]
     values = alt.layer(*columns, *headings).properties(name="side0", width=round(value_width), height=height)
     figure = alt.hconcat(plot, values, spacing=12).resolve_scale(y="shared")
-    title_lines = 1 + (0.8 if subtitle else 0)
-    total_height = height + title_lines * spec.title_font * 1.35 + 3.2 * font + 16
+    total_height = height + title_height(title, subtitle, spec) + 4.6 * font + 16  # and the column headings
     return figure.properties(
-        title=alt.TitleParams(title, subtitle=subtitle or alt.Undefined, fontSize=spec.title_font,
-                              subtitleFontSize=font, subtitleColor="#B00020", anchor="start", limit=spec.width - 20),
+        title=title_params(title, subtitle, spec),
         usermeta={"size": [spec.width, math.ceil(total_height)]},
     ).configure(font=FONT, background="white").configure_axis(
         labelFontSize=font, titleFontSize=font, labelFont=FONT, titleFont=FONT).configure_view(stroke=None)

@@ -13,35 +13,51 @@ _CAPITAL_OR_DIGIT_EM, _NARROW_EM, _WIDE_EM, _OTHER_EM = 0.67, 0.3, 0.86, 0.56
 LINE = 1.25  # line height in em
 
 
+def _em(char: str) -> float:
+    if char in _NARROW:
+        return _NARROW_EM
+    if char in _WIDE:
+        return _WIDE_EM
+    return _CAPITAL_OR_DIGIT_EM if char.isupper() or char.isdigit() else _OTHER_EM
+
+
 def text_width(text: str, font: float) -> float:
     """Estimated width in pixels of one line of ``text`` at ``font`` pixels (generous by a few percent)."""
-    em = 0.0
-    for char in text:
-        if char in _NARROW:
-            em += _NARROW_EM
-        elif char in _WIDE:
-            em += _WIDE_EM
-        elif char.isupper() or char.isdigit():
-            em += _CAPITAL_OR_DIGIT_EM
-        else:
-            em += _OTHER_EM
-    return em * font * 1.04
+    return sum(map(_em, text)) * font * 1.04
+
+
+def _pieces(word: str, width: float, font: float) -> list[str]:
+    """``word`` cut into pieces of at most ``width`` pixels (at least one character each), in one pass."""
+    pieces, start, used = [], 0, 0.0
+    for i, char in enumerate(word):
+        step = _em(char) * font * 1.04
+        if used + step > width and i > start:
+            pieces.append(word[start:i])
+            start, used = i, 0.0
+        used += step
+    pieces.append(word[start:])
+    return pieces
 
 
 def wrapped(text: str, width: float, font: float) -> list[str]:
     """``text`` broken at spaces (and at its own line breaks) into lines of at most ``width`` pixels;
-    a single word longer than the width is broken inside, so nothing is ever cut off."""
+    a single word longer than the width is broken inside, so nothing is ever cut off.
+
+    Examples
+    --------
+    >>> wrapped("Malignant peripheral nerve sheath tumour", 150, 12)
+    ['Malignant peripheral', 'nerve sheath tumour']
+    """
     lines: list[str] = []
     for paragraph in str(text).split("\n"):
         line = ""
         for word in paragraph.split(" "):
-            while text_width(word, font) > width and len(word) > 1:  # a word longer than a line
-                cut = max(1, max(k for k in range(1, len(word) + 1) if text_width(word[:k], font) <= width or k == 1))
+            if text_width(word, font) > width:  # a word longer than a line: its pieces, each a line
+                *whole, word = _pieces(word, width, font)
                 if line:
                     lines.append(line)
-                    line = ""
-                lines.append(word[:cut])
-                word = word[cut:]
+                lines.extend(whole)
+                line = ""
             candidate = f"{line} {word}" if line else word
             if line and text_width(candidate, font) > width:
                 lines.append(line)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ilp_core.checks import shortened
 from ilp_core.cohort import recoding
 from ilp_core.cohort.endpoints import ENDPOINTS
 from ilp_core.conventions import CONF_LEVELS, PRESETS, TIME_UNITS, level_label
@@ -171,15 +172,23 @@ def _groupings(value) -> bool:
             and all(_strings(o, MAX_FILTER_VALUES) for o in order.values()))
 
 
-def _figures(value) -> bool:
-    """``{endpoint: FigureOptions.as_dict()}`` for endpoints of the registry."""
-    if not (isinstance(value, dict) and all(key in ENDPOINTS for key in value)):
-        return False
-    for options in value.values():
-        if isinstance(options, dict) and sum(len(options.get(k) or {}) for k in ("colours", "lines")) > 40:
-            return False
-        FigureOptions.from_dict(options)  # a ValueError: refused
-    return True
+def _figures(document: dict, skipped: list[str]) -> None:
+    """Keep each endpoint's figure options that hold up (``FigureOptions.from_dict``); list the others."""
+    value = document.get("figures")
+    if not isinstance(value, dict):
+        skipped.append("figures (a mapping of endpoints to figure options)")
+        document["figures"] = {}
+        return
+    kept = {}
+    for endpoint, options in value.items():
+        try:
+            if endpoint not in ENDPOINTS and endpoint != "three_panels":
+                raise ValueError("not a figure of this app")
+            FigureOptions.from_dict(options)
+            kept[endpoint] = options
+        except (TypeError, ValueError, OverflowError) as exc:
+            skipped.append(f"figure options for {shortened(repr(endpoint), 60)} ({shortened(str(exc), 160)})")
+    document["figures"] = kept
 
 
 def _check(document: dict, key: str, valid, what: str, default, skipped: list[str]) -> None:
@@ -187,7 +196,7 @@ def _check(document: dict, key: str, valid, what: str, default, skipped: list[st
     value = document.get(key)
     try:
         ok = valid(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         ok = False
     if not ok:
         shown = json.dumps(value, ensure_ascii=False, default=str)
@@ -227,7 +236,7 @@ def _checked(document: dict) -> list[str]:
     _check(document, "landmarks", lambda v: isinstance(v, list) and 0 < len(v) <= MAX_LANDMARKS and all(
         _number(t) and t > 0 for t in v), f"1 to {MAX_LANDMARKS} positive times in months", None, skipped)
     _check(document, "model", _model, "an outcome, covariates and reference levels", None, skipped)
-    _check(document, "figures", _figures, "figure options of this app's endpoints", {}, skipped)
+    _figures(document, skipped)
     return skipped
 
 
@@ -240,6 +249,24 @@ def _depth(value) -> int:
             deepest = max(deepest, level)
             stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
     return deepest
+
+
+def _unwritable(value) -> bool:
+    """Whether any text (key or value) holds a lone surrogate, which no file or page can show."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+    return False
 
 
 def read_settings(raw: bytes) -> dict:
@@ -258,6 +285,8 @@ def read_settings(raw: bytes) -> dict:
     except ValueError:  # an integer of thousands of digits
         raise ValueError("this is not a settings file saved by this app (it holds a number thousands of digits "
                          "long)") from None
+    if _unwritable(document):
+        raise ValueError("this is not a settings file saved by this app (it holds text that is not valid Unicode)")
     if _depth(document) > MAX_DEPTH:
         raise ValueError(f"this is not a settings file saved by this app (values nested more than {MAX_DEPTH} "
                          "levels deep)")

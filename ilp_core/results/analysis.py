@@ -62,6 +62,6 @@ def analyse(selected: pd.DataFrame, labels: pd.Series | None, settings: Settings
         summaries.censored_alive(selected),
         table_one(selected, compared, tests=baseline_tests, numeric_test=numeric_test,
                   grouping_variable=grouping_variable),
-        flow.patient_flow(selected, n_rows=n_rows, n_selected_from=n_loaded),
+        flow.patient_flow(selected, n_rows=n_rows, n_selected_from=n_loaded, filters=filters),
         unrecorded=tuple(unrecorded_components(selected)),
     )

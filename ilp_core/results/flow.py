@@ -11,7 +11,8 @@ def _reasons(values: pd.Series) -> str:
     return "; ".join(f"{reason} {n}" for reason, n in counts.items())
 
 
-def patient_flow(data: pd.DataFrame, *, n_rows: int, n_selected_from: int | None = None) -> pd.DataFrame:
+def patient_flow(data: pd.DataFrame, *, n_rows: int, n_selected_from: int | None = None,
+                 filters: str = "") -> pd.DataFrame:
     """Counts at each step: ``step, label, n, detail, side`` (side = a branch leaving the main flow).
 
     Parameters
@@ -20,6 +21,7 @@ def patient_flow(data: pd.DataFrame, *, n_rows: int, n_selected_from: int | None
     n_rows : non-empty rows in the workbook (``Cohort.n_rows``).
     n_selected_from : patients loaded before the filters (a step for those not selected is shown
         when it differs from the patients analysed).
+    filters : the filters in words, written in that step so that the diagram reads on its own.
     """
     loaded = n_selected_from if n_selected_from is not None else len(data)
     completed = data["ilp_completed"].fillna(False).astype(bool)
@@ -28,9 +30,9 @@ def patient_flow(data: pd.DataFrame, *, n_rows: int, n_selected_from: int | None
         pd.Series(None, index=data.index, dtype=object)
     filtered = n_selected_from is not None and n_selected_from != len(data)
     rows = [("workbook", "Rows in the workbook", n_rows, "", False),
-            ("excluded", "Excluded: data errors", n_rows - loaded, "see the Data page", True)]
+            ("excluded", "Excluded: data errors", n_rows - loaded, "see the Data page" if n_rows > loaded else "", True)]
     if filtered:
-        rows.append(("filtered", "Not selected by the filters", loaded - len(data), "", True))
+        rows.append(("filtered", "Not selected by the filters", loaded - len(data), filters, True))
     aborted = ~completed
     aborted_detail = _reasons(data.loc[aborted, "ilp_abort_reason"]) if aborted.any() else ""
     if (aborted & resected).any():
