@@ -106,6 +106,7 @@ class _Layout:
     height of a risk-table row, legend columns, and the plot's height."""
 
     shown: dict            # group name -> the name as drawn (with line breaks)
+    rows: dict             # group name -> its risk-table label (centred in half lines)
     label_width: float
     risk_row: float
     legend_columns: int
@@ -130,28 +131,33 @@ def _legend_room(widths: list[float], lines: list[int], width: float, font: floa
     columns = layout.legend_columns(widths, width, symbol=36, gap=18)
     rows = sorted(lines, reverse=True)[: -(-len(widths) // columns)]
     titled = len(layout.wrapped(title, title_width, font * 1.1)) * font * 1.3 + 2 if title else 0
-    return columns, sum(max(font * 1.2, n * font * layout.LINE) + 4 for n in rows) + titled + 6
+    # a row: the 20 px symbol (symbolSize 400) or the label's lines, whose first line is centred on the
+    # symbol, so a label of several lines also reaches below it
+    return columns, sum(max(20, n * font * layout.LINE) + 4 + (n - 1) * font * 0.6 for n in rows) + titled + 6
 
 
-def _names(names: list[str], room: float, font: float) -> tuple[dict, dict]:
-    """Each group's name wrapped to ``room`` (lines per name), and the name as drawn: its lines
-    centred in a block as tall as the tallest name (empty lines around it), so that every risk-table
-    row is centred on its numbers; names that would draw alike (blank, or wrapping alike) are kept
-    apart by zero-width spaces."""
+_BLANK = "\u200b"  # an invisible line: a renderer drops an empty one
+
+
+def _names(names: list[str], room: float, font: float) -> tuple[dict, dict, dict]:
+    """Each group's name wrapped to ``room`` (its lines), the name as drawn in the legend and the
+    curves (lines joined; names that would draw alike, blank or wrapping alike, kept apart by
+    zero-width spaces), and its risk-table label: the lines in half-line steps, after as many blank
+    half lines as centre it on its row when all labels are moved up by half the tallest."""
     parts = {}
     for name in names:
         lines = layout.wrapped(str(name), room, font)
         parts[name] = lines if "".join(lines).strip() else [str(name)]
     tallest = max((len(p) for p in parts.values()), default=1)
-    shown, seen = {}, set()
+    shown, rows, seen = {}, {}, set()
     for name, lines in parts.items():
-        above = (tallest - len(lines)) // 2
-        text = "\n" * above + "\n".join(lines) + "\n" * (tallest - len(lines) - above)
+        text = "\n".join(lines)
         while text in seen:
-            text += "\u200b"
+            text += _BLANK
         seen.add(text)
         shown[name] = text
-    return parts, shown
+        rows[name] = f"{_BLANK}\n" * (tallest - len(lines)) + f"\n{_BLANK}\n".join(lines) + text[len("\n".join(lines)):]
+    return parts, shown, rows
 
 
 def _layout(names: list[str], spec: FigureSize, options: FigureOptions, *, title_height: float,
@@ -167,7 +173,7 @@ def _layout(names: list[str], spec: FigureSize, options: FigureOptions, *, title
     if needed <= spec.width * 0.42:  # a wider label column rather than every risk-table row on two lines
         room = max(room, needed)
     room = max(min(room, widest), 3 * font)
-    parts, shown = _names(names, room, font * 1.08)  # bold in the risk table
+    parts, shown, rows = _names(names, room, font * 1.08)  # bold in the risk table
     lines = max((len(p) for p in parts.values()), default=1)
     longest = max((layout.text_width(p, font * 1.08) for ps in parts.values() for p in ps), default=0.0)
     y_lines = layout.wrapped(y_title, 0.45 * spec.height, font * 1.1) if y_title else []
@@ -188,7 +194,7 @@ def _layout(names: list[str], spec: FigureSize, options: FigureOptions, *, title
     plot_height = spec.height - (title_height + legend_height + (2 + 1.3 * max(len(x_lines), 1)) * font
                                  + table_height + 12)
     least = 0.4 * spec.height
-    return _Layout(shown, label_width, risk_row, columns, legend_height, plot_width, max(plot_height, least),
+    return _Layout(shown, rows, label_width, risk_row, columns, legend_height, plot_width, max(plot_height, least),
                    max(0.0, least - plot_height), lines)
 
 
@@ -230,7 +236,7 @@ def _legend(names: list[str], spec: FigureSize, fit: _Layout, options: FigureOpt
         title=_wrapped(options.legend_title, spec.width - 40, spec.font) if options.legend_title else None,
         titleLimit=0, orient="none", legendX=-fit.label_width + 4, legendY=-above,
         labelFontSize=spec.font, titleFontSize=spec.font, symbolType="stroke", symbolStrokeWidth=3,
-        symbolOpacity=1, symbolSize=400, columns=fit.legend_columns, labelExpr="split(trim(datum.label), '\\n')",
+        symbolOpacity=1, symbolSize=400, columns=fit.legend_columns, labelExpr="split(datum.label, '\\n')",
         labelLimit=0, columnPadding=18, rowPadding=4, direction="horizontal")
 
 
@@ -277,13 +283,14 @@ def _plot(curves: dict, *, incidence: bool, x, y_title: str, end: float, spec: F
 def _risk_table(risk: pd.DataFrame, drawn: list[str], ticks: list[float], end: float, spec: FigureSize,
                 fit: _Layout, colours: list[str]):
     """Patients at risk (cumulative events) per group under each tick, group names in full."""
+    rows = [fit.rows[name] for name in fit.shown]
     return alt.Chart(_risk_columns(risk, ticks, fit, spec.font)).mark_text(fontSize=spec.font).encode(
         x=alt.X("time:Q", scale=alt.Scale(domain=[0, end], nice=False), axis=None),
-        y=alt.Y("stratum:N", sort=drawn, title=None, scale=alt.Scale(domain=drawn),
+        y=alt.Y("row:N", sort=rows, title=None, scale=alt.Scale(domain=rows),
                 axis=alt.Axis(domain=False, ticks=False, minExtent=fit.label_width, offset=2.2 * spec.font,
                               labelLimit=0, labelFontWeight="bold", labelExpr="split(datum.label, '\\n')",
-                              labelLineHeight=spec.font * layout.LINE,  # each name's block centred on its row
-                              labelOffset=-(fit.lines - 1) / 2 * spec.font * layout.LINE)),
+                              labelLineHeight=spec.font * layout.LINE / 2,  # half lines: each name centred on
+                              labelOffset=-(fit.lines - 1) / 2 * spec.font * layout.LINE)),  # its row
         text="label:N", color=alt.Color("stratum:N", scale=alt.Scale(domain=drawn, range=colours), legend=None),
     ).properties(title=alt.TitleParams("Number at risk (cumulative events)", fontSize=spec.font,
                                        fontWeight="normal", anchor="start"))
@@ -327,7 +334,7 @@ def _risk_columns(risk: pd.DataFrame, ticks: list[float], fit: _Layout, font: fl
     spacing = fit.plot_width / max(len(ticks) - 1, 1)
     every = max(1, int(np.ceil((widest + font * 0.6) / spacing)))
     kept = np.isin(risk.time.to_numpy(), np.asarray(ticks)[::every])
-    return risk.assign(stratum=risk.stratum.map(fit.shown), label=labels)[kept]
+    return risk.assign(stratum=risk.stratum.map(fit.shown), row=risk.stratum.map(fit.rows), label=labels)[kept]
 
 
 def title_params(title: str, subtitle: str, spec: FigureSize) -> alt.TitleParams:
