@@ -268,19 +268,15 @@ def apply_settings(document: dict) -> list[str]:
     return list(document.get("not_applied", [])) + skipped
 
 
-_OPTION_KEYS = ("size", "title", "subtitle", "y", "x", "legend", "end", "every", "percent", "font", "bands:True",
-                "bands:False", "censor", "risk_table", "p", "black")
-
-
 def _apply_figures(saved: dict) -> None:
     """The saved figure options replace the session's; each figure's widgets are seeded from them."""
     ss = st.session_state
     ss["figure_options"] = {e: FigureOptions.from_dict(o) for e, o in saved.items()}
-    for endpoint in [*ENDPOINTS, "three_panels"]:
+    for endpoint in figures.figure_keys():
         chosen = ss["figure_options"].get(endpoint) or FigureOptions()
         for key in [k for k in ss.keys() if str(k).startswith((f"{endpoint}:colour:", f"{endpoint}:line:"))]:
             del ss[key]
-        for name in _OPTION_KEYS:
+        for name in [*_widget_values(chosen, True), *_widget_values(chosen, False)]:
             ss.pop(f"{endpoint}:{name}", None)
         for name, value in (("title", chosen.title), ("x", chosen.x_title), ("y", chosen.y_title)):
             ss.pop(f"{endpoint}:{name}:default", None)  # the widget shows the saved text, or the default
@@ -670,6 +666,15 @@ def _seeded(key: str, value) -> None:
     st.session_state[key] = st.session_state[key] if key in st.session_state else value
 
 
+def _widget_values(kept: FigureOptions, few: bool) -> dict:
+    """The figure-option widgets seeded from kept options, by key suffix (the titles keep theirs as
+    :func:`remembered_text` does; the bands toggle has a key per default, on for ``few`` groups)."""
+    return {"size": kept.size, "subtitle": kept.subtitle, "legend": kept.legend_title, "end": kept.time_max,
+            "every": kept.tick_every, "percent": kept.percent, "font": kept.font_scale, "risk_table": kept.risk_table,
+            "censor": kept.censor_marks, f"bands:{few}": few if kept.bands is None else kept.bands,
+            "p": kept.p_value, "black": kept.black}
+
+
 def _figure_option_widgets(key: str, names: list[str], unit: str, *, title_default: str,
                            y_default: str | None = None, sizes: dict = charts.SIZES) -> FigureOptions:
     """The "Figure options" expander's widgets for the figure ``key`` (an endpoint, or "three_panels",
@@ -677,11 +682,7 @@ def _figure_option_widgets(key: str, names: list[str], unit: str, *, title_defau
     kept = figure_options().get(key) or FigureOptions()
     x_default = f"{unit.capitalize()} since perfusion"
     few = len(names) <= charts.BANDS_UP_TO  # more bands blur into one mass: off unless asked for
-    for name, value in {"size": kept.size, "subtitle": kept.subtitle, "legend": kept.legend_title,
-                        "end": kept.time_max, "every": kept.tick_every, "percent": kept.percent,
-                        "font": kept.font_scale, "risk_table": kept.risk_table, "censor": kept.censor_marks,
-                        f"bands:{few}": few if kept.bands is None else kept.bands, "p": kept.p_value,
-                        "black": kept.black}.items():
+    for name, value in _widget_values(kept, few).items():
         _seeded(f"{key}:{name}", value)
     one, two, three = st.columns(3)
     size = one.selectbox("Figure size", list(sizes), format_func=lambda s: sizes[s].label, key=f"{key}:size")
@@ -750,9 +751,9 @@ FIGURE_OPTIONS = "Figure options: size, titles, time axis, colours, risk table, 
 def panel_options(names: list[str]) -> FigureOptions:
     """The three-panel figure's options (Export page), kept like the others under "three_panels"."""
     with st.expander(FIGURE_OPTIONS, icon=":material/edit:"):
-        options = _figure_option_widgets("three_panels", names, view().settings.time_unit,
+        options = _figure_option_widgets(figures.PANELS, names, view().settings.time_unit,
                                          title_default=figures.PANELS_TITLE, sizes=charts.PANEL_SIZES)
-    figure_options()["three_panels"] = options
+    figure_options()[figures.PANELS] = options
     return options
 
 
@@ -773,10 +774,10 @@ def curve_section(curves: dict, endpoint: str) -> None:
                                          y_default=ENDPOINTS[endpoint].axis)
     figure_options()[endpoint] = options
     test = summaries.compare_strata(current.selected, endpoint, current.labels) if options.p_value else None
+    risk = figures.risk_at_ticks(curves, unit, options)  # once: drawn under the plot and downloaded
     figure = figures.endpoint_figure(curves, endpoint, time_unit=unit, options=options, test=test,
-                                     subtitle=SYNTHETIC_NOTE if current.synthetic else "")
+                                     subtitle=SYNTHETIC_NOTE if current.synthetic else "", risk=risk)
     st.altair_chart(figure, theme=None, width="content")
-    risk = summaries.risk_table(curves, figures.figure_ticks(curves, unit, options))
     csv_download(figure_downloads(figure, endpoint, endpoint), "Risk table CSV", risk, f"{endpoint}_at_risk.csv",
                  f"{endpoint}:risk")
     figure_caption(figure, options.risk_table)

@@ -81,10 +81,11 @@ def test_the_band_reaches_the_step_where_a_curve_falls_to_zero():
 @pytest.mark.parametrize("groups", [1, 2, 5, 10])
 def test_each_group_has_its_colour_and_line_style_and_bands_are_off_beyond_three(groups):
     import ilp_core as core
-    from ilp_core.reporting import charts
+    from ilp_core.reporting import charts, figures
+    from ilp_core.reporting.figure_options import FigureOptions
     from ilp_core.results import summaries
     curves = {f"group {i}": core.kaplan_meier([1.0 + i, 2.0, 3.0, 4.0], [1, 0, 1, 1]) for i in range(groups)}
-    ticks = summaries.curve_ticks(curves, "months")
+    ticks = figures.figure_ticks(curves, "months", FigureOptions())
     spec = charts.curve_figure(curves, summaries.risk_table(curves, ticks), incidence=False, title="t", x_title="x",
                                y_title="y", ticks=ticks).to_dict()
     layers = spec["vconcat"][0]["layer"]

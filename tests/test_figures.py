@@ -288,3 +288,4 @@ def test_a_short_time_axis_ends_where_asked_and_still_makes_a_pdf():
         assert export.figure_bytes(chart, "pdf")[:5] == b"%PDF-"
     huge = figures.figure_ticks(curves, "months", FigureOptions(time_max=100_000))
     assert 2 <= len(huge) <= 9 and huge[-1] <= 100_000
+    assert 2 <= len(summaries.time_ticks(100_000, "months")) <= 9  # the shared step: not 1,668 ticks of 60

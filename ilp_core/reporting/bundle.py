@@ -16,7 +16,7 @@ from ilp_core.cohort.endpoints import ENDPOINTS
 from ilp_core.conventions import level_label
 from ilp_core.reporting import export, forest, report
 from ilp_core.reporting.figure_options import FigureOptions
-from ilp_core.reporting.figures import figure_ticks, figures
+from ilp_core.reporting.figures import figures, risk_at_ticks
 from ilp_core.reporting.headings import with_headings
 from ilp_core.results import summaries
 from ilp_core.results.analysis import Analysis
@@ -77,8 +77,8 @@ def _endpoint_frames(analysis: Analysis, figure_options: dict) -> dict[str, pd.D
     for endpoint, curves in analysis.curves.items():
         label = ENDPOINTS[endpoint].title
         estimates.append(analysis.landmarks_table(endpoint).assign(endpoint=label))
-        ticks = figure_ticks(curves, analysis.settings.time_unit, figure_options.get(endpoint) or FigureOptions())
-        risks.append(summaries.risk_table(curves, ticks).assign(endpoint=label))
+        risks.append(risk_at_ticks(curves, analysis.settings.time_unit, figure_options.get(endpoint) or FigureOptions())
+                     .assign(endpoint=label))
         differences.append(analysis.differences(endpoint).assign(endpoint=label))
         test = analysis.tests[endpoint]
         if test is not None:

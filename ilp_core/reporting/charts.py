@@ -14,13 +14,11 @@ import numpy as np
 import pandas as pd
 
 from ilp_core.reporting import layout
-from ilp_core.reporting.figure_options import LINE_STYLES, FigureOptions
+from ilp_core.reporting.figure_options import FigureOptions
 
 # Okabe-Ito without its yellow (unreadable as text on white), then three of Paul Tol's (wine, indigo, olive).
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#882255", "#332288",
            "#999933"]
-# A line style per group, so curves stay apart in greyscale print (solid, dashed, dotted, dash-dot, ...).
-DASHES = list(LINE_STYLES.values())
 BANDS_UP_TO = 3  # interval bands by default for up to this many groups; more blur into one mass
 MAX_POINTS = 1500  # censor marks per curve: more look the same
 DRAWN_WITHIN = 0.001  # a drawn curve is within 0.1 percentage point of every estimate and bound

@@ -140,11 +140,10 @@ def slide_deck(analysis: Analysis, *, source: str, synthetic: bool = False, mode
         shape.left, shape.top, shape.width, shape.height = MARGIN, top, WIDTH - 2 * MARGIN, height
     subtitle = SYNTHETIC if synthetic else ""
     made = figures.figures(analysis, subtitle=subtitle, titled=False, options=figure_options)
+    titles = figures.figure_titles(analysis, figure_options)
     if model is not None:
         made["forest"] = forest.forest_plot(model.model.table, title="", subtitle=subtitle, ratio=model.outcome.ratio,
                                             conf_level=model.model.conf_level)
-    titles = figures.figure_titles(analysis, figure_options)
-    if model is not None:
         titles["forest"] = forest_title(model)
     for name, chart in made.items():
         _picture(_titled_slide(deck, titles[name]), export.figure_bytes(chart.to_dict(), "png"))

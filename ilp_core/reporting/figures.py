@@ -17,19 +17,18 @@ from ilp_core.results import summaries
 from ilp_core.results.analysis import Analysis
 from ilp_core.stats.comparisons import TestResult
 
+PANELS = "three_panels"  # the three-panel figure's key among the figures (the others: endpoint keys)
 PANELS_TITLE = "Outcomes after isolated limb perfusion"
 
 
-def _nice_step(span: float, unit: str, max_ticks: int) -> float:
-    """The unit's first round step (3, 6, 12 months...) giving at most ``max_ticks`` ticks over
-    ``span``; beyond the longest, 1, 2 or 5 times a power of ten of it."""
-    steps = {"months": (3, 6, 12, 24, 36, 60), "years": (0.5, 1, 2, 5), "weeks": (4, 13, 26, 52, 104),
-             "days": (30, 90, 180, 365, 730)}[unit]
-    fitting = [s for s in steps if span / s <= max_ticks - 1]
-    if fitting:
-        return fitting[0]
-    decade = 10.0 ** math.floor(math.log10(span / (max_ticks - 1)))
-    return next(s for s in (m * decade * p for p in (1, 10) for m in (1, 2, 5)) if span / s <= max_ticks - 1)
+def figure_keys() -> list[str]:
+    """The figures a user can set options for: every endpoint's, and the three-panel figure."""
+    return [*ENDPOINTS, PANELS]
+
+
+def risk_at_ticks(curves: dict, time_unit: str, options: FigureOptions):
+    """The number-at-risk table of a figure drawn under ``options``: ``stratum, time, n_risk, n_events``."""
+    return summaries.risk_table(curves, figure_ticks(curves, time_unit, options))
 
 
 def figure_ticks(curves: dict, unit: str, options: FigureOptions, max_ticks: int = 9) -> np.ndarray:
@@ -53,7 +52,7 @@ def figure_ticks(curves: dict, unit: str, options: FigureOptions, max_ticks: int
     if options.tick_every:
         every = options.tick_every * max(1, math.ceil(end / options.tick_every / MAX_TICKS - 1e-9))
     else:
-        every = _nice_step(end, unit, max_ticks)
+        every = summaries.tick_step(end, unit, max_ticks)
     stop = end if options.time_max else math.ceil(end / every - 1e-9) * every
     ticks = np.round(np.arange(0, stop + every * 1e-9, every), 10)
     return ticks if len(ticks) > 1 else np.array([0.0, end])
@@ -72,13 +71,14 @@ def p_on_plot(result: TestResult | None) -> str:
 
 
 def endpoint_figure(curves: dict, endpoint: str, *, time_unit: str, options: FigureOptions | None = None,
-                    test: TestResult | None = None, subtitle: str = "", titled: bool = True):
+                    test: TestResult | None = None, subtitle: str = "", titled: bool = True, risk=None):
     """The endpoint's curve figure under the user's ``options`` (defaults from the endpoint registry);
-    the ``subtitle`` (the synthetic-data note) follows the user's own."""
+    the ``subtitle`` (the synthetic-data note) follows the user's own. ``risk``: the figure's
+    :func:`risk_at_ticks`, when the caller has it already."""
     options = options or FigureOptions()
     described = ENDPOINTS[endpoint]
-    ticks = figure_ticks(curves, time_unit, options)
-    risk = summaries.risk_table(curves, ticks)
+    risk = risk_at_ticks(curves, time_unit, options) if risk is None else risk
+    ticks = np.unique(risk.time.to_numpy(dtype=float))
     title = (options.title if options.title is not None else described.title) if titled else ""
     subtitles = " \u00b7 ".join(text for text in (options.subtitle, subtitle) if text)
     return charts.curve_figure(
@@ -98,16 +98,16 @@ def _panel(analysis: Analysis, endpoint: str, ticks, options: FigureOptions) -> 
                 time_end=axis_end(ticks, options))
 
 
-def three_panels(analysis: Analysis, *, size: str = "slide", subtitle: str = "", title: str = PANELS_TITLE,
+def three_panels(analysis: Analysis, *, size: str = "slide", subtitle: str = "",
                  options: FigureOptions | None = None):
     """The endpoints marked ``in_panels`` in the registry side by side (overall survival, recurrence-free
     survival, amputation), each with its risk table, on one time axis (to the last time of any, or as
-    ``options`` say; their size wins over ``size``, their title over ``title``)."""
+    ``options`` say; their size wins over ``size``)."""
     options = options or FigureOptions(size=size)
     order = [e.key for e in endpoints.in_panels()]
     every = {f"{e}:{name}": curve for e in order for name, curve in analysis.curves[e].items()}
     ticks = figure_ticks(every, analysis.settings.time_unit, options, max_ticks=5)
-    title = options.title if options.title is not None else title
+    title = options.title if options.title is not None else PANELS_TITLE
     subtitles = " \u00b7 ".join(text for text in (options.subtitle, subtitle) if text)
     return charts.panel_figure([_panel(analysis, e, ticks, options) for e in order], title=title,
                                subtitle=subtitles, options=options)
@@ -117,7 +117,7 @@ def figure_titles(analysis: Analysis, options: dict | None = None) -> dict[str, 
     """The title of each figure of :func:`figures`, by file stem (the user's own where given)."""
     options = options or {}
     own = {e: o.title for e, o in options.items() if o.title is not None}
-    return {**{e: ENDPOINTS[e].title for e in analysis.curves}, "three_panels": PANELS_TITLE,
+    return {**{e: ENDPOINTS[e].title for e in analysis.curves}, PANELS: PANELS_TITLE,
             "patient_flow": "Patient flow", **own}
 
 
@@ -132,10 +132,10 @@ def figures(analysis: Analysis, *, size: str = "slide", subtitle: str = "", titl
         chosen = options.get(endpoint) or FigureOptions(size=size)
         out[endpoint] = endpoint_figure(curves, endpoint, time_unit=analysis.settings.time_unit, options=chosen,
                                         test=analysis.tests.get(endpoint), subtitle=subtitle, titled=titled)
-    panels = options.get("three_panels") or FigureOptions(size=size)
+    panels = options.get(PANELS) or FigureOptions(size=size)
     if not titled:
         panels = dataclasses.replace(panels, title="")
-    out["three_panels"] = three_panels(analysis, subtitle=subtitle, options=panels)
+    out[PANELS] = three_panels(analysis, subtitle=subtitle, options=panels)
     out["patient_flow"] = flow_diagram.flow_chart(analysis.flow, subtitle=subtitle,
                                             title="Patient flow" if titled else "")
     return out

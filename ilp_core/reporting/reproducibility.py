@@ -26,9 +26,9 @@ import pandas as pd
 
 from ilp_core.checks import shortened
 from ilp_core.cohort import recoding
-from ilp_core.cohort.endpoints import ENDPOINTS
 from ilp_core.conventions import CONF_LEVELS, PRESETS, TIME_UNITS, level_label
 from ilp_core.reporting.figure_options import FigureOptions
+from ilp_core.reporting.figures import figure_keys
 from ilp_core.results.groupings import MAX_CUTS, MAX_NAME, check_cuts, new_name
 from ilp_core.schema import FIELD_NAMES
 
@@ -182,7 +182,7 @@ def _figures(document: dict, skipped: list[str]) -> None:
     kept = {}
     for endpoint, options in value.items():
         try:
-            if endpoint not in ENDPOINTS and endpoint != "three_panels":
+            if endpoint not in figure_keys():
                 raise ValueError("not a figure of this app")
             FigureOptions.from_dict(options)
             kept[endpoint] = options

@@ -30,7 +30,8 @@ def patient_flow(data: pd.DataFrame, *, n_rows: int, n_selected_from: int | None
         pd.Series(None, index=data.index, dtype=object)
     filtered = n_selected_from is not None and n_selected_from != len(data)
     rows = [("workbook", "Rows in the workbook", n_rows, "", False),
-            ("excluded", "Excluded: data errors", n_rows - loaded, "see the Data page" if n_rows > loaded else "", True)]
+            ("excluded", "Excluded: data errors", n_rows - loaded, "see the Data page" if n_rows > loaded else "",
+             True)]
     if filtered:
         rows.append(("filtered", "Not selected by the filters", loaded - len(data), filters, True))
     aborted = ~completed

@@ -60,17 +60,23 @@ def landmark_table(curves: dict, months: list[float], settings: Settings) -> pd.
     return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
 
 
-def time_ticks(max_time: float, unit: str, max_ticks: int = 9) -> np.ndarray:
-    """Round tick times for the axis and the number-at-risk table (at most about ``max_ticks``)."""
+def tick_step(span: float, unit: str, max_ticks: int = 9) -> float:
+    """The unit's first round step (3, 6, 12 months...) giving at most ``max_ticks`` ticks over
+    ``span``; beyond the longest, 1, 2 or 5 times a power of ten (never thousands of ticks)."""
     steps = {"months": (3, 6, 12, 24, 36, 60), "years": (0.5, 1, 2, 5), "weeks": (4, 13, 26, 52, 104),
              "days": (30, 90, 180, 365, 730)}[unit]
-    step = next((s for s in steps if max_time / s <= max_ticks - 1), steps[-1])
+    fitting = [s for s in steps if span / s <= max_ticks - 1]
+    if fitting:
+        return fitting[0]
+    decade = 10.0 ** np.floor(np.log10(span / (max_ticks - 1)))
+    return next(s for s in (m * decade * p for p in (1, 10) for m in (1, 2, 5)) if span / s <= max_ticks - 1)
+
+
+def time_ticks(max_time: float, unit: str, max_ticks: int = 9) -> np.ndarray:
+    """Round tick times for the axis and the number-at-risk table (at most about ``max_ticks``), from 0
+    to the first tick at or after ``max_time``."""
+    step = tick_step(max_time, unit, max_ticks) if max_time > 0 else tick_step(1.0, unit, max_ticks)
     return np.arange(0, np.ceil(max(max_time, step) / step) * step + 1e-9, step)
-
-
-def curve_ticks(curves: dict, unit: str, max_ticks: int = 9) -> np.ndarray:
-    """The ticks of a figure of these curves: :func:`time_ticks` up to the last time of any of them."""
-    return time_ticks(max(float(c.table.time.max()) for c in curves.values()), unit, max_ticks)
 
 
 def risk_table(curves: dict, ticks) -> pd.DataFrame:
