@@ -77,9 +77,18 @@ def tabulate(time: np.ndarray, codes: np.ndarray, n_codes: int,
     key = position * n_codes + codes if group is None else (position * n_groups + group) * n_codes + codes
     counts = np.bincount(key, minlength=len(times) * n_groups * n_codes)
     counts = counts.reshape(len(times), n_groups, n_codes)
-    leaving = counts.sum(axis=2)
+    leaving = across(counts)
     n_risk = np.cumsum(leaving[::-1], axis=0)[::-1]
     return RiskSets(times, n_risk, counts)
+
+
+def across(values: np.ndarray) -> np.ndarray:
+    """The sum over the last axis (a few groups or status codes), one column at a time:
+    numpy's own reduction over a short last axis is several times slower on tall arrays."""
+    total = values[..., 0].copy()
+    for column in range(1, values.shape[-1]):
+        total += values[..., column]
+    return total
 
 
 def left_continuous(values: np.ndarray, start: float) -> np.ndarray:
