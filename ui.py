@@ -613,12 +613,36 @@ def header(title: str, minimum: int = 1) -> View:
 
 # -- figures and tables -----------------------------------------------------------------------
 
-def figure_downloads(figure, stem: str, key: str):
+_FIGURES_MADE = "figures:made"  # this session's figures, by everything each depends on
+_FIGURES_KEPT = 24
+
+
+def shown_figure(make, identity: tuple | None = None) -> export.FigureFile:
+    """Draw the figure that ``make()`` builds, and return it for its downloads.
+
+    With an ``identity`` (everything the figure depends on, as text) it is built once per session
+    and kept for the last 24 identities: building a figure and turning it into what the browser
+    draws takes 0.1-0.6 s, and a rerun that changes nothing in it then costs only the sending. The
+    downloads keep their SVG on the same object, so each format after the first is a conversion.
+    """
+    memo = st.session_state.setdefault(_FIGURES_MADE, {})
+    figure = memo.pop(identity, None) if identity is not None else None
+    if figure is None:
+        figure = export.FigureFile(make())
+    if identity is not None:
+        memo[identity] = figure  # the most recent last
+        while len(memo) > _FIGURES_KEPT:
+            memo.pop(next(iter(memo)))
+    st.vega_lite_chart(dict(figure.spec), theme=None, width="content")  # (a copy: Streamlit takes the data out)
+    return figure
+
+
+def figure_downloads(figure: export.FigureFile, stem: str, key: str):
     """PNG (300 dpi), SVG and PDF buttons for ``figure``, built only when clicked (from the figure
     captured here, nothing read from the session later); returns the fourth column for a table's button."""
     columns = st.columns(4)
     for column, fmt in zip(columns, export.FORMATS):
-        column.download_button(fmt.upper(), lambda f=fmt: export.figure_bytes(figure, f), file_name=f"{stem}.{fmt}",
+        column.download_button(fmt.upper(), lambda f=fmt: figure.bytes(f), file_name=f"{stem}.{fmt}",
                                mime=export.FORMATS[fmt], on_click="ignore", icon=":material/download:",
                                key=f"{key}:{fmt}")
     return columns[3]
@@ -757,9 +781,9 @@ def panel_options(names: list[str]) -> FigureOptions:
     return options
 
 
-def figure_caption(figure, risk_table: bool = True) -> None:
+def figure_caption(figure: export.FigureFile, risk_table: bool = True) -> None:
     """The size every download of ``figure`` has, and what is under the plot."""
-    width, height = charts.stated_size(figure)
+    width, height = figure.size
     st.caption(f"PNG at {export.DPI} dpi, {width:.2f} x {height:.2f} in (SVG and PDF the same size)."
                + (" Under each plot: patients at risk (cumulative events) at each time." if risk_table else ""))
 
@@ -773,11 +797,13 @@ def curve_section(curves: dict, endpoint: str) -> None:
         options = _figure_option_widgets(endpoint, list(curves), unit, title_default=ENDPOINTS[endpoint].title,
                                          y_default=ENDPOINTS[endpoint].axis)
     figure_options()[endpoint] = options
-    test = summaries.compare_strata(current.selected, endpoint, current.labels) if options.p_value else None
     risk = figures.risk_at_ticks(curves, unit, options)  # once: drawn under the plot and downloaded
-    figure = figures.endpoint_figure(curves, endpoint, time_unit=unit, options=options, test=test,
-                                     subtitle=SYNTHETIC_NOTE if current.synthetic else "", risk=risk)
-    st.altair_chart(figure, theme=None, width="content")
+
+    def make():
+        test = summaries.compare_strata(current.selected, endpoint, current.labels) if options.p_value else None
+        return figures.endpoint_figure(curves, endpoint, time_unit=unit, options=options, test=test,
+                                       subtitle=SYNTHETIC_NOTE if current.synthetic else "", risk=risk)
+    figure = shown_figure(make, figure_identity(endpoint, options))
     csv_download(figure_downloads(figure, endpoint, endpoint), "Risk table CSV", risk, f"{endpoint}_at_risk.csv",
                  f"{endpoint}:risk")
     figure_caption(figure, options.risk_table)
@@ -815,6 +841,13 @@ def landmark_section(curves: dict, endpoint: str) -> pd.DataFrame:
         st.dataframe(shown if shown.Note.astype(bool).any() else shown.drop(columns="Note"), hide_index=True)
         st.caption(f"Difference between the two groups at each landmark: {difference.method.iloc[0]}.")
     return table
+
+
+def figure_identity(name: str, *more) -> tuple:
+    """What a figure of the current selection depends on: its name, the selection, the conventions,
+    whether the data are the synthetic sample, and ``more`` (its options, say)."""
+    current = view()
+    return (name, *selection_key(), repr(current.settings), current.synthetic, *map(repr, more))
 
 
 def selection_key() -> tuple:

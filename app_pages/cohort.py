@@ -56,7 +56,7 @@ st.download_button("Table 1 CSV", lambda: export.csv_bytes(baseline.display), fi
 
 st.subheader("Patient flow")
 steps = patient_flow(data, n_rows=view.cohort.n_rows, n_selected_from=len(view.cohort.data), filters=view.filters)
-figure = flow_diagram.flow_chart(steps, subtitle=ui.SYNTHETIC_NOTE if view.synthetic else "")
-st.altair_chart(figure, theme=None, width="content")
+figure = ui.shown_figure(lambda: flow_diagram.flow_chart(steps, subtitle=ui.SYNTHETIC_NOTE if view.synthetic else ""),
+                         ui.figure_identity("patient_flow", view.cohort.n_rows))
 ui.csv_download(ui.figure_downloads(figure, "patient_flow", "flow"), "Flow counts CSV", steps, "patient_flow.csv",
                 "flow:csv")

@@ -32,8 +32,8 @@ st.caption("The text follows every filter and setting; each percentage stands wi
 st.subheader("Three-panel figure")
 panel_options = ui.panel_options(list(result.curves["overall_survival"]))
 subtitle = ui.SYNTHETIC_NOTE if view.synthetic else ""
-panels = figures.three_panels(result, subtitle=subtitle, options=panel_options)
-st.altair_chart(panels, theme=None, width="content")
+panels = ui.shown_figure(lambda: figures.three_panels(result, subtitle=subtitle, options=panel_options),
+                         ui.figure_identity(figures.PANELS, panel_options, view.landmarks))
 ui.figure_downloads(panels, "three_panels", "export:panel")
 ui.figure_caption(panels, panel_options.risk_table)
 

@@ -73,9 +73,8 @@ left.subheader("Each covariate alone")
 left.dataframe(display.model_display(fitted.single, ratio=ratio, conf_level=level), hide_index=True)
 right.subheader("All together")
 right.dataframe(display.model_display(model.table, ratio=ratio, conf_level=level), hide_index=True)
-figure = forest.forest_plot(model.table, title=fitted.outcome.heading, ratio=ratio, conf_level=level,
-                            subtitle=ui.SYNTHETIC_NOTE if view.synthetic else "")
-st.altair_chart(figure, theme=None, width="content")
+figure = ui.shown_figure(lambda: forest.forest_plot(model.table, title=fitted.outcome.heading, ratio=ratio,
+                                                    conf_level=level, subtitle=ui.SYNTHETIC_NOTE if view.synthetic else ""))
 ui.csv_download(ui.figure_downloads(figure, "forest", "predictors"), "Model CSV",
                 model.table.assign(method=model.method), "model.csv", "predictors:csv", ratio=ratio)
 st.markdown(plain(report.fitted_model_sentence(fitted)))  # terms name the user's columns and values

@@ -43,7 +43,7 @@ def svg_text(svg: str) -> str:
 @pytest.mark.parametrize("groups", [1, 2, 5, 10])
 def test_downloads_are_exactly_the_size_they_state_with_every_name_in_full(groups, size):
     figure = figure_of(groups, size)
-    width, height = charts.stated_size(figure)
+    width, height = export.FigureFile(figure).size
     spec = export.fitted(figure.to_dict())
     png = export.figure_bytes(spec, "png")
     assert export.png_size(png) == (round(width * 300), int(height * 300))  # 1687.5 px is drawn as 1687
@@ -60,8 +60,8 @@ def test_downloads_are_exactly_the_size_they_state_with_every_name_in_full(group
 
 
 def test_a_slide_keeps_its_16_9_size_up_to_five_groups_and_lays_the_legend_out_in_columns():
-    assert charts.stated_size(figure_of(2)) == (10.0, 5.625)
-    assert charts.stated_size(figure_of(5)) == pytest.approx((10.0, 5.625), abs=0.2)
+    assert export.FigureFile(figure_of(2)).size == (10.0, 5.625)
+    assert export.FigureFile(figure_of(5)).size == pytest.approx((10.0, 5.625), abs=0.2)
     legend = figure_of(10).to_dict()["vconcat"][0]["layer"][0]["encoding"]["color"]["legend"]
     assert legend["columns"] >= 2 and legend["labelLimit"] == 0  # never truncated
 
@@ -203,7 +203,7 @@ def test_the_forest_plot_keeps_a_sensible_axis_writes_numbers_apart_and_marks_wh
     svg = export.figure_bytes(chart, "svg").decode()
     drawn = " ".join(svg_text(svg).split())
     assert "SHR (90% CI)" in drawn and "Histology: malignant peripheral nerve sheath tumour vs leiomyosarcoma" in drawn
-    width, height = charts.stated_size(chart)
+    width, height = export.FigureFile(chart).size
     assert export.png_size(export.figure_bytes(chart, "png")) == (round(width * 300), int(height * 300))
 
 
@@ -254,7 +254,7 @@ def test_the_three_panels_follow_their_own_options():
     lines = [panel["vconcat"][0]["layer"][1]["encoding"] for panel in spec["hconcat"]]
     assert all(set(line["color"]["scale"]["range"]) == {"#000000"} for line in lines)
     assert all(line["x"]["scale"]["domain"] == [0, 60.0] for line in lines) and spec["title"]["text"] == "Our series"
-    width, height = charts.stated_size(chart)
+    width, height = export.FigureFile(chart).size
     assert export.png_size(export.figure_bytes(chart, "png")) == (round(width * 300), int(height * 300))
     assert figures.figure_titles(result, {"three_panels": options})["three_panels"] == "Our series"
 
@@ -272,7 +272,7 @@ def test_awkward_names_and_titles_keep_groups_apart_and_the_size_exact():
     long = figure_of(2, y_title="Proportion of patients alive and free of amputation " * 3,
                      x_title="Months since the isolated limb perfusion " * 4, title="A title " * 24,
                      legend_title="Histology as recorded " * 9)
-    width, height = charts.stated_size(long)
+    width, height = export.FigureFile(long).size
     svg = export.figure_bytes(long, "svg").decode()
     assert "\u2026" not in svg_text(svg)
     assert export.png_size(export.figure_bytes(long, "png")) == (round(width * 300), int(height * 300))

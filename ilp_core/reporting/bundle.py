@@ -152,10 +152,10 @@ def results_zip(analysis: Analysis, problems: pd.DataFrame, *, source: str, synt
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, chart in charts_by_name.items():
-            spec = export.fitted(chart.to_dict())  # measured once for the three formats
+            figure = export.FigureFile(chart)  # rendered once for the three formats
             for fmt in export.FORMATS:
                 report_progress(done / steps, f"figures/{name}.{fmt}")
-                archive.writestr(f"figures/{name}.{fmt}", export.figure_bytes(spec, fmt))
+                archive.writestr(f"figures/{name}.{fmt}", figure.bytes(fmt))
                 done += 1
         report_progress(done / steps, "results.xlsx")
         archive.writestr("results.xlsx", results_workbook(analysis, problems, source=source, synthetic=synthetic,

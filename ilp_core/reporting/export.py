@@ -19,15 +19,44 @@ _PNG_SCALE = 72 / 96          # vl-convert multiplies by ppi / 72
 _PDF_SCALE = 72 / 96          # vl-convert writes 1 point per pixel; a point is 1/72 inch
 
 
+class FigureFile:
+    """A figure to show and download: its Vega-Lite ``spec``, rendered to SVG once at the size it
+    states (on the first download, :func:`fitted`), and PNG (300 dpi) and PDF drawn from that SVG.
+
+    Keep one per figure shown, and each format after the first costs only its conversion (the
+    rasterising of the PNG, about 0.3 s for a slide figure).
+    """
+
+    def __init__(self, chart):
+        self.spec = chart if isinstance(chart, dict) else chart.to_dict()
+        self._svg: str | None = None
+
+    @property
+    def size(self) -> tuple[float, float] | None:
+        """(width, height) in inches that the downloads have; None for a figure that states none."""
+        size = (self.spec.get("usermeta") or {}).get("size")
+        return (size[0] / 96, size[1] / 96) if size else None
+
+    def svg(self) -> str:
+        """The SVG at the stated size (made on the first call; a second one at once may make it again)."""
+        if self._svg is None:
+            self._svg = _fit(self.spec)[1]
+        return self._svg
+
+    def bytes(self, fmt: str) -> bytes:
+        """PNG (300 dpi), SVG or PDF bytes."""
+        check_choice(fmt, "fmt", FORMATS)
+        svg = self.svg()
+        if fmt == "png":
+            return vl_convert.svg_to_png(svg, scale=_PNG_SCALE, ppi=DPI)
+        if fmt == "svg":
+            return svg.encode("utf-8")
+        return _scaled_pdf(vl_convert.svg_to_pdf(svg), _PDF_SCALE)
+
+
 def figure_bytes(chart, fmt: str) -> bytes:
     """The chart as PNG (300 dpi), SVG or PDF bytes, exactly the size it states (:func:`fitted`)."""
-    check_choice(fmt, "fmt", FORMATS)
-    spec = fitted(chart if isinstance(chart, dict) else chart.to_dict())
-    if fmt == "png":
-        return vl_convert.vegalite_to_png(spec, scale=_PNG_SCALE, ppi=DPI)
-    if fmt == "svg":
-        return vl_convert.vegalite_to_svg(spec).encode("utf-8")
-    return _scaled_pdf(vl_convert.vegalite_to_pdf(spec), _PDF_SCALE)
+    return FigureFile(chart).bytes(fmt)
 
 
 def _svg_size(svg: str) -> tuple[float, float]:
@@ -70,15 +99,24 @@ def fitted(spec: dict) -> dict:
     ``usermeta.size`` (CSS px; legends, labels and risk tables are measured as the renderer draws
     them). A spec without a stated size, or already fitted, is returned as it is."""
     meta = spec.get("usermeta") or {}
+    return spec if "size" not in meta or meta.get("fitted") else _fit(spec)[0]
+
+
+def _fit(spec: dict) -> tuple[dict, str]:
+    """(:func:`fitted` spec, its SVG): rendered, measured and resized until it has its stated size,
+    usually in one or two renders (labels at the plot's edge can take a few more)."""
+    meta = spec.get("usermeta") or {}
+    svg = vl_convert.vegalite_to_svg(spec)
     if "size" not in meta or meta.get("fitted"):
-        return spec
+        return spec, svg
     target_width, target_height = meta["size"]
-    for _ in range(6):  # usually one or two renders; labels at the plot's edge can take a few more
-        width, height = _svg_size(vl_convert.vegalite_to_svg(spec))
+    for _ in range(6):
+        width, height = _svg_size(svg)
         if abs(width - target_width) < 0.5 and abs(height - target_height) < 0.5:
             break
         spec = _resized(spec, target_width - width, target_height - height)
-    return {**spec, "usermeta": {**meta, "fitted": True}}
+        svg = vl_convert.vegalite_to_svg(spec)
+    return {**spec, "usermeta": {**meta, "fitted": True}}, svg
 
 
 def _scaled_pdf(pdf: bytes, factor: float) -> bytes:
