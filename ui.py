@@ -190,11 +190,12 @@ def recode() -> dict:
 
 # -- reproducible settings ---------------------------------------------------------------------
 
-def settings_file() -> bytes:
-    """The current mapping, filters, comparison, conventions and model with the data's fingerprint.
-    Call it during the script run (it reads the session), never from a download callable."""
+def settings_file():
+    """The current mapping, filters, comparison, conventions and model with the data's fingerprint,
+    as a callable that writes the JSON bytes (for a download button: it reads nothing from the
+    session). Call it during the script run. The fingerprint is made once per session and workbook."""
     current, choices = view(), st.session_state.get("load_choices", {})
-    return reproducibility.settings_json(reproducibility.settings_document(
+    document = reproducibility.settings_document(
         source=current.source_name, sheet=choices.get("sheet"), header_row=choices.get("header_row"),
         together=list(choices.get("together", ())),
         mapping=current.cohort.mapping, date_order=choices.get("date_order", "auto"), recode=current.cohort.recode,
@@ -203,7 +204,19 @@ def settings_file() -> bytes:
         conf_level=current.settings.conf_level, time_unit=current.settings.time_unit,
         landmarks=current.landmarks, data=current.cohort.data, age_cuts=_age_cuts(),
         groupings=current.groupings.as_dict(), figures=figure_options(),
-        model=predictors.request_for_settings(st.session_state.get("model_request"))))
+        model=predictors.request_for_settings(st.session_state.get("model_request")),
+        data_fingerprint=_data_fingerprint(current.cohort.data))
+    return lambda: reproducibility.settings_json(document)
+
+
+def _data_fingerprint(data: pd.DataFrame) -> dict:
+    """The fingerprint of the loaded patients, kept for this session while the workbook and the way
+    it was read stay the same."""
+    key = (source()["digest"], repr(st.session_state.get("cohort_key")), len(data))
+    kept = st.session_state.get("fingerprint:kept")
+    if kept is None or kept[0] != key:
+        kept = st.session_state["fingerprint:kept"] = (key, reproducibility.fingerprint(data))
+    return kept[1]
 
 
 def apply_settings(document: dict) -> list[str]:

@@ -38,7 +38,7 @@ ui.figure_downloads(panels, "three_panels", "export:panel")
 ui.figure_caption(panels, panel_options.risk_table)
 
 st.subheader("Everything at once")
-settings_bytes = ui.settings_file()  # made now, in the script run: a download callable cannot read the session
+settings_json = ui.settings_file()  # captured now, in the script run: a download callable cannot read the session
 own = dict(ui.figure_options())  # each figure as the user set it on its page
 left, middle, right = st.columns(3)
 left.download_button("Results workbook (.xlsx)", lambda: bundle.results_workbook(
@@ -46,7 +46,7 @@ left.download_button("Results workbook (.xlsx)", lambda: bundle.results_workbook
     file_name="ilp_results.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore",
     icon=":material/table:", key="export:workbook")
-right.download_button("Settings (.json)", settings_bytes, file_name="ilp_settings.json", mime="application/json",
+right.download_button("Settings (.json)", settings_json, file_name="ilp_settings.json", mime="application/json",
                       on_click="ignore", icon=":material/settings:", key="export:settings")
 left, middle, right = st.columns(3)
 # Office files are made when clicked, from what this run captured (a download callable cannot read the session)
@@ -72,7 +72,7 @@ if built is None or built[0] != identity:
                    key="export:zip:build"):
         bar = slot.progress(0.0, text="Starting")
         data = bundle.results_zip(result, problems, source=view.source_name, synthetic=view.synthetic,
-                                  settings_json=settings_bytes, model=fitted_model, figure_options=own,
+                                  settings_json=settings_json(), model=fitted_model, figure_options=own,
                                   progress=lambda done, what: bar.progress(done, text=f"Making {what}" if done < 1
                                                                            else "Done"))
         slot.empty()

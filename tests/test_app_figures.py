@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from test_app import widget
 
 import ilp_core as core
-from ilp_core.reporting import reproducibility
+from ilp_core.reporting import figures, reproducibility
 from ilp_core.reporting.figure_options import FigureOptions
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -84,3 +84,22 @@ def test_figure_options_come_back_from_a_settings_file(app):
     assert spec["vconcat"][0]["layer"][0]["encoding"]["x"]["scale"]["domain"] == [0, 36.0]
     dashes = spec["vconcat"][0]["layer"][1]["encoding"]["strokeDash"]["scale"]["range"]
     assert dashes[1] == [2, 3]  # upper: dotted
+
+
+def test_a_figure_is_built_once_per_session_and_selection(monkeypatch):
+    built = []
+    real = figures.endpoint_figure
+    monkeypatch.setattr(figures, "endpoint_figure", lambda *a, **k: built.append(1) or real(*a, **k))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("app_pages/amputation.py").run()
+    first = chart(at)
+    at.run()
+    at.run()
+    assert len(built) == 1 and chart(at) == first  # reruns that change nothing draw the figure kept
+    at.selectbox(key="time_unit").set_value("years").run()
+    assert len(built) == 2 and chart(at) != first
+    at.selectbox(key="time_unit").set_value("months").run()
+    assert len(built) == 2 and chart(at) == first  # back to a selection this session has drawn
+    other = AppTest.from_file(APP, default_timeout=60).run()
+    other.switch_page("app_pages/amputation.py").run()
+    assert len(built) == 3  # another session builds its own: nothing is shared between sessions

@@ -219,9 +219,9 @@ def test_a_guessed_code_alone_does_not_match_a_saved_patient(cohort):
     document = _document(cohort.data)
     salt, saved = document["data"]["salt"], set(document["data"]["rows"])
     first = cohort.data.iloc[0]
-    right = reproducibility._keyed(salt, f"id\x1e{first.patient_id}\x1e{first.ilp_date:%Y-%m-%d}")
-    wrong = reproducibility._keyed(salt, f"id\x1e{first.patient_id}\x1e2000-01-01")
-    code_only = reproducibility._keyed(salt, f"id\x1e{first.patient_id}")
+    right, wrong, code_only = reproducibility._keyed(salt, [f"id\x1e{first.patient_id}\x1e{first.ilp_date:%Y-%m-%d}",
+                                                            f"id\x1e{first.patient_id}\x1e2000-01-01",
+                                                            f"id\x1e{first.patient_id}"])
     assert right in saved and wrong not in saved and code_only not in saved
 
 
