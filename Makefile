@@ -41,8 +41,12 @@ test: $(VENV)/.dev $(RUNTIME)/.installed
 test-fast: $(VENV)/.dev
 	$(BIN)/python -m pytest -m "not slow"
 
-bench: $(VENV)/.dev
+# Timings beside R (when Rscript is installed) and lifelines; none of them is a test. About 25 minutes.
+bench: $(VENV)/.dev $(RUNTIME)/.installed
+	$(BIN)/python benchmarks/bench_peers.py
 	$(BIN)/python benchmarks/bench_statistics.py
+	$(BIN)/python benchmarks/bench_app.py
+	$(BIN)/python benchmarks/bench_first_figure.py
 	$(BIN)/python benchmarks/bench_load_cohort.py
 	$(BIN)/python benchmarks/bench_regression.py
 

@@ -289,3 +289,14 @@ def test_a_short_time_axis_ends_where_asked_and_still_makes_a_pdf():
     huge = figures.figure_ticks(curves, "months", FigureOptions(time_max=100_000))
     assert 2 <= len(huge) <= 9 and huge[-1] <= 100_000
     assert 2 <= len(summaries.time_ticks(100_000, "months")) <= 9  # the shared step: not 1,668 ticks of 60
+
+
+def test_the_incidence_axis_holds_an_estimate_that_has_no_interval():
+    # the marks are not clipped: a group whose last patient has the event reaches 100% with no interval,
+    # and its step must stay inside the plot
+    curves = {"A": core.cumulative_incidence([1, 5], [0, 1]),
+              "B": core.cumulative_incidence([1, 2, 3, 4, 5, 6], [1, 0, 0, 0, 0, 0])}
+    spec = figures.endpoint_figure(curves, "amputation", time_unit="months").to_dict()
+    tops = [layer["encoding"]["y"]["scale"]["domain"][1] for layer in spec["vconcat"][0]["layer"]
+            if "scale" in layer["encoding"].get("y", {})]
+    assert tops and min(tops) >= 1.0

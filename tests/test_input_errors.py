@@ -73,6 +73,12 @@ def test_rho_must_be_non_negative():
     raises(r"rho must be a number >= 0", core.logrank_test, [1, 2], [1, 1], ["a", "b"], rho=-1)
 
 
+@pytest.mark.parametrize("rho", [None, "1", True, float("nan"), [1]])
+def test_rho_must_be_a_number(rho):
+    raises(r"rho must be a (finite )?number", core.logrank_test, [1, 2], [1, 1], ["a", "b"], rho=rho)
+    raises(r"rho must be a finite number", core.gray_test, [1, 2], [1, 1], ["a", "b"], rho=rho)
+
+
 def test_proportion_errors():
     raises(r"k must be between 0 and n = 34; got k = 35", core.proportion_ci, 35, 34)
     raises(r"n must be at least 1; got 0", core.proportion_ci, 0, 0)

@@ -214,9 +214,11 @@ def _within(points: pd.DataFrame, end: float) -> pd.DataFrame:
 
 
 def _y_axis(incidence: bool, points: pd.DataFrame, options: FigureOptions, title: str, label_width: float):
-    """The vertical axis: 0 to 100% for survival; for an incidence, up to the highest upper bound
-    rounded up to a whole step of 5, 10 or 20 points (at most about 7 labels)."""
-    highest = float(points.ci_upper.max(skipna=True)) if incidence and len(points) else 1.0
+    """The vertical axis: 0 to 100% for survival; for an incidence, up to the highest upper bound or
+    estimate (an estimate reaching 100% has no interval) rounded up to a whole step of 5, 10 or 20
+    points (at most about 7 labels). Every mark lies inside it: the marks are not clipped."""
+    highest = float(np.nanmax([points.ci_upper.max(skipna=True), points.estimate.max(skipna=True)])) \
+        if incidence and len(points) else 1.0
     highest = min(max(highest if np.isfinite(highest) else 1.0, 0.05), 1.0)
     step = 0.05 if highest <= 0.3 else 0.1 if highest <= 0.6 else 0.2
     top = min(1.0, float(np.ceil(highest / step - 1e-9) * step))

@@ -41,6 +41,12 @@ class TestResult:
     left_out: int = 0  # patients with no group value, not in the test (as R drops NA groups)
 
 
+def _a_number(value) -> bool:
+    """A finite real number (not a bool, text or None)."""
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_)) \
+        and bool(np.isfinite(value))
+
+
 def _quadratic_form(score: np.ndarray, variance: np.ndarray) -> float:
     """score' V^-1 score, with a clear error when V is singular."""
     try:
@@ -107,7 +113,7 @@ def logrank_test(time, event, group, *, rho: float = 0, timefix: bool = True) ->
     ----------
     Harrington DP, Fleming TR. Biometrika 1982;69:553-66. R package survival, ``survdiff``.
     """
-    if not np.isfinite(rho) or rho < 0:
+    if not _a_number(rho) or rho < 0:
         raise ValueError(f"rho must be a number >= 0 (0 = log-rank, 1 = Peto-Peto); got {rho!r}")
     times, events, groups, labels = _prepare(time, event, group, _inputs.as_event_flags, "event")
     k = len(labels)
@@ -281,7 +287,7 @@ def gray_test(time, status, group, *, event: int = 1, rho: float = 0, timefix: b
     Gray RJ. A class of K-sample tests for comparing the cumulative incidence of a
     competing risk. Ann Stat 1988;16:1141-54.
     """
-    if not np.isfinite(rho):
+    if not _a_number(rho):
         raise ValueError(f"rho must be a finite number; got {rho!r}")
     times, codes, groups, labels = _prepare(time, status, group, _inputs.as_codes, "status")
     event = check_event_code(event)
