@@ -4,6 +4,7 @@ Only user-interface code lives here; every number comes from ilp_core.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -277,6 +278,7 @@ def apply_settings(document: dict) -> list[str]:
         set_persistent("landmarks", ", ".join(f"{m:g}" for m in document["landmarks"]))
     skipped += _apply_model(document.get("model"), grouped)
     _apply_figures(document.get("figures") or {})
+    ss[_OPTIONS_UNIT] = document["time_unit"] or ss.get("time_unit:kept", "months")  # saved in the file's unit
     ss["applied_settings"] = document
     return list(document.get("not_applied", [])) + skipped
 
@@ -554,6 +556,7 @@ def sidebar() -> None:
     if compare_by == selection.AGE_GROUP:
         cuts = _age_cuts(compare_place)
     settings, landmarks = _conventions()
+    _follow_time_unit(settings.time_unit)
     count.metric("Patients selected", f"{len(selected)} of {len(data)}")
     column = "age_years" if compare_by == selection.AGE_GROUP else compare_by
     st.session_state["view"] = View(loaded, src["name"], src["synthetic"], selected,
@@ -634,9 +637,9 @@ def shown_figure(make, identity: tuple | None = None) -> export.FigureFile:
     """Draw the figure that ``make()`` builds, and return it for its downloads.
 
     With an ``identity`` (everything the figure depends on, as text) it is built once per session
-    and kept for the last 24 identities: building a figure and turning it into what the browser
-    draws takes 0.1-0.6 s, and a rerun that changes nothing in it then costs only the sending. The
-    downloads keep their SVG on the same object, so each format after the first is a conversion.
+    and kept for the last 24 identities: building a figure and fitting it to its stated size takes
+    0.2-0.6 s, and a rerun that changes nothing in it then costs only the sending. The screen shows
+    the fitted figure that every download draws, from the same object, so a download is a conversion.
     """
     memo = st.session_state.setdefault(_FIGURES_MADE, {})
     figure = memo.pop(identity, None) if identity is not None else None
@@ -646,7 +649,8 @@ def shown_figure(make, identity: tuple | None = None) -> export.FigureFile:
         memo[identity] = figure  # the most recent last
         while len(memo) > _FIGURES_KEPT:
             memo.pop(next(iter(memo)))
-    st.vega_lite_chart(dict(figure.spec), theme=None, width="content")  # (a copy: Streamlit takes the data out)
+    # what the downloads draw: fitted to the stated size (a copy: Streamlit takes the data out)
+    st.vega_lite_chart(dict(figure.fitted_spec()), theme=None, width="content")
     return figure
 
 
@@ -695,6 +699,34 @@ def curves(endpoint: str) -> dict:
 def figure_options() -> dict:
     """The user's options per figure (endpoint -> FigureOptions), kept for the session."""
     return st.session_state.setdefault("figure_options", {})
+
+
+_OPTIONS_UNIT = "figure_options:unit"  # the time unit the kept axis ends and tick intervals are in
+
+
+def _follow_time_unit(unit: str) -> None:
+    """Where a time axis ends and its tick interval follow a change of time unit, in the kept options
+    (which the zip, workbook and slides use) and in the widgets: 60 months become 5 years, 6 months
+    0.5 years. A value the new unit cannot hold (over 100,000) is dropped: the axis is automatic again."""
+    ss = st.session_state
+    before, ss[_OPTIONS_UNIT] = ss.get(_OPTIONS_UNIT), unit
+    if before is None or before == unit or before not in TIME_UNITS:
+        return
+    factor = TIME_UNITS[unit] / TIME_UNITS[before]
+
+    def converted(value):
+        return None if value is None else round(float(value) * factor, 6)
+    kept = figure_options()
+    for name, options in list(kept.items()):
+        try:
+            kept[name] = dataclasses.replace(options, time_max=converted(options.time_max),
+                                             tick_every=converted(options.tick_every))
+        except ValueError:
+            kept[name] = dataclasses.replace(options, time_max=None, tick_every=None)
+    for key in [f"{name}:{part}" for name in figures.figure_keys() for part in ("end", "every")]:
+        if ss.get(key) is not None:
+            value = converted(ss[key])
+            ss[key] = value if 0.01 <= value <= 100_000 else None
 
 
 def _seeded(key: str, value) -> None:
@@ -885,10 +917,16 @@ def current_analysis():
     p-values when the Cohort page shows them (and a comparison is chosen). Kept for this session
     only, per selection and conventions: exact Fisher tests can take seconds."""
     current = view()
+    key, tests, numeric = analysis_key()
+    return _analysis(key, current, tests, numeric)
+
+
+def analysis_key() -> tuple:
+    """(selection and conventions, Table 1 p-values on, their numeric test): what the report depends on."""
+    current = view()
     tests = bool(current.compare_by) and bool(st.session_state.get("table1:tests:kept", False))
     numeric = st.session_state.get("table1:numeric:kept", "mann-whitney")
-    key = selection_key() + (repr(current.settings), tuple(current.landmarks))
-    return _analysis(key, current, tests, numeric)
+    return selection_key() + (repr(current.settings), tuple(current.landmarks)), tests, numeric
 
 
 @st.cache_data(scope="session", max_entries=8, show_spinner="Computing Table 1")

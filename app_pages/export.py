@@ -63,7 +63,7 @@ st.caption("The slides (16:9) hold a title slide, each figure under its title as
            "landmark estimates as PowerPoint tables, and the methods; they take a few seconds. The manuscript holds "
            "the results and methods text with Table 1 and the landmark tables as Word tables.")
 # The zip takes a few seconds: it is built on request, with progress, for exactly what is on this page.
-identity = hashlib.sha256(repr((ui.selection_key(), view.settings, view.landmarks, model, len(view.selected),
+identity = hashlib.sha256(repr((ui.analysis_key(), model, len(view.selected), view.synthetic,
                                 sorted((k, repr(v)) for k, v in own.items()))).encode()).hexdigest()
 built = st.session_state.get("export:zip:bytes")
 if built is None or built[0] != identity:

@@ -273,6 +273,18 @@ def test_zip_is_built_on_request_and_rebuilt_when_the_selection_changes(app):
     assert "export:zip" not in keys()  # the zip of 34 patients is not offered for 13
 
 
+def test_the_zip_is_rebuilt_when_table_1_gains_p_values(app):
+    widget(app, "selectbox", "compare:").set_value("sex").run()
+    app.switch_page("app_pages/export.py").run()
+    app.button(key="export:zip:build").click().run()
+    assert "export:zip" in {d.key for d in app.get("download_button")}
+    app.switch_page("app_pages/cohort.py").run()
+    app.toggle(key="table1:tests").set_value(True).run()
+    app.switch_page("app_pages/export.py").run()
+    assert not app.exception
+    assert "export:zip" not in {d.key for d in app.get("download_button")}  # its Table 1 had no p-values
+
+
 def test_predictors_choices_survive_other_pages_and_clearing_them_removes_the_model(app):
     app.switch_page("app_pages/predictors.py").run()
     app.selectbox(key="predictors:outcome").set_value("amputation").run()

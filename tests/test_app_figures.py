@@ -103,3 +103,22 @@ def test_a_figure_is_built_once_per_session_and_selection(monkeypatch):
     other = AppTest.from_file(APP, default_timeout=60).run()
     other.switch_page("app_pages/amputation.py").run()
     assert len(built) == 3  # another session builds its own: nothing is shared between sessions
+
+
+def test_the_time_axis_options_follow_a_change_of_time_unit(app):
+    app.switch_page("app_pages/amputation.py").run()
+    app.number_input(key="amputation:end").set_value(60.0).run()
+    app.number_input(key="amputation:every").set_value(6.0).run()
+    app.selectbox(key="time_unit").set_value("years").run()
+    assert not app.exception
+    assert app.number_input(key="amputation:end").value == 5.0
+    assert app.number_input(key="amputation:every").value == 0.5
+    assert chart(app)["vconcat"][0]["layer"][0]["encoding"]["x"]["scale"]["domain"][1] == 5.0
+    app.switch_page("app_pages/export.py").run()  # the kept options (what the zip uses) follow too
+    assert not app.exception
+    assert app.session_state["figure_options"]["amputation"].time_max == 5.0
+
+
+def test_the_screen_shows_the_figure_the_downloads_draw(app):
+    app.switch_page("app_pages/amputation.py").run()
+    assert chart(app)["usermeta"]["fitted"] is True  # fitted to its stated size, as every download is

@@ -300,3 +300,16 @@ def test_the_incidence_axis_holds_an_estimate_that_has_no_interval():
     tops = [layer["encoding"]["y"]["scale"]["domain"][1] for layer in spec["vconcat"][0]["layer"]
             if "scale" in layer["encoding"].get("y", {})]
     assert tops and min(tops) >= 1.0
+
+
+@pytest.mark.parametrize("size", ["slide", "journal"])
+def test_the_time_axis_is_labelled_where_the_risk_table_has_numbers(size):
+    data = core.load_cohort(SAMPLE).data
+    curves = summaries.curves(data, "amputation", selection.strata(data, "sex"), Settings(time_unit="years"))
+    options = FigureOptions(size=size)
+    spec = figures.endpoint_figure(curves, "amputation", time_unit="years", options=options,
+                                   risk=figures.risk_at_ticks(curves, "years", options)).to_dict()
+    axis = [layer["encoding"]["x"]["axis"]["values"] for layer in spec["vconcat"][0]["layer"]
+            if "axis" in layer["encoding"].get("x", {})]
+    numbers = sorted({row["time"] for rows in spec["datasets"].values() for row in rows if "label" in row})
+    assert axis and all(values == numbers for values in axis)

@@ -284,7 +284,7 @@ def _risk_table(risk: pd.DataFrame, drawn: list[str], ticks: list[float], end: f
                 fit: _Layout, colours: list[str]):
     """Patients at risk (cumulative events) per group under each tick, group names in full."""
     rows = [fit.rows[name] for name in fit.shown]
-    return alt.Chart(_risk_columns(risk, ticks, fit, spec.font)).mark_text(fontSize=spec.font).encode(
+    return alt.Chart(_risk_columns(risk, ticks, fit)).mark_text(fontSize=spec.font).encode(
         x=alt.X("time:Q", scale=alt.Scale(domain=[0, end], nice=False), axis=None),
         y=alt.Y("row:N", sort=rows, title=None, scale=alt.Scale(domain=rows),
                 axis=alt.Axis(domain=False, ticks=False, minExtent=fit.label_width, offset=2.2 * spec.font,
@@ -311,6 +311,8 @@ def _panel(curves: dict, risk: pd.DataFrame, *, incidence: bool, x_title: str, y
                           legend=shown_legend)  # one legend: each symbol shows the group's colour and line style
     ticks = list(np.asarray(ticks, dtype=float))
     end = time_end or ticks[-1]
+    if options.risk_table:
+        ticks = _ticks_with_room(risk, ticks, fit, spec.font)
     x = alt.X("time:Q", title=_wrapped(x_title, max(fit.plot_width, 60), spec.font),
               scale=alt.Scale(domain=[0, end], nice=False),
               axis=alt.Axis(values=ticks, grid=False))
@@ -325,15 +327,23 @@ def _panel(curves: dict, risk: pd.DataFrame, *, incidence: bool, x_title: str, y
     return alt.vconcat(plot, table, spacing=spec.font, resolve=alt.Resolve(scale=alt.ScaleResolveMap(x="shared")))
 
 
-def _risk_columns(risk: pd.DataFrame, ticks: list[float], fit: _Layout, font: float) -> pd.DataFrame:
-    """The risk table as drawn: "at risk (events)" per group and tick, at every tick where the
-    numbers fit side by side, else at every second (third, ...) tick, so that none overlap."""
-    labels = risk.n_risk.astype(str) + " (" + risk.n_events.astype(str) + ")"
-    widest = max((layout.text_width(text, font) for text in labels), default=0.0)
+def _risk_labels(risk: pd.DataFrame) -> pd.Series:
+    return risk.n_risk.astype(str) + " (" + risk.n_events.astype(str) + ")"
+
+
+def _ticks_with_room(risk: pd.DataFrame, ticks: list[float], fit: _Layout, font: float) -> list[float]:
+    """The ticks under which the risk table's numbers fit side by side: every tick, else every
+    second (third, ...) one, so that none overlap; the time axis is labelled at the same ticks."""
+    widest = max((layout.text_width(text, font) for text in _risk_labels(risk)), default=0.0)
     spacing = fit.plot_width / max(len(ticks) - 1, 1)
-    every = max(1, int(np.ceil((widest + font * 0.6) / spacing)))
-    kept = np.isin(risk.time.to_numpy(), np.asarray(ticks)[::every])
-    return risk.assign(stratum=risk.stratum.map(fit.shown), row=risk.stratum.map(fit.rows), label=labels)[kept]
+    return ticks[::max(1, int(np.ceil((widest + font * 0.6) / spacing)))]
+
+
+def _risk_columns(risk: pd.DataFrame, ticks: list[float], fit: _Layout) -> pd.DataFrame:
+    """The risk table as drawn: "at risk (events)" per group at each of ``ticks``."""
+    kept = np.isin(risk.time.to_numpy(), np.asarray(ticks))
+    return risk.assign(stratum=risk.stratum.map(fit.shown), row=risk.stratum.map(fit.rows),
+                       label=_risk_labels(risk))[kept]
 
 
 def title_params(title: str, subtitle: str, spec: FigureSize) -> alt.TitleParams:

@@ -20,8 +20,9 @@ _PDF_SCALE = 72 / 96          # vl-convert writes 1 point per pixel; a point is 
 
 
 class FigureFile:
-    """A figure to show and download: its Vega-Lite ``spec``, rendered to SVG once at the size it
-    states (on the first download, :func:`fitted`), and PNG (300 dpi) and PDF drawn from that SVG.
+    """A figure to show and download: its Vega-Lite ``spec``, fitted to the size it states
+    (:func:`fitted`) and rendered to SVG once, on first use; PNG (300 dpi) and PDF are drawn from
+    that SVG, and the screen shows the same fitted spec.
 
     Keep one per figure shown, and each format after the first costs only its conversion (the
     rasterising of the PNG, about 0.3 s for a slide figure).
@@ -29,7 +30,7 @@ class FigureFile:
 
     def __init__(self, chart):
         self.spec = chart if isinstance(chart, dict) else chart.to_dict()
-        self._svg: str | None = None
+        self._fitted: tuple[dict, str] | None = None
 
     @property
     def size(self) -> tuple[float, float] | None:
@@ -37,11 +38,19 @@ class FigureFile:
         size = (self.spec.get("usermeta") or {}).get("size")
         return (size[0] / 96, size[1] / 96) if size else None
 
+    def _fit(self) -> tuple[dict, str]:
+        if self._fitted is None:  # (two threads at once may both fit: the same result)
+            self._fitted = _fit(self.spec)
+        return self._fitted
+
+    def fitted_spec(self) -> dict:
+        """The spec every download draws (the spec itself when it states no size: nothing to fit)."""
+        meta = self.spec.get("usermeta") or {}
+        return self.spec if "size" not in meta or meta.get("fitted") else self._fit()[0]
+
     def svg(self) -> str:
-        """The SVG at the stated size (made on the first call; a second one at once may make it again)."""
-        if self._svg is None:
-            self._svg = _fit(self.spec)[1]
-        return self._svg
+        """The SVG at the stated size."""
+        return self._fit()[1]
 
     def bytes(self, fmt: str) -> bytes:
         """PNG (300 dpi), SVG or PDF bytes."""
