@@ -374,7 +374,7 @@ def age_range_key(token: str) -> str:
     return f"filter:age range:{token}"
 
 
-def _filters(data: pd.DataFrame, columns: dict[str, str], token: str) -> selection.Filters:
+def _filters(data: pd.DataFrame, columns: dict[str, str], token: str, grouped) -> selection.Filters:
     # the schema's categories and the user's own groups first; the workbook's other columns in their own list
     main = lambda c: c in selection.CATEGORY_FIELDS or str(c).endswith(groupings.GROUPED)  # noqa: E731
     schema = {c: l for c, l in columns.items() if main(c)}
@@ -384,7 +384,7 @@ def _filters(data: pd.DataFrame, columns: dict[str, str], token: str) -> selecti
     with st.expander("Filters", icon=":material/filter_alt:", expanded=False):
         for column, label in schema.items():  # a group of the user's column bears their header: Markdown
             shown = label if column in selection.CATEGORY_FIELDS else plain(label)
-            choices[column] = _filter_choice(shown, data, column, token)
+            choices[column] = _filter_choice(shown, data, column, token, grouped)
         age = data["age_years"].dropna()
         age_range = None
         if len(age) and age.min() < age.max():
@@ -395,14 +395,29 @@ def _filters(data: pd.DataFrame, columns: dict[str, str], token: str) -> selecti
     if extra:
         with st.expander("Other columns", icon=":material/table_rows:"):
             for column, label in extra.items():  # the user's header: a label is Markdown
-                choices[column] = _filter_choice(plain(label), data, column, token)
+                choices[column] = _filter_choice(plain(label), data, column, token, grouped)
     return selection.Filters({c: v for c, v in choices.items() if v}, age_range)
 
 
-def _filter_choice(label: str, data: pd.DataFrame, column: str, token: str) -> tuple[str, ...]:
+def _once_per_data(name: str, compute, *more):
+    """``compute()`` once per session for the loaded patients, read as they are now (the workbook,
+    its mapping and readings) and ``more`` (the groupings, say): the sidebar's column lists and
+    levels, which every rerun needs and which take 0.3 s at 100,000 patients."""
+    memo = st.session_state.setdefault("data:facts", {})
+    key = (source()["digest"], repr(st.session_state.get("cohort_key")), *map(repr, more))
+    if memo.get("key") != key[:2]:
+        memo.clear()
+        memo["key"] = key[:2]
+    if (name, key) not in memo:
+        memo[(name, key)] = compute()
+    return memo[(name, key)]
+
+
+def _filter_choice(label: str, data: pd.DataFrame, column: str, token: str, grouped) -> tuple[str, ...]:
     """The levels chosen in a column's filter; a chosen level renamed away under "Own groupings" is
     dropped first (a choice sent again to the browser must be among the options)."""
-    options, key = selection.levels(data, column), filter_key(column, token)
+    options = _once_per_data(f"levels:{column}", lambda: selection.levels(data, column), grouped)
+    key = filter_key(column, token)
     if any(v not in options for v in st.session_state.get(key, [])):
         st.session_state[key] = [v for v in st.session_state[key] if v in options]
     return tuple(st.multiselect(label, options, placeholder="All", key=key))
@@ -419,9 +434,9 @@ def _groupings(data: pd.DataFrame, token: str) -> groupings.Groupings:
     not drawn (another column chosen, another page)."""
     kept = st.session_state.setdefault(groupings_key(token), {"cuts": {}, "names": {}, "order": {}})
     with st.sidebar.expander("Own groupings", icon=":material/category:"):
-        for column, label in list(groupings.number_columns(data).items())[:10]:
+        for column, label in list(_once_per_data("numbers", lambda: groupings.number_columns(data)).items())[:10]:
             _cut_points(kept, column, label, token)
-        renamable = groupings.renamable_columns(data)
+        renamable = _once_per_data("renamable", lambda: groupings.renamable_columns(data))
         options = {None: "— choose a column —", **renamable}
         column = st.selectbox("Rename, merge or order the groups of", list(options), format_func=options.get,
                               key=f"grouping:column:{token}",
@@ -542,9 +557,9 @@ def sidebar() -> None:
     filter_place, compare_place = st.sidebar.container(), st.sidebar.container()
     grouped = _groupings(loaded.data, src["digest"])  # drawn below "Compare by", applied before the filters
     data = groupings.apply_groupings(loaded.data, grouped)
-    columns = selection.category_columns(data)
+    columns = _once_per_data("categories", lambda: selection.category_columns(data), grouped)
     with filter_place:
-        filters = _filters(data, columns, src["digest"])
+        filters = _filters(data, columns, src["digest"], grouped)
     selected = selection.apply_filters(data, filters)
     cuts = _age_cuts()
     options = {None: "No comparison", **columns,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ilp_core.levels import ALL_PATIENTS
-from ilp_core.results.selection import MISSING, as_labels, levels, stratum_order
+from ilp_core.results.selection import MISSING, as_labels, ordered_levels, stratum_order
 from ilp_core.schema import BY_NAME
 
 
@@ -13,7 +13,7 @@ def category_counts(data: pd.DataFrame, column: str, labels: pd.Series | None = 
     (or overall). Percentages are of the stratum's patients with a known value, as in Table 1;
     the '(missing)' row gives its count and no percentage."""
     values = as_labels(data[column])
-    order = levels(data, column)
+    order = ordered_levels(values, data[column].dtype)
     groups = labels.loc[data.index] if labels is not None else pd.Series(ALL_PATIENTS, index=data.index)
     out = pd.DataFrame({"value": order})
     for name in stratum_order(groups):

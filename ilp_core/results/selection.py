@@ -41,13 +41,20 @@ def category_columns(data: pd.DataFrame) -> dict[str, str]:
 def levels(data: pd.DataFrame, column: str) -> list[str]:
     """The distinct labels of a column, '(missing)' last: in the order of its categories when the
     column is an ordered grouping (the user's own order, or groups by size), otherwise sorted naturally."""
-    labels = as_labels(data[column])
-    found = set(labels) - {MISSING}
-    if isinstance(data[column].dtype, pd.CategoricalDtype):
-        present = [str(c) for c in data[column].cat.categories if str(c) in found]
+    return ordered_levels(as_labels(data[column]), data[column].dtype)
+
+
+def ordered_levels(labels: pd.Series, dtype) -> list[str]:
+    """The distinct ``labels`` (as :func:`as_labels` writes a column of ``dtype``) in the order
+    :func:`levels` gives them."""
+    found = set(pd.unique(labels.to_numpy(dtype=object)))
+    missing = MISSING in found
+    found.discard(MISSING)
+    if isinstance(dtype, pd.CategoricalDtype):
+        present = [str(c) for c in dtype.categories if str(c) in found]
     else:
         present = sorted(found, key=_natural_order)
-    return present + ([MISSING] if (labels == MISSING).any() else [])
+    return present + ([MISSING] if missing else [])
 
 
 _PLAIN_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")  # ASCII digits only: '①', '10²', '1.2.3' are text
@@ -116,6 +123,6 @@ def present_groups(labels: pd.Series) -> pd.Series:
 def stratum_order(labels: pd.Series) -> list[str]:
     """The strata present, in a natural order ('(missing)' last; age groups youngest first)."""
     if isinstance(labels.dtype, pd.CategoricalDtype):
-        present = set(labels.dropna())
+        present = set(labels.dropna().unique())
         return [str(c) for c in labels.cat.categories if c in present]
     return levels(pd.DataFrame({"s": labels}), "s")
