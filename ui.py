@@ -206,18 +206,8 @@ def settings_file():
         landmarks=current.landmarks, data=current.cohort.data, age_cuts=_age_cuts(),
         groupings=current.groupings.as_dict(), figures=figure_options(),
         model=predictors.request_for_settings(st.session_state.get("model_request")),
-        data_fingerprint=_data_fingerprint(current.cohort.data))
+        data_fingerprint=_once_per_data("fingerprint", lambda: reproducibility.fingerprint(current.cohort.data)))
     return lambda: reproducibility.settings_json(document)
-
-
-def _data_fingerprint(data: pd.DataFrame) -> dict:
-    """The fingerprint of the loaded patients, kept for this session while the workbook and the way
-    it was read stay the same."""
-    key = (source()["digest"], repr(st.session_state.get("cohort_key")), len(data))
-    kept = st.session_state.get("fingerprint:kept")
-    if kept is None or kept[0] != key:
-        kept = st.session_state["fingerprint:kept"] = (key, reproducibility.fingerprint(data))
-    return kept[1]
 
 
 def apply_settings(document: dict) -> list[str]:
@@ -402,10 +392,11 @@ def _filters(data: pd.DataFrame, columns: dict[str, str], token: str, grouped) -
 def _once_per_data(name: str, compute, *more):
     """``compute()`` once per session for the loaded patients, read as they are now (the workbook,
     its mapping and readings) and ``more`` (the groupings, say): the sidebar's column lists and
-    levels, which every rerun needs and which take 0.3 s at 100,000 patients."""
+    levels, which every rerun needs and which take 0.3 s at 100,000 patients, and the settings
+    file's fingerprint (1 s). Forgotten when other patients are loaded (or after 500 entries)."""
     memo = st.session_state.setdefault("data:facts", {})
     key = (source()["digest"], repr(st.session_state.get("cohort_key")), *map(repr, more))
-    if memo.get("key") != key[:2]:
+    if memo.get("key") != key[:2] or len(memo) > 500:
         memo.clear()
         memo["key"] = key[:2]
     if (name, key) not in memo:
