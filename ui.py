@@ -395,10 +395,10 @@ def _once_per_data(name: str, compute, *more):
     levels, which every rerun needs and which take 0.3 s at 100,000 patients, and the settings
     file's fingerprint (1 s). Forgotten when other patients are loaded (or after 500 entries)."""
     memo = st.session_state.setdefault("data:facts", {})
-    key = (source()["digest"], repr(st.session_state.get("cohort_key")), *map(repr, more))
-    if memo.get("key") != key[:2] or len(memo) > 500:
+    key = (*_loaded_key(), *map(repr, more))
+    if memo.get("key") != _loaded_key() or len(memo) > 500:
         memo.clear()
-        memo["key"] = key[:2]
+        memo["key"] = _loaded_key()
     if (name, key) not in memo:
         memo[(name, key)] = compute()
     return memo[(name, key)]
@@ -905,8 +905,13 @@ def selection_key() -> tuple:
     """What identifies the patients and groups in view: the workbook, how it was loaded, the filters
     and the comparison (the key of this session's caches; the data themselves are not hashed)."""
     current = view()
-    return (source()["digest"], repr(st.session_state.get("cohort_key")), repr(current.groupings),
-            repr(current.filter_spec), current.compare_by, current.compare_column)
+    return (*_loaded_key(), repr(current.groupings), repr(current.filter_spec), current.compare_by,
+            current.compare_column)
+
+
+def _loaded_key() -> tuple:
+    """What identifies the loaded patients: the workbook and how it was read (mapping, readings)."""
+    return source()["digest"], repr(st.session_state.get("cohort_key"))
 
 
 @st.cache_data(scope="session", max_entries=8, show_spinner="Computing the report")

@@ -74,7 +74,8 @@ left.dataframe(display.model_display(fitted.single, ratio=ratio, conf_level=leve
 right.subheader("All together")
 right.dataframe(display.model_display(model.table, ratio=ratio, conf_level=level), hide_index=True)
 figure = ui.shown_figure(lambda: forest.forest_plot(model.table, title=fitted.outcome.heading, ratio=ratio,
-                                                    conf_level=level, subtitle=ui.SYNTHETIC_NOTE if view.synthetic else ""))
+                                                    conf_level=level, subtitle=ui.SYNTHETIC_NOTE if view.synthetic else ""),
+                         ui.figure_identity("forest", request))
 ui.csv_download(ui.figure_downloads(figure, "forest", "predictors"), "Model CSV",
                 model.table.assign(method=model.method), "model.csv", "predictors:csv", ratio=ratio)
 st.markdown(plain(report.fitted_model_sentence(fitted)))  # terms name the user's columns and values

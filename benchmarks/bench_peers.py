@@ -28,13 +28,14 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import warnings
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parent)]
+from bench_statistics import best_of  # noqa: E402
+
 import ilp_core as core  # noqa: E402
 
 GROUPS = np.array(["A", "B", "C", "D"])
@@ -63,14 +64,9 @@ def cohort(n: int, distinct: bool, seed: int = 2026):
     return t, status, group
 
 
-def best_of(fn, repeats: int = 3) -> float:
-    fn()
-    runs = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - start)
-    return min(runs)
+def warm_best_of(fn, repeats: int = 3) -> float:
+    fn()  # warm-up
+    return best_of(fn, repeats)
 
 
 def ours(t, status, group):
@@ -157,7 +153,7 @@ def main() -> None:
             tasks, peers = ours(*data), lifelines_tasks(*data, n)
             r = r_times(*data)
             for task, fn in tasks.items():
-                mine = best_of(fn)
+                mine = warm_best_of(fn)
                 r_seconds = None
                 if r is not None and task in r:
                     r_seconds, r_stats = r[task]
@@ -168,7 +164,7 @@ def main() -> None:
                     got = np.asarray(fn())
                     worst = max(worst, float(np.max(np.abs(got - r_stats) / np.abs(r_stats))))
                 peer = peers.get(task)
-                lifelines = best_of(peer, repeats=1 if n >= 100_000 else 3) if peer is not None else None
+                lifelines = warm_best_of(peer, repeats=1 if n >= 100_000 else 3) if peer is not None else None
                 row(n, shape, task, mine, r_seconds, lifelines)
     if worst:
         print(f"\nEvery test statistic agrees with R's to a relative {worst:.1e}.")

@@ -122,3 +122,16 @@ def test_the_time_axis_options_follow_a_change_of_time_unit(app):
 def test_the_screen_shows_the_figure_the_downloads_draw(app):
     app.switch_page("app_pages/amputation.py").run()
     assert chart(app)["usermeta"]["fitted"] is True  # fitted to its stated size, as every download is
+
+
+def test_the_forest_plot_is_built_once_per_model(app, monkeypatch):
+    from ilp_core.reporting import forest
+    built = []
+    real = forest.forest_plot
+    monkeypatch.setattr(forest, "forest_plot", lambda *a, **k: built.append(1) or real(*a, **k))
+    app.switch_page("app_pages/predictors.py").run()
+    app.multiselect(key="predictors:covariates").set_value(["age_years"]).run()
+    app.run()
+    assert not app.exception and len(built) == 1  # a rerun draws the plot kept, not refitted to its size
+    app.multiselect(key="predictors:covariates").set_value(["age_years", "limb"]).run()
+    assert len(built) == 2 and "Limb" in json.dumps(chart(app))

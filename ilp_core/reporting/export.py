@@ -107,8 +107,7 @@ def fitted(spec: dict) -> dict:
     """``spec`` with its plots resized so that the rendered figure is exactly the size stated in
     ``usermeta.size`` (CSS px; legends, labels and risk tables are measured as the renderer draws
     them). A spec without a stated size, or already fitted, is returned as it is."""
-    meta = spec.get("usermeta") or {}
-    return spec if "size" not in meta or meta.get("fitted") else _fit(spec)[0]
+    return FigureFile(spec).fitted_spec()
 
 
 def _fit(spec: dict) -> tuple[dict, str]:
