@@ -636,6 +636,7 @@ def header(title: str, minimum: int = 1) -> View:
 # -- figures and tables -----------------------------------------------------------------------
 
 _FIGURES_MADE = "figures:made"  # this session's figures, by everything each depends on
+_FIGURE_CORRECTIONS = "figures:corrections"  # per figure name and size: how fitting resized it
 _FIGURES_KEPT = 24
 
 
@@ -655,6 +656,12 @@ def shown_figure(make, identity: tuple | None = None) -> export.FigureFile:
         memo[identity] = figure  # the most recent last
         while len(memo) > _FIGURES_KEPT:
             memo.pop(next(iter(memo)))
+    if identity is not None and figure.size:
+        # the last figure of this name and size was fitted by (wider, taller): usually right for this one
+        kind = (identity[0], figure.size)
+        corrections = st.session_state.setdefault(_FIGURE_CORRECTIONS, {})
+        figure.first_guess = figure.first_guess or corrections.get(kind)
+        corrections[kind] = figure.correction
     # what the downloads draw: fitted to the stated size (a copy: Streamlit takes the data out)
     st.vega_lite_chart(dict(figure.fitted_spec()), theme=None, width="content")
     return figure

@@ -135,3 +135,21 @@ def test_the_forest_plot_is_built_once_per_model(app, monkeypatch):
     assert not app.exception and len(built) == 1  # a rerun draws the plot kept, not refitted to its size
     app.multiselect(key="predictors:covariates").set_value(["age_years", "limb"]).run()
     assert len(built) == 2 and "Limb" in json.dumps(chart(app))
+
+
+def test_a_new_figure_like_the_last_one_is_fitted_in_one_render(monkeypatch):
+    from ilp_core.reporting import export
+    renders = []
+    real = export.vl_convert.vegalite_to_svg
+    monkeypatch.setattr(export.vl_convert, "vegalite_to_svg", lambda spec: renders.append(1) or real(spec))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("app_pages/export.py").run()
+    assert len(renders) >= 2  # the session's first three-panel figure: measured, then resized
+    renders.clear()
+    limb = next(w for w in at.multiselect if w.key.startswith("filter:column:limb:"))
+    limb.set_value(["upper", "lower"]).run()  # everyone still: a new selection, the same layout
+    assert not at.exception and len(renders) == 1 and chart(at)["usermeta"]["fitted"] is True
+    other = AppTest.from_file(APP, default_timeout=60).run()
+    renders.clear()
+    other.switch_page("app_pages/export.py").run()
+    assert len(renders) >= 2  # another session learns its own

@@ -7,8 +7,9 @@ from sample_path import SAMPLE
 
 import ilp_core as core
 from ilp_core.conventions import Settings
-from ilp_core.reporting import charts, export
-from ilp_core.results import selection, summaries
+from ilp_core.reporting import charts, export, figures
+from ilp_core.reporting.figure_options import FigureOptions
+from ilp_core.results import analysis, selection, summaries
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +38,36 @@ def test_pdf_and_svg_are_vector_at_the_same_size(figure):
     assert svg.startswith("<svg") and "Overall survival" in svg and "Number at risk" in svg
     with pytest.raises(ValueError, match="fmt must be one of 'png', 'svg', 'pdf'; got 'jpg'"):
         export.figure_bytes(figure, "jpg")
+
+
+def test_a_figure_fitted_from_a_like_figure_s_correction_takes_one_render_and_any_guess_ends_exact(figure,
+                                                                                                  monkeypatch):
+    first = export.FigureFile(figure)
+    first.fitted_spec()
+    renders = []
+    drawn = export.vl_convert.vegalite_to_svg
+    monkeypatch.setattr(export.vl_convert, "vegalite_to_svg", lambda spec: renders.append(1) or drawn(spec))
+    again = export.FigureFile(figure, first_guess=first.correction)
+    assert again.fitted_spec() == first.fitted_spec() and len(renders) == 1 and again.correction == first.correction
+    stated = tuple(round(inches * 96) for inches in first.size)
+    for guess in [(-300, 200.0), (500, -100.0), (first.correction[0] + 7, first.correction[1] - 3)]:
+        renders.clear()
+        fitted = export.FigureFile(figure, first_guess=guess)
+        assert export._svg_size(fitted.svg()) == stated and len(renders) <= 4, guess
+
+
+def test_every_figure_is_valid_vega_lite():
+    # the downloads skip Altair's schema check (a quarter of the time a figure took): it is made here
+    data = core.load_cohort(SAMPLE).data
+    for by in (None, "limb", "histology"):
+        result = analysis.analyse(data, selection.strata(data, by) if by else None, Settings(), [12, 24],
+                                  n_loaded=34, n_rows=34, compare_by=by)
+        for size, risk_table in [("slide", True), ("journal", False)]:
+            options = FigureOptions(size=size, risk_table=risk_table, font_scale=1.4)
+            every = {**figures.figures(result, size=size),
+                     **figures.figures(result, options=dict.fromkeys(figures.figure_keys(), options), titled=False)}
+            for name, chart in every.items():
+                chart.to_dict(validate=True)  # raises on a spec that Vega-Lite's schema refuses
 
 
 def test_csv_neutralises_formulas_and_keeps_numbers():

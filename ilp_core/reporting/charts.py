@@ -251,8 +251,9 @@ def _annotation(text: str, end: float, top: float, incidence: bool, font: float)
 
 
 def _plot(curves: dict, *, incidence: bool, x, y_title: str, end: float, spec: FigureSize, fit: _Layout,
-          options: FigureOptions, colour, dash, annotation: str):
-    """The curves (bands, steps, censor marks, the p-value) as one layered view."""
+          options: FigureOptions, colour, dash, annotation: str, **view):
+    """The curves (bands, steps, censor marks, the p-value) as one layered view (``view``: its name,
+    size and title, given here: Altair copies the whole view at each ``properties`` call)."""
     points = _within(curve_points(curves, incidence=incidence), end)
     if len(points):
         points["stratum"] = points.stratum.map(fit.shown)
@@ -277,31 +278,33 @@ def _plot(curves: dict, *, incidence: bool, x, y_title: str, end: float, spec: F
             x=x, y=y, color=colour))
     if annotation:
         layers.append(_annotation(annotation, end, top, incidence, spec.font))
-    return alt.layer(*layers)
+    return alt.layer(*layers, **view)
 
 
 def _risk_table(risk: pd.DataFrame, drawn: list[str], ticks: list[float], end: float, spec: FigureSize,
-                fit: _Layout, colours: list[str]):
-    """Patients at risk (cumulative events) per group under each tick, group names in full."""
+                fit: _Layout, colours: list[str], **view):
+    """Patients at risk (cumulative events) per group under each tick, group names in full (``view``:
+    its name and size)."""
     rows = [fit.rows[name] for name in fit.shown]
-    return alt.Chart(_risk_columns(risk, ticks, fit)).mark_text(fontSize=spec.font).encode(
+    title = alt.TitleParams("Number at risk (cumulative events)", fontSize=spec.font, fontWeight="normal",
+                            anchor="start")
+    return alt.Chart(_risk_columns(risk, ticks, fit), title=title, **view).mark_text(fontSize=spec.font).encode(
         x=alt.X("time:Q", scale=alt.Scale(domain=[0, end], nice=False), axis=None),
         y=alt.Y("row:N", sort=rows, title=None, scale=alt.Scale(domain=rows),
                 axis=alt.Axis(domain=False, ticks=False, minExtent=fit.label_width, offset=2.2 * spec.font,
                               labelLimit=0, labelFontWeight="bold", labelExpr="split(datum.label, '\\n')",
                               labelLineHeight=spec.font * layout.LINE / 2,  # half lines: each name centred on
                               labelOffset=-(fit.lines - 1) / 2 * spec.font * layout.LINE)),  # its row
-        text="label:N", color=alt.Color("stratum:N", scale=alt.Scale(domain=drawn, range=colours), legend=None),
-    ).properties(title=alt.TitleParams("Number at risk (cumulative events)", fontSize=spec.font,
-                                       fontWeight="normal", anchor="start"))
+        text="label:N", color=alt.Color("stratum:N", scale=alt.Scale(domain=drawn, range=colours), legend=None))
 
 
 def _panel(curves: dict, risk: pd.DataFrame, *, incidence: bool, x_title: str, y_title: str, ticks,
            spec: FigureSize, fit: _Layout, options: FigureOptions, heading: str | None = None,
            annotation: str = "", legend: bool = True, index: int = 0,
-           time_end: float | None = None) -> alt.VConcatChart:
-    """One plot with its number-at-risk table underneath (not yet configured); the views are named
-    ``plot<index>`` and ``risk<index>`` so that :func:`export.fitted` can size them."""
+           time_end: float | None = None, shared: tuple[str, ...] = ("x",), **top) -> alt.VConcatChart:
+    """One plot with its number-at-risk table underneath; the views are named ``plot<index>`` and
+    ``risk<index>`` so that :func:`export.fitted` can size them. ``shared``: the scales plot and table
+    share; ``top``: what a figure made of this panel alone has at its top (:func:`_top`)."""
     names = list(curves)
     drawn = [fit.shown[n] for n in names]
     shown_legend = _legend(names, spec, fit, options, heading) if len(names) > 1 and legend else None
@@ -318,13 +321,14 @@ def _panel(curves: dict, risk: pd.DataFrame, *, incidence: bool, x_title: str, y
               axis=alt.Axis(values=ticks, grid=False))
     titled = {"title": alt.TitleParams(heading, fontSize=spec.title_font, anchor="start")} if heading else {}
     plot = _plot(curves, incidence=incidence, x=x, y_title=y_title, end=end, spec=spec, fit=fit,
-                 options=options, colour=colour, dash=dash, annotation=annotation).properties(
-        name=f"plot{index}", width=round(fit.plot_width), height=round(fit.plot_height), **titled)
+                 options=options, colour=colour, dash=dash, annotation=annotation,
+                 name=f"plot{index}", width=round(fit.plot_width), height=round(fit.plot_height), **titled)
+    resolve = alt.Resolve(scale=alt.ScaleResolveMap(**dict.fromkeys(shared, "shared")))
     if not options.risk_table:
-        return alt.vconcat(plot)
-    table = _risk_table(risk, drawn, ticks, end, spec, fit, colours).properties(
-        name=f"risk{index}", width=round(fit.plot_width), height=round(len(names) * fit.risk_row))
-    return alt.vconcat(plot, table, spacing=spec.font, resolve=alt.Resolve(scale=alt.ScaleResolveMap(x="shared")))
+        return alt.vconcat(plot, **({"resolve": resolve} if top else {}), **top)
+    table = _risk_table(risk, drawn, ticks, end, spec, fit, colours, name=f"risk{index}",
+                        width=round(fit.plot_width), height=round(len(names) * fit.risk_row))
+    return alt.vconcat(plot, table, spacing=spec.font, resolve=resolve, **top)
 
 
 def _risk_labels(risk: pd.DataFrame) -> pd.Series:
@@ -366,15 +370,16 @@ def title_height(title: str, subtitle: str, spec: FigureSize) -> float:
     return lines * spec.title_font * 1.35 + below * spec.font * 1.3
 
 
-def _finish(chart, spec: FigureSize, title: str, subtitle: str, height: float):
+def _top(spec: FigureSize, title: str, subtitle: str, height: float) -> dict:
     """Title, fonts, white background, and the size the figure states (``usermeta.size``, CSS px),
-    to which its downloads are fitted exactly. (One ``properties`` call: Altair copies the whole
-    figure at each call, and four took a third of the time a three-panel figure takes to build.)"""
+    to which its downloads are fitted exactly: given to the figure's outermost chart as it is made
+    (Altair copies the whole figure at each ``properties`` call: a quarter of the time a three-panel
+    figure took to build)."""
     config = alt.Config(font=FONT, background="white", view=alt.ViewConfig(stroke=None),
                         axis=alt.AxisConfig(labelFontSize=spec.font, titleFontSize=spec.font, labelFont=FONT,
                                             titleFont=FONT))
-    return chart.properties(title=title_params(title, subtitle, spec), usermeta={"size": [spec.width, round(height)]},
-                            config=config)
+    return dict(title=title_params(title, subtitle, spec), usermeta={"size": [spec.width, round(height)]},
+                config=config)
 
 
 def curve_figure(curves: dict, risk: pd.DataFrame, *, incidence: bool, title: str, x_title: str,
@@ -391,10 +396,9 @@ def curve_figure(curves: dict, risk: pd.DataFrame, *, incidence: bool, title: st
     spec = _scaled(SIZES[options.size], options.font_scale)
     fit = _layout(list(curves), spec, options, title_height=title_height(title, subtitle, spec),
                   legend_width=spec.width, x_title=x_title, y_title=y_title)
-    panel = _panel(curves, risk, incidence=incidence, x_title=x_title, y_title=y_title, ticks=ticks, spec=spec,
-                   fit=fit, options=options, annotation=annotation, time_end=time_end)
-    return _finish(panel.resolve_scale(x="shared", color="shared"), spec, title, subtitle,
-                   spec.height + fit.extra_height)
+    return _panel(curves, risk, incidence=incidence, x_title=x_title, y_title=y_title, ticks=ticks, spec=spec,
+                  fit=fit, options=options, annotation=annotation, time_end=time_end, shared=("x", "color"),
+                  **_top(spec, title, subtitle, spec.height + fit.extra_height))
 
 
 PANEL_SIZES = {
@@ -424,5 +428,5 @@ def panel_figure(panels: list[dict], *, size: str = "slide", title: str = "", su
                      index=i, annotation=p.get("annotation", ""), time_end=p.get("time_end"))
               for i, p in enumerate(panels)]
     shared = alt.Resolve(scale=alt.ScaleResolveMap(color="shared"))
-    return _finish(alt.hconcat(*charts, spacing=whole.font, resolve=shared), whole, title, subtitle,
-                   whole.height + fit.extra_height)
+    return alt.hconcat(*charts, spacing=whole.font, resolve=shared,
+                       **_top(whole, title, subtitle, whole.height + fit.extra_height))

@@ -62,7 +62,7 @@ def flow_chart(flow: pd.DataFrame, *, title: str = "Patient flow", subtitle: str
     labels = alt.Chart(nodes).mark_text(align="left", baseline="top", fontSize=FONT_SIZE, lineBreak="\n",
                                         lineHeight=LINE, dx=PAD, dy=PAD).encode(x=x, y=y, text="text:N")
     lines = alt.Chart(links).mark_rule(strokeWidth=1.2, color="#333333").encode(x=x, y=y, x2="x2:Q", y2="y2:Q")
-    return alt.layer(lines, rects, labels).properties(
-        width=width, height=round(height), title=alt.TitleParams(title, subtitle=subtitle or alt.Undefined,
-                                                                 anchor="start", fontSize=16, subtitleColor="#B00020")
-    ).configure(font=FONT, background="white").configure_view(stroke=None)
+    return alt.layer(lines, rects, labels, width=width, height=round(height),
+                     title=alt.TitleParams(title, subtitle=subtitle or alt.Undefined, anchor="start", fontSize=16,
+                                           subtitleColor="#B00020"),
+                     config=alt.Config(font=FONT, background="white", view=alt.ViewConfig(stroke=None)))

@@ -106,8 +106,7 @@ def forest_plot(table: pd.DataFrame, *, title: str, ratio: str = "Hazard ratio",
         layers.append(alt.Chart(beyond).mark_point(filled=True, size=60 if size == "slide" else 25, color=PALETTE[0],
                                                    opacity=1).encode(
             x=alt.X("at:Q", scale=scale), y=y, shape=alt.Shape("shape:N", scale=None)))
-    plot = alt.layer(*layers).properties(name="plot0", width=round(spec.width - label_width - value_width - 30),
-                                         height=height)
+    plot = alt.layer(*layers, name="plot0", width=round(spec.width - label_width - value_width - 30), height=height)
     p_at = value_width - layout.text_width("p < 0.001", font) - 6
     columns = [alt.Chart(rows).mark_text(align="left", fontSize=font, color="#222222", x=at).encode(
         y=alt.Y("shown:N", sort=order, scale=alt.Scale(domain=order), axis=None), text=f"{field}:N")
@@ -115,11 +114,11 @@ def forest_plot(table: pd.DataFrame, *, title: str, ratio: str = "Hazard ratio",
     headings = [alt.Chart(pd.DataFrame({"heading": [text]})).mark_text(
         align="left", baseline="bottom", fontSize=font, fontWeight="bold", x=at, y=-4).encode(text="heading:N")
         for text, at in ((value_heading, 0), ("p", p_at))]
-    values = alt.layer(*columns, *headings).properties(name="side0", width=round(value_width), height=height)
-    figure = alt.hconcat(plot, values, spacing=12).resolve_scale(y="shared")
+    values = alt.layer(*columns, *headings, name="side0", width=round(value_width), height=height)
     total_height = height + title_height(title, subtitle, spec) + 4.6 * font + 16  # and the column headings
-    return figure.properties(
-        title=title_params(title, subtitle, spec),
-        usermeta={"size": [spec.width, math.ceil(total_height)]},
-    ).configure(font=FONT, background="white").configure_axis(
-        labelFontSize=font, titleFontSize=font, labelFont=FONT, titleFont=FONT).configure_view(stroke=None)
+    # (all given as the charts are made: Altair copies the whole figure at each properties or configure call)
+    return alt.hconcat(plot, values, spacing=12, resolve=alt.Resolve(scale=alt.ScaleResolveMap(y="shared")),
+                       title=title_params(title, subtitle, spec), usermeta={"size": [spec.width, math.ceil(total_height)]},
+                       config=alt.Config(font=FONT, background="white", view=alt.ViewConfig(stroke=None),
+                                         axis=alt.AxisConfig(labelFontSize=font, titleFontSize=font, labelFont=FONT,
+                                                             titleFont=FONT)))
