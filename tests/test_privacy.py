@@ -18,6 +18,7 @@ def test_config_turns_off_usage_statistics_and_error_details():
     assert config["client"]["showErrorDetails"] == "none"
     assert config["server"]["enableXsrfProtection"] is True
     assert config["server"]["maxUploadSize"] <= 100
+    assert config["server"]["fileWatcherType"] == "none"  # its polling took about 1.5 s from the first figure
 
 
 def test_no_cache_shared_between_sessions_and_nothing_persisted():
