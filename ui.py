@@ -656,9 +656,9 @@ def shown_figure(make, identity: tuple | None = None) -> export.FigureFile:
         memo[identity] = figure  # the most recent last
         while len(memo) > _FIGURES_KEPT:
             memo.pop(next(iter(memo)))
-    if identity is not None and figure.size:
+    if identity is not None and figure.stated_size:
         # the last figure of this name and size was fitted by (wider, taller): usually right for this one
-        kind = (identity[0], figure.size)
+        kind = (identity[0], figure.stated_size)
         corrections = st.session_state.setdefault(_FIGURE_CORRECTIONS, {})
         figure.first_guess = figure.first_guess or corrections.get(kind)
         corrections[kind] = figure.correction
@@ -842,7 +842,12 @@ def panel_options(names: list[str]) -> FigureOptions:
 def figure_caption(figure: export.FigureFile, risk_table: bool = True) -> None:
     """The size every download of ``figure`` has, and what is under the plot."""
     width, height = figure.size
-    st.caption(f"PNG at {export.DPI} dpi, {width:.2f} x {height:.2f} in (SVG and PDF the same size)."
+    larger = ""
+    if figure.size != figure.stated_size:
+        chosen = "{:.2f} x {:.2f} in".format(*figure.stated_size)
+        larger = (f" The group names and numbers need more room than {chosen} leaves at this font size, so the "
+                  f"figure is drawn larger; a smaller font, fewer groups or shorter names keep {chosen}.")
+    st.caption(f"PNG at {export.DPI} dpi, {width:.2f} x {height:.2f} in (SVG and PDF the same size)." + larger
                + (" Under each plot: patients at risk (cumulative events) at each time." if risk_table else ""))
 
 

@@ -153,3 +153,11 @@ def test_a_new_figure_like_the_last_one_is_fitted_in_one_render(monkeypatch):
     renders.clear()
     other.switch_page("app_pages/export.py").run()
     assert len(renders) >= 2  # another session learns its own
+
+
+def test_a_figure_drawn_larger_than_chosen_says_so_under_it(app, monkeypatch):
+    from ilp_core.reporting import export
+    monkeypatch.setattr(export.FigureFile, "size", property(lambda self: (7.5, self.stated_size[1])))
+    app.switch_page("app_pages/amputation.py").run()
+    captions = " ".join(c.value for c in app.caption)
+    assert not app.exception and "7.50 x" in captions and "drawn larger" in captions and "10.00 x" in captions

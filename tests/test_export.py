@@ -40,20 +40,39 @@ def test_pdf_and_svg_are_vector_at_the_same_size(figure):
         export.figure_bytes(figure, "jpg")
 
 
-def test_a_figure_fitted_from_a_like_figure_s_correction_takes_one_render_and_any_guess_ends_exact(figure,
-                                                                                                  monkeypatch):
+def test_a_figure_fitted_from_a_like_figure_s_correction_takes_one_render_and_any_guess_gives_the_same_figure(
+        figure, monkeypatch):
     first = export.FigureFile(figure)
-    first.fitted_spec()
+    svg = first.svg()
     renders = []
     drawn = export.vl_convert.vegalite_to_svg
     monkeypatch.setattr(export.vl_convert, "vegalite_to_svg", lambda spec: renders.append(1) or drawn(spec))
     again = export.FigureFile(figure, first_guess=first.correction)
     assert again.fitted_spec() == first.fitted_spec() and len(renders) == 1 and again.correction == first.correction
-    stated = tuple(round(inches * 96) for inches in first.size)
-    for guess in [(-300, 200.0), (500, -100.0), (first.correction[0] + 7, first.correction[1] - 3)]:
+    for guess in [(-300, 200), (500, -100.0), (first.correction[0] + 7, first.correction[1] - 3), (-5000, -5000)]:
         renders.clear()
         fitted = export.FigureFile(figure, first_guess=guess)
-        assert export._svg_size(fitted.svg()) == stated and len(renders) <= 4, guess
+        assert fitted.svg() == svg and fitted.correction == first.correction, guess  # whatever the guess
+        assert len(renders) <= 4 and fitted.size == first.size == first.stated_size, guess
+
+
+@pytest.mark.parametrize("guess", [(float("nan"), 0), (0.0, float("inf")), (1e300, 1), ("1", "2"), (True, 1), (1,),
+                                   (1, 2, 3), 5])
+def test_a_guess_that_is_not_two_finite_numbers_is_refused_by_name(figure, guess):
+    with pytest.raises(ValueError, match="first_guess must be"):
+        export.FigureFile(figure, first_guess=guess)
+
+
+def test_a_figure_too_big_for_its_stated_size_states_the_size_it_has():
+    # a title wider than the stated width: the plot shrinks to its smallest, and the figure says how wide it is
+    spec = {"title": "W" * 120, "mark": "point", "name": "plot0", "width": 200, "height": 100,
+            "data": {"values": [{"x": 1, "y": 2}]}, "usermeta": {"size": [300, 160]},
+            "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"}}}
+    figure = export.FigureFile(spec)
+    width, height = export._svg_size(figure.svg())
+    assert width > 300 and figure.size == (width / 96, height / 96) and figure.stated_size == (300 / 96, 160 / 96)
+    png_width, png_height = export.png_size(figure.bytes("png"))
+    assert abs(png_width - width / 96 * 300) <= 1 and abs(png_height - height / 96 * 300) <= 1
 
 
 def test_every_figure_is_valid_vega_lite():

@@ -286,8 +286,8 @@ def _risk_table(risk: pd.DataFrame, drawn: list[str], ticks: list[float], end: f
     """Patients at risk (cumulative events) per group under each tick, group names in full (``view``:
     its name and size)."""
     rows = [fit.rows[name] for name in fit.shown]
-    title = alt.TitleParams("Number at risk (cumulative events)", fontSize=spec.font, fontWeight="normal",
-                            anchor="start")
+    title = alt.TitleParams(_wrapped("Number at risk (cumulative events)", spec.width - 10, spec.font),
+                            fontSize=spec.font, fontWeight="normal", anchor="start")
     return alt.Chart(_risk_columns(risk, ticks, fit), title=title, **view).mark_text(fontSize=spec.font).encode(
         x=alt.X("time:Q", scale=alt.Scale(domain=[0, end], nice=False), axis=None),
         y=alt.Y("row:N", sort=rows, title=None, scale=alt.Scale(domain=rows),
@@ -319,7 +319,9 @@ def _panel(curves: dict, risk: pd.DataFrame, *, incidence: bool, x_title: str, y
     x = alt.X("time:Q", title=_wrapped(x_title, max(fit.plot_width, 60), spec.font),
               scale=alt.Scale(domain=[0, end], nice=False),
               axis=alt.Axis(values=ticks, grid=False))
-    titled = {"title": alt.TitleParams(heading, fontSize=spec.title_font, anchor="start")} if heading else {}
+    # a panel's heading on as many lines as its width needs (a long one made the figure wider than stated)
+    titled = {"title": alt.TitleParams(_wrapped(heading, spec.width - 10, spec.title_font), fontSize=spec.title_font,
+                                       anchor="start")} if heading else {}
     plot = _plot(curves, incidence=incidence, x=x, y_title=y_title, end=end, spec=spec, fit=fit,
                  options=options, colour=colour, dash=dash, annotation=annotation,
                  name=f"plot{index}", width=round(fit.plot_width), height=round(fit.plot_height), **titled)

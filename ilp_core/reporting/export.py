@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import copy
 import io
+import math
+import numbers as numbers_
 import re
 import struct
 
@@ -32,21 +34,40 @@ class FigureFile:
         # (the schema check is left to the tests: it took a quarter of the time of drawing a figure)
         self.spec = chart if isinstance(chart, dict) else chart.to_dict(validate=False)
         self.first_guess = first_guess
-        self._fitted: tuple[dict, str, tuple[float, float]] | None = None
+        self._fitted: tuple[dict, str, tuple[int, int]] | None = None
+
+    @property
+    def first_guess(self) -> tuple[int, int] | None:
+        """(wider, taller) in CSS px to give the plots before the first render: :attr:`correction`
+        of a figure like this one. A wrong guess costs renders, never the size."""
+        return self._first_guess
+
+    @first_guess.setter
+    def first_guess(self, guess) -> None:
+        self._first_guess = _checked_guess(guess)
 
     @property
     def size(self) -> tuple[float, float] | None:
-        """(width, height) in inches that the downloads have; None for a figure that states none."""
+        """(width, height) in inches that the downloads have; None for a figure that states none.
+        Once fitted, the size drawn: the stated one, unless the figure's names and numbers need more
+        room than it leaves (its plots already at their smallest)."""
+        spec = self._fitted[0] if self._fitted else self.spec
+        size = (spec.get("usermeta") or {}).get("size")
+        return (size[0] / 96, size[1] / 96) if size else None
+
+    @property
+    def stated_size(self) -> tuple[float, float] | None:
+        """(width, height) in inches that the figure asked for (:attr:`size` is what it got)."""
         size = (self.spec.get("usermeta") or {}).get("size")
         return (size[0] / 96, size[1] / 96) if size else None
 
-    def _fit(self) -> tuple[dict, str, tuple[float, float]]:
+    def _fit(self) -> tuple[dict, str, tuple[int, int]]:
         if self._fitted is None:  # (two threads at once may both fit: the same result)
             self._fitted = _fit(self.spec, self.first_guess)
         return self._fitted
 
     @property
-    def correction(self) -> tuple[float, float]:
+    def correction(self) -> tuple[int, int]:
         """(wider, taller) in CSS px that fitting gave the plots: a good ``first_guess`` for the
         next figure of the same kind, which then usually takes one render in place of two."""
         return self._fit()[2]
@@ -81,11 +102,9 @@ def _svg_size(svg: str) -> tuple[float, float]:
     return float(root.group(1)), float(root.group(2))
 
 
-def _resized(spec: dict, wider: float, taller: float) -> dict:
-    """A copy of ``spec`` with its plots (views named "plot<i>") and their risk tables ("risk<i>")
-    ``wider`` in all (shared between plots side by side), and its plots and the columns beside
-    them ("side<i>", e.g. a forest plot's numbers) ``taller``."""
-    spec = copy.deepcopy(spec)
+def _sized_views(spec: dict) -> list[dict]:
+    """The views that fitting resizes: plots ("plot<i>"), their risk tables ("risk<i>") and the
+    columns beside them ("side<i>", e.g. a forest plot's numbers), in ``spec`` itself."""
     views = []
 
     def walk(node):
@@ -99,16 +118,55 @@ def _resized(spec: dict, wider: float, taller: float) -> dict:
             for value in node:
                 walk(value)
     walk({k: v for k, v in spec.items() if k != "datasets"})
+    return views
+
+
+def _resized(spec: dict, wider: int, taller: int) -> dict:
+    """A copy of ``spec`` with its plots and their risk tables ``wider`` in all (whole pixels,
+    shared between plots side by side) and its plots and the columns beside them ``taller``
+    (never under 40 px)."""
+    spec = copy.deepcopy(spec)
+    views = _sized_views(spec)
     side_by_side = max(1, sum(view["name"].startswith("plot") for view in views))
-    wider = round(wider)  # whole pixels, shared out so that each plot stays a whole number of pixels wide
     for view in views:
         index = int(view["name"][4:] or 0)
         share = wider // side_by_side + (1 if index < wider % side_by_side else 0)
         if not view["name"].startswith("side"):
             view["width"] = max(40, round(view["width"]) + share)
         if view["name"].startswith(("plot", "side")) and isinstance(view.get("height"), (int, float)):
-            view["height"] = max(40, view["height"] + taller)
+            view["height"] = max(40, round(view["height"]) + taller)
     return spec
+
+
+def _applied(original: dict, resized: dict) -> tuple[int, int]:
+    """(wider, taller) that :func:`_resized` gave the plots of ``original`` (after its 40 px floor)."""
+    pairs = [(a, b) for a, b in zip(_sized_views(original), _sized_views(resized)) if a["name"].startswith("plot")]
+    if not pairs:
+        return 0, 0
+    wider = sum(round(b["width"]) - round(a["width"]) for a, b in pairs)
+    first = pairs[0]
+    taller = round(first[1]["height"]) - round(first[0]["height"]) if "height" in first[0] else 0
+    return int(wider), int(taller)
+
+
+def _slope(change: float, step: float) -> float:
+    """How much the figure grew per pixel given to its plots, between 0.2 and 1 (1 when unknown)."""
+    return min(1.0, max(0.2, change / step)) if step else 1.0
+
+
+def _checked_guess(guess) -> tuple[int, int] | None:
+    """``guess`` as (wider, taller) in whole pixels, or ValueError naming what would do."""
+    if guess is None:
+        return None
+    try:
+        wider, taller = guess
+        numbers = all(isinstance(v, numbers_.Real) and not isinstance(v, bool) for v in (wider, taller))
+    except (TypeError, ValueError):
+        numbers = False
+    if not numbers or not all(math.isfinite(v) and abs(v) <= 1e5 for v in (wider, taller)):
+        raise ValueError(f"first_guess must be (wider, taller) in px, two finite numbers within 100,000; "
+                         f"got {guess!r}")
+    return round(wider), round(taller)
 
 
 def fitted(spec: dict) -> dict:
@@ -118,27 +176,41 @@ def fitted(spec: dict) -> dict:
     return FigureFile(spec).fitted_spec()
 
 
-def _fit(spec: dict, first_guess: tuple[float, float] | None = None) -> tuple[dict, str, tuple[float, float]]:
-    """(:func:`fitted` spec, its SVG, the (wider, taller) given to its plots): rendered, measured and
-    resized until it has its stated size, usually in two renders (labels at the plot's edge can take
-    a few more); in one when ``first_guess``, the correction of a figure like it, is right."""
+def _fit(spec: dict, first_guess: tuple[int, int] | None = None) -> tuple[dict, str, tuple[int, int]]:
+    """(:func:`fitted` spec, its SVG, the (wider, taller) given to its plots).
+
+    The plots are resized from ``spec`` by a running total (wider, taller), corrected by what each
+    render measures, until the figure has its stated size: usually two renders (labels at a plot's
+    edge can take a few more), one when ``first_guess`` (the correction of a figure like this one)
+    is right. The result depends on the total alone, so any guess gives the same figure. When the
+    plots are at their smallest and the figure is still too big (long names at a large font), the
+    figure keeps the size it has and states it (``usermeta.size``) rather than a size it is not.
+    """
     meta = spec.get("usermeta") or {}
     if "size" not in meta or meta.get("fitted"):
-        return spec, vl_convert.vegalite_to_svg(spec), (0.0, 0.0)
+        return spec, vl_convert.vegalite_to_svg(spec), (0, 0)
     target_width, target_height = meta["size"]
-    wider, taller = first_guess or (0, 0.0)
-    if first_guess:
-        spec = _resized(spec, wider, taller)
-    svg = vl_convert.vegalite_to_svg(spec)
-    for _ in range(6):
+    drawn = _resized(spec, *first_guess) if first_guess else spec
+    svg = vl_convert.vegalite_to_svg(drawn)
+    before = None  # the last render's (wider, taller, width, height)
+    for _ in range(8):
         width, height = _svg_size(svg)
         if abs(width - target_width) < 0.5 and abs(height - target_height) < 0.5:
             break
-        more_width, more_height = round(target_width - width), target_height - height
-        spec = _resized(spec, more_width, more_height)
-        wider, taller = wider + more_width, taller + more_height
-        svg = vl_convert.vegalite_to_svg(spec)
-    return {**spec, "usermeta": {**meta, "fitted": True}}, svg, (wider, taller)
+        wider, taller = _applied(spec, drawn)  # (what the 40 px floor let through)
+        # pixels of figure per pixel of plot, from the last two renders: 1 unless a title or legend
+        # wider than the plots takes part of each change
+        across, down = (_slope(width - before[2], wider - before[0]),
+                        _slope(height - before[3], taller - before[1])) if before else (1.0, 1.0)
+        before = (wider, taller, width, height)
+        resized = _resized(spec, wider + round((target_width - width) / across),
+                           taller + round((target_height - height) / down))
+        if resized == drawn:
+            break  # the plots are at their smallest: no size change is left to make
+        drawn, svg = resized, vl_convert.vegalite_to_svg(resized)
+    width, height = _svg_size(svg)
+    size = meta["size"] if abs(width - target_width) < 0.5 and abs(height - target_height) < 0.5 else [width, height]
+    return {**drawn, "usermeta": {**meta, "size": size, "fitted": True}}, svg, _applied(spec, drawn)
 
 
 def _scaled_pdf(pdf: bytes, factor: float) -> bytes:
