@@ -57,7 +57,7 @@ def test_a_figure_fitted_from_a_like_figure_s_correction_takes_one_render_and_an
 
 
 @pytest.mark.parametrize("guess", [(float("nan"), 0), (0.0, float("inf")), (1e300, 1), ("1", "2"), (True, 1), (1,),
-                                   (1, 2, 3), 5])
+                                   (1, 2, 3), 5, (10 ** 400, 0), b"12", {1: "a", 2: "b"}, range(2)])
 def test_a_guess_that_is_not_two_finite_numbers_is_refused_by_name(figure, guess):
     with pytest.raises(ValueError, match="first_guess must be"):
         export.FigureFile(figure, first_guess=guess)
@@ -71,6 +71,7 @@ def test_a_figure_too_big_for_its_stated_size_states_the_size_it_has():
     figure = export.FigureFile(spec)
     width, height = export._svg_size(figure.svg())
     assert width > 300 and figure.size == (width / 96, height / 96) and figure.stated_size == (300 / 96, 160 / 96)
+    assert figure.fitted_spec()["width"] == 40  # the plot at its smallest
     png_width, png_height = export.png_size(figure.bytes("png"))
     assert abs(png_width - width / 96 * 300) <= 1 and abs(png_height - height / 96 * 300) <= 1
 
@@ -146,3 +147,17 @@ def test_each_group_has_its_colour_and_line_style_and_bands_are_off_beyond_three
     assert len(set(map(tuple, dashes))) == groups
     has_bands = any(layer["mark"]["type"] == "area" for layer in layers)
     assert has_bands == (groups <= 3)
+
+
+def test_plots_stacked_or_alone_at_the_top_are_fitted_and_odd_sizes_are_refused_by_name():
+    def view(name):
+        return {"name": name, "width": 200, "height": 100, "mark": "point", "data": {"values": [{"x": 1, "y": 1}]},
+                "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"}}}
+    alone = export.FigureFile({**view("plot0"), "usermeta": {"size": [400, 300]}})
+    stacked = export.FigureFile({"vconcat": [view("plot0"), view("plot1")], "usermeta": {"size": [400, 500]}})
+    beside = export.FigureFile({"hconcat": [view("plot0"), view("sidebar")], "usermeta": {"size": [600, 300]}})
+    for figure, size in [(alone, (400, 300)), (stacked, (400, 500)), (beside, (600, 300))]:
+        assert export._svg_size(figure.svg()) == size
+    for size in [["400", "300"], None, [0, 0], [400]]:
+        with pytest.raises(ValueError, match="usermeta.size must be"):
+            export.FigureFile({**view("plot0"), "usermeta": {"size": size}}).svg()

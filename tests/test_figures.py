@@ -313,3 +313,14 @@ def test_the_time_axis_is_labelled_where_the_risk_table_has_numbers(size):
             if "axis" in layer["encoding"].get("x", {})]
     numbers = sorted({row["time"] for rows in spec["datasets"].values() for row in rows if "label" in row})
     assert axis and all(values == numbers for values in axis)
+
+
+@pytest.mark.parametrize("p_value", [False, True])
+def test_journal_three_panels_at_the_largest_font_keep_their_size_with_headings_and_p_values_wrapped(p_value):
+    data = core.load_cohort(SAMPLE).data
+    result = analysis.analyse(data, selection.strata(data, "histology"), Settings(), [12, 24], n_loaded=34,
+                              n_rows=34, compare_by="Histology")
+    options = FigureOptions(size="journal", font_scale=1.4, risk_table=False, p_value=p_value)
+    figure = export.FigureFile(figures.three_panels(result, options=options))
+    assert figure.size == figure.stated_size  # it was 761 (limb, risk table) and 716 px (p-values) for 690
+    assert min(view["width"] for view in export._sized_views(figure.fitted_spec())) > 40  # plots not at their floor

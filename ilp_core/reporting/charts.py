@@ -240,12 +240,15 @@ def _legend(names: list[str], spec: FigureSize, fit: _Layout, options: FigureOpt
         labelLimit=0, columnPadding=18, rowPadding=4, direction="horizontal")
 
 
-def _annotation(text: str, end: float, top: float, incidence: bool, font: float):
-    """The test's p-value where curves seldom are: top left of an incidence, bottom left of a survival."""
+def _annotation(text: str, end: float, top: float, incidence: bool, font: float, width: float):
+    """The test's p-value where curves seldom are: top left of an incidence, bottom left of a survival;
+    on as many lines as the plot's ``width`` needs (a longer line made a narrow figure wider)."""
+    lines = layout.wrapped(text, 0.95 * width, font)
     at = pd.DataFrame({"time": [end * 0.02], "estimate": [top * 0.97 if incidence else top * 0.03],
-                       "text": [text]})
+                       "text": ["\n".join(lines)]})
+    broken = {"lineBreak": "\n"} if len(lines) > 1 else {}
     return alt.Chart(at).mark_text(align="left", baseline="top" if incidence else "bottom", fontSize=font,
-                                   color="#222222").encode(
+                                   color="#222222", **broken).encode(
         x=alt.X("time:Q", scale=alt.Scale(domain=[0, end], nice=False)),
         y=alt.Y("estimate:Q", scale=alt.Scale(domain=[0, top], nice=False)), text="text:N")
 
@@ -277,7 +280,7 @@ def _plot(curves: dict, *, incidence: bool, x, y_title: str, end: float, spec: F
             shape="stroke", angle=90, size=60 if spec.font >= 12 else 20, strokeWidth=1.2).encode(
             x=x, y=y, color=colour))
     if annotation:
-        layers.append(_annotation(annotation, end, top, incidence, spec.font))
+        layers.append(_annotation(annotation, end, top, incidence, spec.font, fit.plot_width))
     return alt.layer(*layers, **view)
 
 

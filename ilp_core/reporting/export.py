@@ -102,6 +102,9 @@ def _svg_size(svg: str) -> tuple[float, float]:
     return float(root.group(1)), float(root.group(2))
 
 
+_VIEW_NAME = re.compile(r"(plot|risk|side)(\d+)")
+
+
 def _sized_views(spec: dict) -> list[dict]:
     """The views that fitting resizes: plots ("plot<i>"), their risk tables ("risk<i>") and the
     columns beside them ("side<i>", e.g. a forest plot's numbers), in ``spec`` itself."""
@@ -109,15 +112,15 @@ def _sized_views(spec: dict) -> list[dict]:
 
     def walk(node):
         if isinstance(node, dict):
-            sized = isinstance(node.get("width"), (int, float))
-            if str(node.get("name")).startswith(("plot", "risk", "side")) and sized:
+            if _VIEW_NAME.fullmatch(str(node.get("name"))) and isinstance(node.get("width"), (int, float)):
                 views.append(node)
-            for value in node.values():
-                walk(value)
+            for key, value in node.items():
+                if key != "datasets":  # (the data: nothing to resize there)
+                    walk(value)
         elif isinstance(node, list):
             for value in node:
                 walk(value)
-    walk({k: v for k, v in spec.items() if k != "datasets"})
+    walk(spec)
     return views
 
 
@@ -129,7 +132,7 @@ def _resized(spec: dict, wider: int, taller: int) -> dict:
     views = _sized_views(spec)
     side_by_side = max(1, sum(view["name"].startswith("plot") for view in views))
     for view in views:
-        index = int(view["name"][4:] or 0)
+        index = int(_VIEW_NAME.fullmatch(view["name"]).group(2))
         share = wider // side_by_side + (1 if index < wider % side_by_side else 0)
         if not view["name"].startswith("side"):
             view["width"] = max(40, round(view["width"]) + share)
@@ -150,8 +153,10 @@ def _applied(original: dict, resized: dict) -> tuple[int, int]:
 
 
 def _slope(change: float, step: float) -> float:
-    """How much the figure grew per pixel given to its plots, between 0.2 and 1 (1 when unknown)."""
-    return min(1.0, max(0.2, change / step)) if step else 1.0
+    """How much the figure grew per pixel given to its plots (below 1 when a title or legend wider
+    than the plots takes part of each change, above 1 for plots stacked), between 0.2 and 10; 1 when
+    unknown."""
+    return min(10.0, max(0.2, change / step)) if step else 1.0
 
 
 def _checked_guess(guess) -> tuple[int, int] | None:
@@ -159,14 +164,27 @@ def _checked_guess(guess) -> tuple[int, int] | None:
     if guess is None:
         return None
     try:
-        wider, taller = guess
-        numbers = all(isinstance(v, numbers_.Real) and not isinstance(v, bool) for v in (wider, taller))
-    except (TypeError, ValueError):
-        numbers = False
-    if not numbers or not all(math.isfinite(v) and abs(v) <= 1e5 for v in (wider, taller)):
+        wider, taller = guess if isinstance(guess, (tuple, list)) else (None, None, None)
+        fine = all(isinstance(v, numbers_.Real) and not isinstance(v, bool) and math.isfinite(v) and abs(v) <= 1e5
+                   for v in (wider, taller))
+    except (TypeError, ValueError, OverflowError):
+        fine = False
+    if not fine:
         raise ValueError(f"first_guess must be (wider, taller) in px, two finite numbers within 100,000; "
                          f"got {guess!r}")
     return round(wider), round(taller)
+
+
+def _stated_size(meta: dict) -> tuple[float, float] | None:
+    """``usermeta.size`` as (width, height) in CSS px, None when not stated; ValueError when not two
+    positive numbers."""
+    if "size" not in meta:
+        return None
+    size = meta["size"]
+    if not (isinstance(size, (tuple, list)) and len(size) == 2
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v < 1e6 for v in size)):
+        raise ValueError(f"usermeta.size must be [width, height] in CSS px, two positive numbers; got {size!r}")
+    return float(size[0]), float(size[1])
 
 
 def fitted(spec: dict) -> dict:
@@ -183,13 +201,14 @@ def _fit(spec: dict, first_guess: tuple[int, int] | None = None) -> tuple[dict, 
     render measures, until the figure has its stated size: usually two renders (labels at a plot's
     edge can take a few more), one when ``first_guess`` (the correction of a figure like this one)
     is right. The result depends on the total alone, so any guess gives the same figure. When the
-    plots are at their smallest and the figure is still too big (long names at a large font), the
-    figure keeps the size it has and states it (``usermeta.size``) rather than a size it is not.
+    size cannot be reached (the plots at their smallest and the figure still too big: long names at
+    a large font; or no views named plot<i> to resize), the figure keeps the size it has and states
+    it (``usermeta.size``) rather than a size it is not.
     """
     meta = spec.get("usermeta") or {}
-    if "size" not in meta or meta.get("fitted"):
+    if _stated_size(meta) is None or meta.get("fitted"):
         return spec, vl_convert.vegalite_to_svg(spec), (0, 0)
-    target_width, target_height = meta["size"]
+    target_width, target_height = _stated_size(meta)
     drawn = _resized(spec, *first_guess) if first_guess else spec
     svg = vl_convert.vegalite_to_svg(drawn)
     before = None  # the last render's (wider, taller, width, height)
