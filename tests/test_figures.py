@@ -324,3 +324,19 @@ def test_journal_three_panels_at_the_largest_font_keep_their_size_with_headings_
     figure = export.FigureFile(figures.three_panels(result, options=options))
     assert figure.size == figure.stated_size  # it was 761 (limb, risk table) and 716 px (p-values) for 690
     assert min(view["width"] for view in export._sized_views(figure.fitted_spec())) > 40  # plots not at their floor
+
+
+@pytest.mark.parametrize("size", ["slide", "journal"])
+def test_histology_names_wrap_between_words_in_the_legend_and_the_risk_table(size):
+    data = core.load_cohort(SAMPLE).data
+    result = analysis.analyse(data, selection.strata(data, "histology"), Settings(), [12, 24], n_loaded=34,
+                              n_rows=34, compare_by="Histology")
+    spec = figures.three_panels(result, options=FigureOptions(size=size)).to_dict()
+    panel = spec["hconcat"][0]["vconcat"]
+    legend = panel[0]["layer"][0]["encoding"]["color"]["scale"]["domain"]
+    rows = panel[1]["encoding"]["y"]["scale"]["domain"]
+    names = set(result.curves["overall_survival"])
+    for drawn in legend + rows:
+        words = [w for w in drawn.replace("\u200b", "").split() if w]
+        assert " ".join(words) in names, drawn  # lines joined give the name back: no word broken
+    assert max(len(name.split("\n")) for name in legend) <= 2  # the legend's names have the figure's width

@@ -171,7 +171,9 @@ def _layout(names: list[str], spec: FigureSize, options: FigureOptions, *, title
     if needed <= spec.width * 0.42:  # a wider label column rather than every risk-table row on two lines
         room = max(room, needed)
     room = max(min(room, widest), 3 * font)
-    parts, shown, rows = _names(names, room, font * 1.08)  # bold in the risk table
+    words = max((layout.text_width(w, font * 1.08) for n in names for w in str(n).split()), default=0)
+    room = max(room, min(words, 0.42 * spec.width))  # whole words where they fit: "angiosarcoma", not "angiosarco/ma"
+    parts, _, rows = _names(names, room, font * 1.08)  # bold in the risk table
     lines = max((len(p) for p in parts.values()), default=1)
     longest = max((layout.text_width(p, font * 1.08) for ps in parts.values() for p in ps), default=0.0)
     y_lines = layout.wrapped(y_title, 0.45 * spec.height, font * 1.1) if y_title else []
@@ -184,10 +186,14 @@ def _layout(names: list[str], spec: FigureSize, options: FigureOptions, *, title
     x_lines = layout.wrapped(x_title, max(plot_width, 60), font * 1.1) if x_title else []
     risk_row = max(spec.risk_row, lines * font * layout.LINE + 4)
     columns, legend_height = 1, 0.0
+    # the legend spans the figure: its names wrap at a third of it (whole words), not at the label column
+    entry_room = max(room, min(words, legend_width or spec.width),
+                     min(needed, ((legend_width or spec.width) - 20) / 3 - 54))
+    legend_parts, shown, _ = _names(names, entry_room, font)
     if legend_width is not None:  # the legend spans the figure, from its left edge
-        widths = [max(layout.text_width(p, font) for p in parts[n]) for n in names]
-        columns, legend_height = _legend_room(widths, [len(parts[n]) for n in names], legend_width - 20, font,
-                                              options.legend_title, legend_width - 20)
+        widths = [max(layout.text_width(p, font) for p in legend_parts[n]) for n in names]
+        columns, legend_height = _legend_room(widths, [len(legend_parts[n]) for n in names], legend_width - 20,
+                                              font, options.legend_title, legend_width - 20)
     table_height = (len(names) * risk_row + font * 2.2 + spec.font) if options.risk_table else 0
     plot_height = spec.height - (title_height + legend_height + (2 + 1.3 * max(len(x_lines), 1)) * font
                                  + table_height + 12)
