@@ -652,16 +652,17 @@ def shown_figure(make, identity: tuple | None = None) -> export.FigureFile:
     figure = memo.pop(identity, None) if identity is not None else None
     if figure is None:
         figure = export.FigureFile(make())
+        if identity is not None and figure.stated_size:
+            # the session's last figure of this name and size was fitted by (wider, taller): usually
+            # right for this one too, which then takes one render
+            corrections = st.session_state.setdefault(_FIGURE_CORRECTIONS, {})
+            kind = (identity[0], figure.stated_size)
+            figure.first_guess = corrections.get(kind)
+            corrections[kind] = figure.correction
     if identity is not None:
         memo[identity] = figure  # the most recent last
         while len(memo) > _FIGURES_KEPT:
             memo.pop(next(iter(memo)))
-    if identity is not None and figure.stated_size:
-        # the last figure of this name and size was fitted by (wider, taller): usually right for this one
-        kind = (identity[0], figure.stated_size)
-        corrections = st.session_state.setdefault(_FIGURE_CORRECTIONS, {})
-        figure.first_guess = figure.first_guess or corrections.get(kind)
-        corrections[kind] = figure.correction
     # what the downloads draw: fitted to the stated size (a copy: Streamlit takes the data out)
     st.vega_lite_chart(dict(figure.fitted_spec()), theme=None, width="content")
     return figure

@@ -336,7 +336,7 @@ def _panel(curves: dict, risk: pd.DataFrame, *, incidence: bool, x_title: str, y
                  name=f"plot{index}", width=round(fit.plot_width), height=round(fit.plot_height), **titled)
     resolve = alt.Resolve(scale=alt.ScaleResolveMap(**dict.fromkeys(shared, "shared")))
     if not options.risk_table:
-        return alt.vconcat(plot, **({"resolve": resolve} if top else {}), **top)
+        return alt.vconcat(plot, resolve=resolve, **top)
     table = _risk_table(risk, drawn, ticks, end, spec, fit, colours, name=f"risk{index}",
                         width=round(fit.plot_width), height=round(len(names) * fit.risk_row))
     return alt.vconcat(plot, table, spacing=spec.font, resolve=resolve, **top)

@@ -4,9 +4,9 @@ from __future__ import annotations
 import copy
 import io
 import math
-import numbers as numbers_
 import re
 import struct
+from numbers import Real
 
 import pandas as pd
 import vl_convert
@@ -48,18 +48,15 @@ class FigureFile:
 
     @property
     def size(self) -> tuple[float, float] | None:
-        """(width, height) in inches that the downloads have; None for a figure that states none.
-        Once fitted, the size drawn: the stated one, unless the figure's names and numbers need more
-        room than it leaves (its plots already at their smallest)."""
-        spec = self._fitted[0] if self._fitted else self.spec
-        size = (spec.get("usermeta") or {}).get("size")
-        return (size[0] / 96, size[1] / 96) if size else None
+        """(width, height) in inches that the downloads have (fitting the figure if need be); None
+        for a figure that states none. The stated size, unless the figure's names and numbers need
+        more room than it leaves (its plots already at their smallest)."""
+        return _inches(self.fitted_spec())
 
     @property
     def stated_size(self) -> tuple[float, float] | None:
         """(width, height) in inches that the figure asked for (:attr:`size` is what it got)."""
-        size = (self.spec.get("usermeta") or {}).get("size")
-        return (size[0] / 96, size[1] / 96) if size else None
+        return _inches(self.spec)
 
     def _fit(self) -> tuple[dict, str, tuple[int, int]]:
         if self._fitted is None:  # (two threads at once may both fit: the same result)
@@ -74,11 +71,10 @@ class FigureFile:
 
     def fitted_spec(self) -> dict:
         """The spec every download draws (the spec itself when it states no size: nothing to fit)."""
-        meta = self.spec.get("usermeta") or {}
-        return self.spec if "size" not in meta or meta.get("fitted") else self._fit()[0]
+        return self._fit()[0] if _to_fit(self.spec) else self.spec
 
     def svg(self) -> str:
-        """The SVG at the stated size."""
+        """The SVG at :attr:`size`."""
         return self._fit()[1]
 
     def bytes(self, fmt: str) -> bytes:
@@ -159,13 +155,19 @@ def _slope(change: float, step: float) -> float:
     return min(10.0, max(0.2, change / step)) if step else 1.0
 
 
+def _step(missing: float, slope: float) -> int:
+    """Whole pixels to give the plots for ``missing`` pixels of figure: at least one when any is missing."""
+    step = round(missing / slope)
+    return step or (0 if abs(missing) < 0.5 else int(math.copysign(1, missing)))
+
+
 def _checked_guess(guess) -> tuple[int, int] | None:
     """``guess`` as (wider, taller) in whole pixels, or ValueError naming what would do."""
     if guess is None:
         return None
     try:
         wider, taller = guess if isinstance(guess, (tuple, list)) else (None, None, None)
-        fine = all(isinstance(v, numbers_.Real) and not isinstance(v, bool) and math.isfinite(v) and abs(v) <= 1e5
+        fine = all(isinstance(v, Real) and not isinstance(v, bool) and math.isfinite(v) and abs(v) <= 1e5
                    for v in (wider, taller))
     except (TypeError, ValueError, OverflowError):
         fine = False
@@ -173,6 +175,18 @@ def _checked_guess(guess) -> tuple[int, int] | None:
         raise ValueError(f"first_guess must be (wider, taller) in px, two finite numbers within 100,000; "
                          f"got {guess!r}")
     return round(wider), round(taller)
+
+
+def _to_fit(spec: dict) -> bool:
+    """Whether ``spec`` states a size it has not been fitted to yet."""
+    meta = spec.get("usermeta") or {}
+    return _stated_size(meta) is not None and not meta.get("fitted")
+
+
+def _inches(spec: dict) -> tuple[float, float] | None:
+    """The size ``spec`` states, in inches (96 CSS px each); None when it states none."""
+    size = _stated_size(spec.get("usermeta") or {})
+    return (size[0] / 96, size[1] / 96) if size else None
 
 
 def _stated_size(meta: dict) -> tuple[float, float] | None:
@@ -205,9 +219,9 @@ def _fit(spec: dict, first_guess: tuple[int, int] | None = None) -> tuple[dict, 
     a large font; or no views named plot<i> to resize), the figure keeps the size it has and states
     it (``usermeta.size``) rather than a size it is not.
     """
-    meta = spec.get("usermeta") or {}
-    if _stated_size(meta) is None or meta.get("fitted"):
+    if not _to_fit(spec):
         return spec, vl_convert.vegalite_to_svg(spec), (0, 0)
+    meta = spec["usermeta"]
     target_width, target_height = _stated_size(meta)
     drawn = _resized(spec, *first_guess) if first_guess else spec
     svg = vl_convert.vegalite_to_svg(drawn)
@@ -222,8 +236,8 @@ def _fit(spec: dict, first_guess: tuple[int, int] | None = None) -> tuple[dict, 
         across, down = (_slope(width - before[2], wider - before[0]),
                         _slope(height - before[3], taller - before[1])) if before else (1.0, 1.0)
         before = (wider, taller, width, height)
-        resized = _resized(spec, wider + round((target_width - width) / across),
-                           taller + round((target_height - height) / down))
+        resized = _resized(spec, wider + _step(target_width - width, across),
+                           taller + _step(target_height - height, down))
         if resized == drawn:
             break  # the plots are at their smallest: no size change is left to make
         drawn, svg = resized, vl_convert.vegalite_to_svg(resized)
