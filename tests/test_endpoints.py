@@ -87,7 +87,7 @@ def test_adding_an_endpoint_is_one_entry_in_the_registry(data, monkeypatch):
     assert "Alive with the treated limb (toy)" in {row[column] for row in sheet.iter_rows(min_row=3, values_only=True)}
     # the figures
     made = figures.figures(result)
-    assert toy.key in made and "Alive with the treated limb (toy)" in str(made[toy.key].to_dict()["title"])
+    assert toy.key in made and "Alive with the treated limb (toy)" in str(made[toy.key]["title"])
 
 
 def test_a_settings_file_of_version_2_keeps_its_recurrence_model():

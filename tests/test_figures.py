@@ -44,7 +44,7 @@ def svg_text(svg: str) -> str:
 def test_downloads_are_exactly_the_size_they_state_with_every_name_in_full(groups, size):
     figure = figure_of(groups, size)
     width, height = export.FigureFile(figure).size
-    spec = export.fitted(figure.to_dict())
+    spec = export.fitted(figure)
     png = export.figure_bytes(spec, "png")
     assert export.png_size(png) == (round(width * 300), int(height * 300))  # 1687.5 px is drawn as 1687
     pdf_width, pdf_height = export.pdf_size(export.figure_bytes(spec, "pdf"))
@@ -62,7 +62,7 @@ def test_downloads_are_exactly_the_size_they_state_with_every_name_in_full(group
 def test_a_slide_keeps_its_16_9_size_up_to_five_groups_and_lays_the_legend_out_in_columns():
     assert export.FigureFile(figure_of(2)).size == (10.0, 5.625)
     assert export.FigureFile(figure_of(5)).size == pytest.approx((10.0, 5.625), abs=0.2)
-    legend = figure_of(10).to_dict()["vconcat"][0]["layer"][0]["encoding"]["color"]["legend"]
+    legend = figure_of(10)["vconcat"][0]["layer"][0]["encoding"]["color"]["legend"]
     assert legend["columns"] >= 2 and legend["labelLimit"] == 0  # never truncated
 
 
@@ -70,8 +70,8 @@ def test_time_axis_range_and_ticks_set_the_risk_table_too():
     curves = toy_curves(2)
     options = FigureOptions(time_max=24, tick_every=6)
     assert figures.figure_ticks(curves, "months", options).tolist() == [0, 6, 12, 18, 24]
-    spec = figures.endpoint_figure(curves, "overall_survival", time_unit="months", options=options).to_dict()
-    risk = spec["vconcat"][1]
+    spec = figures.endpoint_figure(curves, "overall_survival", time_unit="months", options=options)
+    risk = spec["vconcat"][1]["layer"][0]  # the numbers (the other layer keeps room at the end)
     times = sorted({row["time"] for row in spec["datasets"][risk["data"]["name"]]})
     assert times == [0, 6, 12, 18, 24]
     assert spec["vconcat"][0]["layer"][0]["encoding"]["x"]["scale"]["domain"] == [0, 24.0]
@@ -80,9 +80,9 @@ def test_time_axis_range_and_ticks_set_the_risk_table_too():
 
 
 def test_options_change_what_is_drawn():
-    plain = figure_of(3).to_dict()
+    plain = figure_of(3)
     changed = figure_of(3, percent=False, black=True, risk_table=False, censor_marks=False, bands=False,
-                        legend_title="Histology", font_scale=1.4, lines={LONG_NAMES[0]: "dotted"}).to_dict()
+                        legend_title="Histology", font_scale=1.4, lines={LONG_NAMES[0]: "dotted"})
     layers = changed["vconcat"][0]["layer"]
     assert len(changed["vconcat"]) == 1 and len(plain["vconcat"]) == 2  # no risk table
     assert {layer["mark"]["type"] for layer in layers} == {"line"}  # no bands, no censor marks
@@ -93,7 +93,7 @@ def test_options_change_what_is_drawn():
         "format"] == ".0%"
     assert line["color"]["legend"]["title"] == "Histology"
     assert changed["config"]["axis"]["labelFontSize"] == pytest.approx(1.4 * plain["config"]["axis"]["labelFontSize"])
-    coloured = figure_of(2, colours={LONG_NAMES[1]: "#123456"}).to_dict()
+    coloured = figure_of(2, colours={LONG_NAMES[1]: "#123456"})
     assert coloured["vconcat"][0]["layer"][1]["encoding"]["color"]["scale"]["range"][1] == "#123456"
 
 
@@ -194,7 +194,7 @@ def test_the_forest_plot_keeps_a_sensible_axis_writes_numbers_apart_and_marks_wh
                           "estimable": [True, True, True, False]})
     assert forest.axis_range(table) == (0.01, 100)
     chart = forest.forest_plot(table, title="t", ratio="Subdistribution hazard ratio", conf_level=0.9)
-    spec = chart.to_dict()
+    spec = chart
     rows = {r["term"]: r for values in spec["datasets"].values() for r in values if "text" in r and "lo" not in r}
     assert rows["Sex: male vs female"]["text"] == "1.10 (<0.01\u20131,500)"
     assert rows["Grade: 3 vs 1"]["text"] == "not estimable"
@@ -213,7 +213,7 @@ def test_the_three_panels_share_one_time_axis():
                               compare_by="Limb")
     short = {name: core.kaplan_meier([1.0, 2.0, 5.0], [1, 0, 1]) for name in result.curves["amputation"]}
     result = dataclasses.replace(result, curves={**result.curves, "amputation": short})  # followed 5 months only
-    spec = figures.three_panels(result).to_dict()
+    spec = figures.three_panels(result)
     domains = [panel["vconcat"][0]["layer"][0]["encoding"]["x"]["scale"]["domain"] for panel in spec["hconcat"]]
     last = max(float(c.table.time.max()) for e in ("overall_survival", "amputation") for c in result.curves[e].values())
     assert len(domains) == 3 and all(d == domains[0] for d in domains) and domains[0][1] >= last
@@ -248,7 +248,7 @@ def test_the_three_panels_follow_their_own_options():
                               compare_by="Limb")
     options = FigureOptions(size="journal", black=True, p_value=True, time_max=60, title="Our series")
     chart = figures.three_panels(result, options=options)
-    spec = chart.to_dict()
+    spec = chart
     notes = [row["text"] for values in spec["datasets"].values() for row in values if "text" in row]
     assert sorted(note.split(",")[0] for note in notes) == ["Gray's test", "Log-rank test", "Log-rank test"]
     lines = [panel["vconcat"][0]["layer"][1]["encoding"] for panel in spec["hconcat"]]
@@ -262,10 +262,10 @@ def test_the_three_panels_follow_their_own_options():
 def test_awkward_names_and_titles_keep_groups_apart_and_the_size_exact():
     blank = {" ": core.kaplan_meier([1.0, 3.0], [1, 0]), "  ": core.kaplan_meier([2.0, 4.0], [1, 1]),
              "\t": core.kaplan_meier([1.5, 5.0], [0, 1])}
-    spec = figures.endpoint_figure(blank, "overall_survival", time_unit="months").to_dict()
+    spec = figures.endpoint_figure(blank, "overall_survival", time_unit="months")
     assert len(set(spec["vconcat"][0]["layer"][1]["encoding"]["color"]["scale"]["domain"])) == 3
     many = {f"g{i}": core.kaplan_meier([1.0 + i, 9.0], [1, 0]) for i in range(12)}
-    style = figures.endpoint_figure(many, "overall_survival", time_unit="months").to_dict()["vconcat"][0]["layer"][0]
+    style = figures.endpoint_figure(many, "overall_survival", time_unit="months")["vconcat"][0]["layer"][0]
     pairs = list(zip(style["encoding"]["color"]["scale"]["range"], map(tuple, style["encoding"]["strokeDash"]["scale"][
         "range"])))
     assert len(set(pairs)) == 12  # the 11th group is not drawn like the 1st
@@ -284,7 +284,7 @@ def test_a_short_time_axis_ends_where_asked_and_still_makes_a_pdf():
     for end, every in ((0.01, None), (0.05, 0.01), (50.0, None), (50.0, 12.0)):
         chart = figures.endpoint_figure(curves, "overall_survival", time_unit="months",
                                         options=FigureOptions(time_max=end, tick_every=every))
-        assert chart.to_dict()["vconcat"][0]["layer"][0]["encoding"]["x"]["scale"]["domain"] == [0, end]
+        assert chart["vconcat"][0]["layer"][0]["encoding"]["x"]["scale"]["domain"] == [0, end]
         assert export.figure_bytes(chart, "pdf")[:5] == b"%PDF-"
     huge = figures.figure_ticks(curves, "months", FigureOptions(time_max=100_000))
     assert 2 <= len(huge) <= 9 and huge[-1] <= 100_000
@@ -296,7 +296,7 @@ def test_the_incidence_axis_holds_an_estimate_that_has_no_interval():
     # and its step must stay inside the plot
     curves = {"A": core.cumulative_incidence([1, 5], [0, 1]),
               "B": core.cumulative_incidence([1, 2, 3, 4, 5, 6], [1, 0, 0, 0, 0, 0])}
-    spec = figures.endpoint_figure(curves, "amputation", time_unit="months").to_dict()
+    spec = figures.endpoint_figure(curves, "amputation", time_unit="months")
     tops = [layer["encoding"]["y"]["scale"]["domain"][1] for layer in spec["vconcat"][0]["layer"]
             if "scale" in layer["encoding"].get("y", {})]
     assert tops and min(tops) >= 1.0
@@ -308,7 +308,7 @@ def test_the_time_axis_is_labelled_where_the_risk_table_has_numbers(size):
     curves = summaries.curves(data, "amputation", selection.strata(data, "sex"), Settings(time_unit="years"))
     options = FigureOptions(size=size)
     spec = figures.endpoint_figure(curves, "amputation", time_unit="years", options=options,
-                                   risk=figures.risk_at_ticks(curves, "years", options)).to_dict()
+                                   risk=figures.risk_at_ticks(curves, "years", options))
     axis = [layer["encoding"]["x"]["axis"]["values"] for layer in spec["vconcat"][0]["layer"]
             if "axis" in layer["encoding"].get("x", {})]
     numbers = sorted({row["time"] for rows in spec["datasets"].values() for row in rows if "label" in row})
@@ -331,10 +331,10 @@ def test_histology_names_wrap_between_words_in_the_legend_and_the_risk_table(siz
     data = core.load_cohort(SAMPLE).data
     result = analysis.analyse(data, selection.strata(data, "histology"), Settings(), [12, 24], n_loaded=34,
                               n_rows=34, compare_by="Histology")
-    spec = figures.three_panels(result, options=FigureOptions(size=size)).to_dict()
+    spec = figures.three_panels(result, options=FigureOptions(size=size))
     panel = spec["hconcat"][0]["vconcat"]
     legend = panel[0]["layer"][0]["encoding"]["color"]["scale"]["domain"]
-    rows = panel[1]["encoding"]["y"]["scale"]["domain"]
+    rows = panel[1]["layer"][0]["encoding"]["y"]["scale"]["domain"]
     names = set(result.curves["overall_survival"])
     for drawn in legend + rows:
         words = [w for w in drawn.replace("\u200b", "").split() if w]

@@ -121,7 +121,7 @@ def test_model_sentence_and_forest_plot_read_the_same_table(lung):
     row = result.table.iloc[1]
     assert sentence.startswith("In the Cox model for overall survival (n = 228, 165 events)")
     assert f"sex: female vs male: HR {row.hazard_ratio:.2f} (95% CI {row.ci_lower:.2f} to {row.ci_upper:.2f})" in sentence
-    spec = forest.forest_plot(result.table, title="Overall survival").to_dict()
+    spec = forest.forest_plot(result.table, title="Overall survival")
     data = [r for values in spec["datasets"].values() for r in values if "text" in r and "lo" not in r]
     assert [r["term"] for r in data] == ["age", "sex: female vs male"]
     assert data[1]["text"] == f"{row.hazard_ratio:.2f} ({row.ci_lower:.2f}\u2013{row.ci_upper:.2f})"  # as in the sentence
@@ -231,7 +231,7 @@ def test_not_estimable_terms_say_so_in_the_sentence_and_the_forest_plot():
     sentence = report.model_sentence(result, "overall survival")
     assert "group: b vs a: not estimable; group: c vs a: not estimable." in sentence
     assert "age: HR 1.02 (90% CI" in sentence and "95%" not in sentence and "0.00" not in sentence
-    spec = forest.forest_plot(result.table, title="Overall survival").to_dict()
+    spec = forest.forest_plot(result.table, title="Overall survival")
     labels = {r["term"]: r["text"] for values in spec["datasets"].values() for r in values if "text" in r}
     assert labels["group: b vs a"] == "not estimable" and labels["age"].startswith("1.02 (")
     points = [r["term"] for values in spec["datasets"].values() for r in values if "lo" in r]

@@ -1,5 +1,5 @@
 """Figures: survival and incidence curves with interval bands, censor marks and a number-at-risk
-table aligned under the time axis. Pure functions from results to Altair charts.
+table aligned under the time axis. Pure functions from results to Vega-Lite specs (dicts).
 
 Sizes are in CSS pixels (96 per inch), so a figure exported at 300 dpi has the
 stated size in inches. Colours: the Okabe-Ito palette, safe for colour-blind readers.
@@ -9,11 +9,11 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
 from ilp_core.reporting import layout
+from ilp_core.reporting import vega_lite as vl
 from ilp_core.reporting.figure_options import FigureOptions
 
 # Okabe-Ito without its yellow (unreadable as text on white), then three of Paul Tol's (wine, indigo, olive).
@@ -228,17 +228,17 @@ def _y_axis(incidence: bool, points: pd.DataFrame, options: FigureOptions, title
     highest = min(max(highest if np.isfinite(highest) else 1.0, 0.05), 1.0)
     step = 0.05 if highest <= 0.3 else 0.1 if highest <= 0.6 else 0.2
     top = min(1.0, float(np.ceil(highest / step - 1e-9) * step))
-    values = list(np.round(np.arange(0, top + 1e-9, step), 10))
-    return alt.Y("estimate:Q", title=title, scale=alt.Scale(domain=[0, top], nice=False),
-                 axis=alt.Axis(format=".0%" if options.percent else ".2f" if step < 0.1 else ".1f", values=values,
-                               minExtent=label_width, labelLimit=label_width - 8)), top
+    values = np.round(np.arange(0, top + 1e-9, step), 10).tolist()
+    return vl.channel("estimate:Q", title=title, scale={"domain": [0, top], "nice": False},
+                      axis={"format": ".0%" if options.percent else ".2f" if step < 0.1 else ".1f", "values": values,
+                            "minExtent": label_width, "labelLimit": label_width - 8}), top
 
 
 def _legend(names: list[str], spec: FigureSize, fit: _Layout, options: FigureOptions, heading: str | None):
     """One legend for colour and line style, placed by hand above the plot from the figure's left
     edge, as wide as the figure, entries reading left to right in the order of the risk table."""
     above = fit.legend_height + (spec.title_font * 1.35 if heading else 0) + 2
-    return alt.Legend(
+    return dict(
         title=_wrapped(options.legend_title, spec.width - 40, spec.font) if options.legend_title else None,
         titleLimit=0, orient="none", legendX=-fit.label_width + 4, legendY=-above,
         labelFontSize=spec.font, titleFontSize=spec.font, symbolType="stroke", symbolStrokeWidth=3,
@@ -253,41 +253,40 @@ def _annotation(text: str, end: float, top: float, incidence: bool, font: float,
     at = pd.DataFrame({"time": [end * 0.02], "estimate": [top * 0.97 if incidence else top * 0.03],
                        "text": ["\n".join(lines)]})
     broken = {"lineBreak": "\n"} if len(lines) > 1 else {}
-    return alt.Chart(at).mark_text(align="left", baseline="top" if incidence else "bottom", fontSize=font,
-                                   color="#222222", **broken).encode(
-        x=alt.X("time:Q", scale=alt.Scale(domain=[0, end], nice=False)),
-        y=alt.Y("estimate:Q", scale=alt.Scale(domain=[0, top], nice=False)), text="text:N")
+    return vl.view(at, "text", {"x": vl.channel("time:Q", scale={"domain": [0, end], "nice": False}),
+                                "y": vl.channel("estimate:Q", scale={"domain": [0, top], "nice": False}),
+                                "text": vl.channel("text:N")},
+                   dict(align="left", baseline="top" if incidence else "bottom", fontSize=font, color="#222222",
+                        **broken))
 
 
 def _plot(curves: dict, *, incidence: bool, x, y_title: str, end: float, spec: FigureSize, fit: _Layout,
           options: FigureOptions, colour, dash, annotation: str, **view):
     """The curves (bands, steps, censor marks, the p-value) as one layered view (``view``: its name,
-    size and title, given here: Altair copies the whole view at each ``properties`` call)."""
+    size and title)."""
     points = _within(curve_points(curves, incidence=incidence), end)
     if len(points):
         points["stratum"] = points.stratum.map(fit.shown)
     y, top = _y_axis(incidence, points, options, _wrapped(y_title, 0.45 * spec.height, spec.font), fit.label_width)
     share = ".1%" if options.percent else ".3f"
-    base = alt.Chart(points)
     layers = []
     bands = len(curves) <= BANDS_UP_TO if options.bands is None else options.bands
     if bands:
-        layers.append(base.mark_area(interpolate="step-after", opacity=0.15).encode(
-            x=x, y=alt.Y("ci_lower:Q"), y2="ci_upper:Q", color=colour))
-    layers.append(base.mark_line(interpolate="step-after", strokeWidth=2 if spec.font >= 12 else 1.2).encode(
-        x=x, y=y, color=colour, strokeDash=dash,
-        tooltip=[alt.Tooltip("stratum:N", title="Group"), alt.Tooltip("time:Q", format=".1f"),
-                 alt.Tooltip("estimate:Q", format=share), alt.Tooltip("ci_lower:Q", format=share),
-                 alt.Tooltip("ci_upper:Q", format=share)]))
+        layers.append(vl.view(points, "area", {"x": x, "y": vl.channel("ci_lower:Q"), "y2": vl.channel("ci_upper"),
+                                               "color": colour}, {"interpolate": "step-after", "opacity": 0.15}))
+    tooltip = [vl.channel("stratum:N", title="Group"), vl.channel("time:Q", format=".1f"),
+               *(vl.channel(f"{name}:Q", format=share) for name in ("estimate", "ci_lower", "ci_upper"))]
+    layers.append(vl.view(points, "line", {"x": x, "y": y, "color": colour, "strokeDash": dash, "tooltip": tooltip},
+                          {"interpolate": "step-after", "strokeWidth": 2 if spec.font >= 12 else 1.2}))
     if options.censor_marks:
         marks = censor_points(curves)
         marks = marks[marks.time <= end].assign(stratum=lambda m: m.stratum.map(fit.shown))
-        layers.append(alt.Chart(marks).mark_point(
-            shape="stroke", angle=90, size=60 if spec.font >= 12 else 20, strokeWidth=1.2).encode(
-            x=x, y=y, color=colour))
+        layers.append(vl.view(marks, "point", {"x": x, "y": y, "color": colour},
+                              {"shape": "stroke", "angle": 90, "size": 60 if spec.font >= 12 else 20,
+                               "strokeWidth": 1.2}))
     if annotation:
         layers.append(_annotation(annotation, end, top, incidence, spec.font, fit.plot_width))
-    return alt.layer(*layers, **view)
+    return vl.layer(*layers, **view)
 
 
 def _risk_table(risk: pd.DataFrame, drawn: list[str], ticks: list[float], end: float, spec: FigureSize,
@@ -295,22 +294,37 @@ def _risk_table(risk: pd.DataFrame, drawn: list[str], ticks: list[float], end: f
     """Patients at risk (cumulative events) per group under each tick, group names in full (``view``:
     its name and size)."""
     rows = [fit.rows[name] for name in fit.shown]
-    title = alt.TitleParams(_wrapped("Number at risk (cumulative events)", spec.width - 10, spec.font),
-                            fontSize=spec.font, fontWeight="normal", anchor="start")
-    return alt.Chart(_risk_columns(risk, ticks, fit), title=title, **view).mark_text(fontSize=spec.font).encode(
-        x=alt.X("time:Q", scale=alt.Scale(domain=[0, end], nice=False), axis=None),
-        y=alt.Y("row:N", sort=rows, title=None, scale=alt.Scale(domain=rows),
-                axis=alt.Axis(domain=False, ticks=False, minExtent=fit.label_width, offset=2.2 * spec.font,
-                              labelLimit=0, labelFontWeight="bold", labelExpr="split(datum.label, '\\n')",
-                              labelLineHeight=spec.font * layout.LINE / 2,  # half lines: each name centred on
-                              labelOffset=-(fit.lines - 1) / 2 * spec.font * layout.LINE)),  # its row
-        text="label:N", color=alt.Color("stratum:N", scale=alt.Scale(domain=drawn, range=colours), legend=None))
+    title = {"text": _wrapped("Number at risk (cumulative events)", spec.width - 10, spec.font),
+             "fontSize": spec.font, "fontWeight": "normal", "anchor": "start"}
+    axis = dict(domain=False, ticks=False, minExtent=fit.label_width, offset=2.2 * spec.font, labelLimit=0,
+                labelFontWeight="bold", labelExpr="split(datum.label, '\\n')",
+                labelLineHeight=spec.font * layout.LINE / 2,  # half lines: each name centred on its row
+                labelOffset=-(fit.lines - 1) / 2 * spec.font * layout.LINE)
+    encoding = {"x": vl.channel("time:Q", scale={"domain": [0, end], "nice": False}, axis=None),
+                "y": vl.channel("row:N", sort=rows, title=None, scale={"domain": rows}, axis=axis),
+                "text": vl.channel("label:N"),
+                "color": vl.channel("stratum:N", scale={"domain": drawn, "range": colours}, legend=None)}
+    numbers = vl.view(_risk_columns(risk, ticks, fit), "text", encoding, {"fontSize": spec.font})
+    return vl.layer(numbers, _room_at_the_end(risk, end, spec.font), title=title, **view)
+
+
+def _room_at_the_end(risk: pd.DataFrame, end: float, font: float) -> dict:
+    """An invisible "00 (00)" at the end of the time axis, as many digits as the table's largest
+    number: the numbers in the last column are centred on their tick and reach past the plot by
+    half their width, so without it the figure's width followed them ("0 (4)" or "0 (14)") and a
+    new selection took a second render to fit. Digits are all equally wide in the figures' font."""
+    largest = int(max(risk.n_risk.max(), risk.n_events.max(), 0)) if len(risk) else 0
+    digits = "0" * len(str(largest))
+    return {"data": {"values": [{}]}, "mark": {"type": "text", "fontSize": font, "opacity": 0,
+                                               "text": f"{digits} ({digits})"},
+            "encoding": {"x": {"datum": end, "type": "quantitative", "scale": {"domain": [0, end], "nice": False},
+                               "axis": None}}}
 
 
 def _panel(curves: dict, risk: pd.DataFrame, *, incidence: bool, x_title: str, y_title: str, ticks,
            spec: FigureSize, fit: _Layout, options: FigureOptions, heading: str | None = None,
            annotation: str = "", legend: bool = True, index: int = 0,
-           time_end: float | None = None, shared: tuple[str, ...] = ("x",), **top) -> alt.VConcatChart:
+           time_end: float | None = None, shared: tuple[str, ...] = ("x",), **top) -> dict:
     """One plot with its number-at-risk table underneath; the views are named ``plot<index>`` and
     ``risk<index>`` so that :func:`export.fitted` can size them. ``shared``: the scales plot and table
     share; ``top``: what a figure made of this panel alone has at its top (:func:`_top`)."""
@@ -318,28 +332,32 @@ def _panel(curves: dict, risk: pd.DataFrame, *, incidence: bool, x_title: str, y
     drawn = [fit.shown[n] for n in names]
     shown_legend = _legend(names, spec, fit, options, heading) if len(names) > 1 and legend else None
     colours = options.group_colours(names, PALETTE)
-    colour = alt.Color("stratum:N", scale=alt.Scale(domain=drawn, range=colours), legend=shown_legend)
-    dash = alt.StrokeDash("stratum:N", scale=alt.Scale(domain=drawn, range=options.group_dashes(names)),
-                          legend=shown_legend)  # one legend: each symbol shows the group's colour and line style
-    ticks = list(np.asarray(ticks, dtype=float))
+    colour = vl.channel("stratum:N", scale={"domain": drawn, "range": colours}, legend=shown_legend)
+    dash = vl.channel("stratum:N", scale={"domain": drawn, "range": options.group_dashes(names)},
+                      legend=shown_legend)  # one legend: each symbol shows the group's colour and line style
+    ticks = np.asarray(ticks, dtype=float).tolist()
     end = time_end or ticks[-1]
     if options.risk_table:
         ticks = _ticks_with_room(risk, ticks, fit, spec.font)
-    x = alt.X("time:Q", title=_wrapped(x_title, max(fit.plot_width, 60), spec.font),
-              scale=alt.Scale(domain=[0, end], nice=False),
-              axis=alt.Axis(values=ticks, grid=False))
+    x = vl.channel("time:Q", title=_wrapped(x_title, max(fit.plot_width, 60), spec.font),
+                   scale={"domain": [0, end], "nice": False}, axis={"values": ticks, "grid": False})
     # a panel's heading on as many lines as its width needs (a long one made the figure wider than stated)
-    titled = {"title": alt.TitleParams(_wrapped(heading, spec.width - 10, spec.title_font), fontSize=spec.title_font,
-                                       anchor="start")} if heading else {}
+    titled = {"title": {"text": _wrapped(heading, spec.width - 10, spec.title_font), "fontSize": spec.title_font,
+                        "anchor": "start"}} if heading else {}
     plot = _plot(curves, incidence=incidence, x=x, y_title=y_title, end=end, spec=spec, fit=fit,
                  options=options, colour=colour, dash=dash, annotation=annotation,
                  name=f"plot{index}", width=round(fit.plot_width), height=round(fit.plot_height), **titled)
-    resolve = alt.Resolve(scale=alt.ScaleResolveMap(**dict.fromkeys(shared, "shared")))
+    resolve = {"scale": dict.fromkeys(shared, "shared")}
     if not options.risk_table:
-        return alt.vconcat(plot, resolve=resolve, **top)
+        return _whole(vl.vconcat(plot, resolve=resolve), top)
     table = _risk_table(risk, drawn, ticks, end, spec, fit, colours, name=f"risk{index}",
                         width=round(fit.plot_width), height=round(len(names) * fit.risk_row))
-    return alt.vconcat(plot, table, spacing=spec.font, resolve=resolve, **top)
+    return _whole(vl.vconcat(plot, table, spacing=spec.font, resolve=resolve), top)
+
+
+def _whole(body: dict, top: dict) -> dict:
+    """``body`` as a figure of its own when it has a top (:func:`_top`), else as a part of one."""
+    return vl.figure(body, **top) if top else body
 
 
 def _risk_labels(risk: pd.DataFrame) -> pd.Series:
@@ -361,16 +379,16 @@ def _risk_columns(risk: pd.DataFrame, ticks: list[float], fit: _Layout) -> pd.Da
                        label=_risk_labels(risk))[kept]
 
 
-def title_params(title: str, subtitle: str, spec: FigureSize) -> alt.TitleParams:
+def title_params(title: str, subtitle: str, spec: FigureSize) -> dict:
     """The figure's title and subtitle, wrapped onto lines (never cut); a subtitle alone (a slide,
     whose title is text) is drawn as the title's line, in the subtitle's style."""
     room = spec.width - 20
     if not title:
-        return alt.TitleParams(_wrapped(subtitle, room, spec.font) if subtitle else "", fontSize=spec.font,
-                               fontWeight="normal", color="#B00020", anchor="start")
-    return alt.TitleParams(_wrapped(title, room, spec.title_font), fontSize=spec.title_font, anchor="start",
-                           subtitle=_wrapped(subtitle, room, spec.font * 0.91) if subtitle else alt.Undefined,
-                           subtitleFontSize=spec.font, subtitleColor="#B00020")
+        return {"text": _wrapped(subtitle, room, spec.font) if subtitle else "", "fontSize": spec.font,
+                "fontWeight": "normal", "color": "#B00020", "anchor": "start"}
+    below = {"subtitle": _wrapped(subtitle, room, spec.font * 0.91)} if subtitle else {}
+    return {"text": _wrapped(title, room, spec.title_font), "fontSize": spec.title_font, "anchor": "start",
+            **below, "subtitleFontSize": spec.font, "subtitleColor": "#B00020"}
 
 
 def title_height(title: str, subtitle: str, spec: FigureSize) -> float:
@@ -383,20 +401,15 @@ def title_height(title: str, subtitle: str, spec: FigureSize) -> float:
 
 def _top(spec: FigureSize, title: str, subtitle: str, height: float) -> dict:
     """Title, fonts, white background, and the size the figure states (``usermeta.size``, CSS px),
-    to which its downloads are fitted exactly: given to the figure's outermost chart as it is made
-    (Altair copies the whole figure at each ``properties`` call: a quarter of the time a three-panel
-    figure took to build)."""
-    config = alt.Config(font=FONT, background="white", view=alt.ViewConfig(stroke=None),
-                        axis=alt.AxisConfig(labelFontSize=spec.font, titleFontSize=spec.font, labelFont=FONT,
-                                            titleFont=FONT))
+    to which its downloads are fitted exactly."""
     return dict(title=title_params(title, subtitle, spec), usermeta={"size": [spec.width, round(height)]},
-                config=config)
+                config=vl.config(FONT, spec.font))
 
 
 def curve_figure(curves: dict, risk: pd.DataFrame, *, incidence: bool, title: str, x_title: str,
                  y_title: str, ticks, size: str = "slide", bands: bool | None = None,
                  subtitle: str = "", options: FigureOptions | None = None, annotation: str = "",
-                 time_end: float | None = None) -> alt.VConcatChart:
+                 time_end: float | None = None) -> dict:
     """Step curves per stratum with interval bands and censor marks, above a number-at-risk
     table ("at risk (cumulative events)") that shares the time axis. Each group has its colour and
     line style; ``bands=None`` draws the bands for up to three groups. Every group name is shown in
@@ -419,7 +432,7 @@ PANEL_SIZES = {
 
 
 def panel_figure(panels: list[dict], *, size: str = "slide", title: str = "", subtitle: str = "",
-                 bands: bool | None = None, options: FigureOptions | None = None) -> alt.HConcatChart:
+                 bands: bool | None = None, options: FigureOptions | None = None) -> dict:
     """Several curve panels side by side, each with its own aligned number-at-risk table, one legend
     above them all (every group name in full; downloads exactly the stated size).
 
@@ -438,6 +451,5 @@ def panel_figure(panels: list[dict], *, size: str = "slide", title: str = "", su
                      ticks=p["ticks"], spec=each, fit=fit, options=options, heading=p["heading"], legend=i == 0,
                      index=i, annotation=p.get("annotation", ""), time_end=p.get("time_end"))
               for i, p in enumerate(panels)]
-    shared = alt.Resolve(scale=alt.ScaleResolveMap(color="shared"))
-    return alt.hconcat(*charts, spacing=whole.font, resolve=shared,
-                       **_top(whole, title, subtitle, whole.height + fit.extra_height))
+    return vl.figure(vl.hconcat(*charts, spacing=whole.font, resolve={"scale": {"color": "shared"}}),
+                     **_top(whole, title, subtitle, whole.height + fit.extra_height))

@@ -146,7 +146,7 @@ def slide_deck(analysis: Analysis, *, source: str, synthetic: bool = False, mode
                                             conf_level=model.model.conf_level)
         titles["forest"] = forest_title(model)
     for name, chart in made.items():
-        _picture(_titled_slide(deck, titles[name]), export.figure_bytes(chart.to_dict(), "png"))
+        _picture(_titled_slide(deck, titles[name]), export.figure_bytes(chart, "png"))
     baseline = analysis.baseline.display
     for i, part in enumerate(_chunks(baseline, TABLE_ROWS)):
         _pptx_table(_titled_slide(deck, "Table 1: baseline characteristics" + (" (continued)" if i else "")), part)

@@ -3,10 +3,10 @@ the flow in boxes to the right, each box as tall as its text, none overlapping.
 """
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 
 from ilp_core.reporting import layout
+from ilp_core.reporting import vega_lite as vl
 from ilp_core.reporting.charts import FONT
 
 # Where each branch leaves the main column: below the main step of that index.
@@ -52,17 +52,19 @@ def flow_boxes(flow: pd.DataFrame, *, width: int = 760) -> tuple[pd.DataFrame, p
 
 
 def flow_chart(flow: pd.DataFrame, *, title: str = "Patient flow", subtitle: str = "",
-               width: int = 760) -> alt.LayerChart:
+               width: int = 760) -> dict:
     """The flow as boxes and arrows: the main steps down the left, branches to the right."""
     nodes, links, height = flow_boxes(flow, width=width)
-    x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[0, width], nice=False))
-    y = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[0, height], reverse=True, nice=False))
-    rects = alt.Chart(nodes).mark_rect(fill="white", stroke="#333333", strokeWidth=1.2, cornerRadius=3).encode(
-        x=x, y=y, x2="x_end:Q", y2="y_end:Q")
-    labels = alt.Chart(nodes).mark_text(align="left", baseline="top", fontSize=FONT_SIZE, lineBreak="\n",
-                                        lineHeight=LINE, dx=PAD, dy=PAD).encode(x=x, y=y, text="text:N")
-    lines = alt.Chart(links).mark_rule(strokeWidth=1.2, color="#333333").encode(x=x, y=y, x2="x2:Q", y2="y2:Q")
-    return alt.layer(lines, rects, labels, width=width, height=round(height),
-                     title=alt.TitleParams(title, subtitle=subtitle or alt.Undefined, anchor="start", fontSize=16,
-                                           subtitleColor="#B00020"),
-                     config=alt.Config(font=FONT, background="white", view=alt.ViewConfig(stroke=None)))
+    x = vl.channel("x:Q", axis=None, scale={"domain": [0, width], "nice": False})
+    y = vl.channel("y:Q", axis=None, scale={"domain": [0, height], "reverse": True, "nice": False})
+    rects = vl.view(nodes, "rect", {"x": x, "y": y, "x2": vl.channel("x_end"), "y2": vl.channel("y_end")},
+                    {"fill": "white", "stroke": "#333333", "strokeWidth": 1.2, "cornerRadius": 3})
+    labels = vl.view(nodes, "text", {"x": x, "y": y, "text": vl.channel("text:N")},
+                     {"align": "left", "baseline": "top", "fontSize": FONT_SIZE, "lineBreak": "\n",
+                      "lineHeight": LINE, "dx": PAD, "dy": PAD})
+    lines = vl.view(links, "rule", {"x": x, "y": y, "x2": vl.channel("x2"), "y2": vl.channel("y2")},
+                    {"strokeWidth": 1.2, "color": "#333333"})
+    subtitle = {"subtitle": subtitle} if subtitle else {}
+    title = {"text": title, **subtitle, "anchor": "start", "fontSize": 16, "subtitleColor": "#B00020"}
+    return vl.figure(vl.layer(lines, rects, labels, width=width, height=round(height)), title=title,
+                     config=vl.config(FONT))

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import math
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
 from ilp_core.conventions import interval_label
 from ilp_core.reporting import layout
+from ilp_core.reporting import vega_lite as vl
 from ilp_core.reporting.charts import FONT, PALETTE, PANEL_SIZES, SIZES, title_height, title_params
 from ilp_core.reporting.formatting import p_value
 
@@ -54,7 +54,7 @@ def axis_range(table: pd.DataFrame) -> tuple[float, float]:
 
 
 def forest_plot(table: pd.DataFrame, *, title: str, ratio: str = "Hazard ratio", conf_level: float = 0.95,
-                subtitle: str = "", size: str = "slide") -> alt.HConcatChart:
+                subtitle: str = "", size: str = "slide") -> dict:
     """Ratios with their intervals on a log axis, a dashed line at 1, one row per term; the ratio,
     interval and p-value written in a column to the right. A term the model could not estimate keeps
     its row, with "not estimable" in that column. Downloads are exactly the size stated in
@@ -79,46 +79,45 @@ def forest_plot(table: pd.DataFrame, *, title: str, ratio: str = "Hazard ratio",
     rows["p"] = [p_value(p).replace("p = ", "") if ok else "" for p, ok in zip(rows.p_value, rows.estimable)]
     shown = rows[rows.estimable].assign(lo=lambda r: r.ci_lower.clip(low, high),
                                         hi=lambda r: r.ci_upper.clip(low, high))
-    y = alt.Y("shown:N", sort=order, title=None, scale=alt.Scale(domain=order),
-              axis=alt.Axis(labelExpr="split(datum.label, '\\n')", labelLimit=0, ticks=False, domain=False,
-                            labelPadding=12,
-                            labelFontSize=font, labelLineHeight=font * layout.LINE))
-    scale = alt.Scale(type="log", domain=[low, high], nice=False)
+    y = vl.channel("shown:N", sort=order, title=None, scale={"domain": order},
+                   axis=dict(labelExpr="split(datum.label, '\\n')", labelLimit=0, ticks=False, domain=False,
+                             labelPadding=12, labelFontSize=font, labelLineHeight=font * layout.LINE))
+    scale = {"type": "log", "domain": [low, high], "nice": False}
     ticks = [t for t in (WIDE_TICKS if math.log10(high / low) > 2 else TICKS) if low <= t <= high]
-    x = alt.X("hazard_ratio:Q", scale=scale, title=x_title,
-              axis=alt.Axis(values=ticks, format="~g", grid=True, gridColor="#EEEEEE"))
+    x = vl.channel("hazard_ratio:Q", scale=scale, title=x_title,
+                   axis={"values": ticks, "format": "~g", "grid": True, "gridColor": "#EEEEEE"})
     value_width = layout.text_width("100.0 (10.00\u20131,000)", font) + layout.text_width("p < 0.001", font) + 30
     label_width = min(label_room, max(layout.text_width(line, font) for lines in wrapped for line in lines)) + 12
     height = round(max(len(rows) * step, 48))
+    tooltip = [vl.channel("term:N", title="Term"), vl.channel("hazard_ratio:Q", format=".2f"),
+               vl.channel("p_value:Q", format=".3f")]
     layers = [
-        alt.Chart(pd.DataFrame({"one": [1.0]})).mark_rule(strokeDash=[4, 4], color="#666666").encode(
-            x=alt.X("one:Q", scale=scale)),
-        alt.Chart(shown).mark_rule(strokeWidth=2, color=PALETTE[0]).encode(
-            x=alt.X("lo:Q", scale=scale), x2="hi:Q", y=y),
-        alt.Chart(shown).mark_point(filled=True, size=80 if size == "slide" else 30, color=PALETTE[0],
-                                    opacity=1).encode(
-            x=x, y=y, tooltip=[alt.Tooltip("term:N", title="Term"), alt.Tooltip("hazard_ratio:Q", format=".2f"),
-                               alt.Tooltip("p_value:Q", format=".3f")]),
+        vl.view(pd.DataFrame({"one": [1.0]}), "rule", {"x": vl.channel("one:Q", scale=scale)},
+                {"strokeDash": [4, 4], "color": "#666666"}),
+        vl.view(shown, "rule", {"x": vl.channel("lo:Q", scale=scale), "x2": vl.channel("hi"), "y": y},
+                {"strokeWidth": 2, "color": PALETTE[0]}),
+        vl.view(shown, "point", {"x": x, "y": y, "tooltip": tooltip},
+                {"filled": True, "size": 80 if size == "slide" else 30, "color": PALETTE[0], "opacity": 1}),
     ]
     beyond = pd.concat([shown[shown.ci_lower < low].assign(at=low, shape="triangle-left"),
                         shown[shown.ci_upper > high].assign(at=high, shape="triangle-right")])
     if len(beyond):  # an interval wider than the axis ends in an arrow
-        layers.append(alt.Chart(beyond).mark_point(filled=True, size=60 if size == "slide" else 25, color=PALETTE[0],
-                                                   opacity=1).encode(
-            x=alt.X("at:Q", scale=scale), y=y, shape=alt.Shape("shape:N", scale=None)))
-    plot = alt.layer(*layers, name="plot0", width=round(spec.width - label_width - value_width - 30), height=height)
+        layers.append(vl.view(beyond, "point", {"x": vl.channel("at:Q", scale=scale), "y": y,
+                                                "shape": vl.channel("shape:N", scale=None)},
+                              {"filled": True, "size": 60 if size == "slide" else 25, "color": PALETTE[0],
+                               "opacity": 1}))
+    plot = vl.layer(*layers, name="plot0", width=round(spec.width - label_width - value_width - 30), height=height)
     p_at = value_width - layout.text_width("p < 0.001", font) - 6
-    columns = [alt.Chart(rows).mark_text(align="left", fontSize=font, color="#222222", x=at).encode(
-        y=alt.Y("shown:N", sort=order, scale=alt.Scale(domain=order), axis=None), text=f"{field}:N")
-        for field, at in (("text", 0), ("p", p_at))]
-    headings = [alt.Chart(pd.DataFrame({"heading": [text]})).mark_text(
-        align="left", baseline="bottom", fontSize=font, fontWeight="bold", x=at, y=-4).encode(text="heading:N")
-        for text, at in ((value_heading, 0), ("p", p_at))]
-    values = alt.layer(*columns, *headings, name="side0", width=round(value_width), height=height)
+    columns = [vl.view(rows, "text", {"y": vl.channel("shown:N", sort=order, scale={"domain": order}, axis=None),
+                                      "text": vl.channel(f"{field}:N")},
+                       {"align": "left", "fontSize": font, "color": "#222222", "x": at})
+               for field, at in (("text", 0), ("p", p_at))]
+    headings = [vl.view(pd.DataFrame({"heading": [text]}), "text", {"text": vl.channel("heading:N")},
+                        {"align": "left", "baseline": "bottom", "fontSize": font, "fontWeight": "bold", "x": at,
+                         "y": -4})
+                for text, at in ((value_heading, 0), ("p", p_at))]
+    values = vl.layer(*columns, *headings, name="side0", width=round(value_width), height=height)
     total_height = height + title_height(title, subtitle, spec) + 4.6 * font + 16  # and the column headings
-    # (all given as the charts are made: Altair copies the whole figure at each properties or configure call)
-    return alt.hconcat(plot, values, spacing=12, resolve=alt.Resolve(scale=alt.ScaleResolveMap(y="shared")),
-                       title=title_params(title, subtitle, spec), usermeta={"size": [spec.width, math.ceil(total_height)]},
-                       config=alt.Config(font=FONT, background="white", view=alt.ViewConfig(stroke=None),
-                                         axis=alt.AxisConfig(labelFontSize=font, titleFontSize=font, labelFont=FONT,
-                                                             titleFont=FONT)))
+    return vl.figure(vl.hconcat(plot, values, spacing=12, resolve={"scale": {"y": "shared"}}),
+                     title=title_params(title, subtitle, spec),
+                     usermeta={"size": [spec.width, math.ceil(total_height)]}, config=vl.config(FONT, font))
