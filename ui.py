@@ -636,7 +636,7 @@ def header(title: str, minimum: int = 1) -> View:
 # -- figures and tables -----------------------------------------------------------------------
 
 _FIGURES_MADE = "figures:made"  # this session's figures, by everything each depends on
-_FIGURE_CORRECTIONS = "figures:corrections"  # per figure name and size: how fitting resized it
+_FIGURE_CORRECTIONS = "figures:corrections"  # per figure name, size and layout: how fitting resized it
 _FIGURES_KEPT = 24
 
 
@@ -653,10 +653,10 @@ def shown_figure(make, identity: tuple | None = None) -> export.FigureFile:
     if figure is None:
         figure = export.FigureFile(make())
         if identity is not None and figure.stated_size:
-            # the session's last figure of this name and size was fitted by (wider, taller): usually
-            # right for this one too, which then takes one render
+            # the session's last figure of this name, size and layout (its groups and options) was fitted
+            # by (wider, taller): right for this one too, which then takes one render
             corrections = st.session_state.setdefault(_FIGURE_CORRECTIONS, {})
-            kind = (identity[0], figure.stated_size)
+            kind = (identity[0], figure.stated_size, figure.layout)
             figure.first_guess = corrections.get(kind)
             corrections[kind] = figure.correction
     if identity is not None:

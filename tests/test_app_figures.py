@@ -149,6 +149,15 @@ def test_a_new_figure_like_the_last_one_is_fitted_in_one_render(monkeypatch):
     limb = next(w for w in at.multiselect if w.key.startswith("filter:column:limb:"))
     limb.set_value(["upper", "lower"]).run()  # everyone still: a new selection, the same layout
     assert not at.exception and len(renders) == 1 and chart(at)["usermeta"]["fitted"] is True
+    # the upper limbs: the risk tables' last numbers are narrower ("0 (4)" for "0 (14)"), the same correction
+    steps = [("limb", ["upper"], 1), ("compare", "limb", 2), ("limb", ["lower"], 1), ("compare", None, 1)]
+    for what, value, expected in steps:
+        renders.clear()
+        if what == "limb":
+            next(w for w in at.multiselect if w.key.startswith("filter:column:limb:")).set_value(value).run()
+        else:  # a new layout (legend, risk-table rows), then back to one learnt before
+            widget(at, "selectbox", "compare:").set_value(value).run()
+        assert not at.exception and len(renders) == expected, (what, value, len(renders))
     other = AppTest.from_file(APP, default_timeout=60).run()
     renders.clear()
     other.switch_page("app_pages/export.py").run()

@@ -58,6 +58,12 @@ class FigureFile:
         """(width, height) in inches that the figure asked for (:attr:`size` is what it got)."""
         return _inches(self.spec)
 
+    @property
+    def layout(self) -> tuple:
+        """The views that fitting resizes, as (name, width, height) before fitting: figures of the
+        same layout (the same groups, options and size) take the same :attr:`correction`."""
+        return tuple((view["name"], view["width"], view.get("height")) for view in _sized_views(self.spec))
+
     def _fit(self) -> tuple[dict, str, tuple[int, int]]:
         if self._fitted is None:  # (two threads at once may both fit: the same result)
             self._fitted = _fit(self.spec, self.first_guess)
