@@ -1,5 +1,6 @@
 """Figure and table bytes: formats, physical size, and no formulas in exported cells."""
 import io
+import re
 
 import pandas as pd
 import pytest
@@ -74,9 +75,24 @@ def test_another_selection_is_fitted_by_the_same_correction(size):
         numbers = made["survival"]["datasets"][risk["data"]["name"]]
         last_labels.add(max(numbers, key=lambda row: row["time"])["label"])
         for name, figure in made.items():
-            corrections.setdefault(name, set()).add(export.FigureFile(figure).correction)
+            drawn = export.FigureFile(figure)
+            corrections.setdefault(name, set()).add(drawn.correction)
+            # the room is kept by a transparent shape: no hidden text to select, copy or read aloud
+            assert not re.search(r"<text[^>]*opacity=\"0\"", drawn.svg()) and "00 (00)" not in drawn.svg()
     assert last_labels == {"0 (4)", "0 (14)"}
     assert all(len(found) == 1 for found in corrections.values()), corrections
+
+
+def test_the_room_after_the_last_column_is_kept_at_its_tick_not_at_the_axis_end():
+    # an axis ending at 40 with ticks every 12: the last column is at 36, and the room follows it (at 40 it
+    # left 120 px of white at the figure's right)
+    import ilp_core as core
+    curves = {"a": core.kaplan_meier([5.0, 30.0, 45.0], [1, 0, 1])}
+    options = FigureOptions(time_max=40, tick_every=12)
+    spec = figures.endpoint_figure(curves, "overall_survival", time_unit="months", options=options)
+    room = spec["vconcat"][1]["layer"][2]
+    assert room["mark"]["type"] == "rect" and room["encoding"]["x2"]["datum"] == 36.0
+    assert room["encoding"]["x"]["scale"]["domain"] == [0, 40.0]
 
 @pytest.mark.parametrize("guess", [(float("nan"), 0), (0.0, float("inf")), (1e300, 1), ("1", "2"), (True, 1), (1,),
                                    (1, 2, 3), 5, (10 ** 400, 0), b"12", {1: "a", 2: "b"}, range(2)])
@@ -147,10 +163,13 @@ def test_csv_neutralises_formulas_after_either_list_separator():
 
 
 def test_risk_table_is_aligned_data_under_the_plot(figure):
-    spec = figure
-    plot, (table, _) = spec["vconcat"][0], spec["vconcat"][1]["layer"]  # the numbers, the room at the end
-    assert spec["resolve"]["scale"]["x"] == "shared"
-    assert table["encoding"]["y"]["axis"]["minExtent"] == plot["layer"][1]["encoding"]["y"]["axis"]["minExtent"]
+    plot, table = figure["vconcat"]
+    numbers, names, _ = table["layer"]  # the numbers, the groups' names beside them, the room at the end
+    assert figure["resolve"]["scale"]["x"] == "shared"
+    assert numbers["encoding"]["y"]["axis"]["minExtent"] == plot["layer"][1]["encoding"]["y"]["axis"]["minExtent"]
+    rows = figure["datasets"][numbers["data"]["name"]]
+    labels = figure["datasets"][names["data"]["name"]]
+    assert {row["stratum"]: row["y"] for row in rows} == {label["name"]: label["y"] for label in labels}  # each on its row
 
 
 def test_the_band_reaches_the_step_where_a_curve_falls_to_zero():

@@ -100,19 +100,18 @@ def censor_points(curves: dict) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class _Layout:
-    """Where the text of a curve figure goes: names wrapped to the label column, its width, the
-    height of a risk-table row, legend columns, and the plot's height."""
+    """Where the text of a curve figure goes: names wrapped to the label column, its width, each
+    risk-table row's lines and height, legend columns, and the plot's height."""
 
-    shown: dict            # group name -> the name as drawn (with line breaks)
-    rows: dict             # group name -> its risk-table label (centred in half lines)
+    shown: dict            # group name -> the name as drawn in the legend and curves (with line breaks)
+    rows: dict             # group name -> its lines in the risk table
+    row_heights: dict      # group name -> the height of its risk-table row, in px (as many lines as it has)
     label_width: float
-    risk_row: float
     legend_columns: int
     legend_height: float
     plot_width: float
     plot_height: float
     extra_height: float    # added to the stated height so that the plot keeps room (many groups)
-    lines: int             # lines of the tallest group name
 
 
 def _scaled(spec: FigureSize, scale: float) -> FigureSize:
@@ -137,25 +136,22 @@ def _legend_room(widths: list[float], lines: list[int], width: float, font: floa
 _BLANK = "\u200b"  # an invisible line: a renderer drops an empty one
 
 
-def _names(names: list[str], room: float, font: float) -> tuple[dict, dict, dict]:
-    """Each group's name wrapped to ``room`` (its lines), the name as drawn in the legend and the
+def _names(names: list[str], room: float, font: float) -> tuple[dict, dict]:
+    """Each group's name wrapped to ``room`` (its lines), and the name as drawn in the legend and the
     curves (lines joined; names that would draw alike, blank or wrapping alike, kept apart by
-    zero-width spaces), and its risk-table label: the lines in half-line steps, after as many blank
-    half lines as centre it on its row when all labels are moved up by half the tallest."""
+    zero-width spaces: the legend tells groups apart by name)."""
     parts = {}
     for name in names:
         lines = layout.wrapped(str(name), room, font)
         parts[name] = lines if "".join(lines).strip() else [str(name)]
-    tallest = max((len(p) for p in parts.values()), default=1)
-    shown, rows, seen = {}, {}, set()
+    shown, seen = {}, set()
     for name, lines in parts.items():
         text = "\n".join(lines)
         while text in seen:
             text += _BLANK
         seen.add(text)
         shown[name] = text
-        rows[name] = f"{_BLANK}\n" * (tallest - len(lines)) + f"\n{_BLANK}\n".join(lines) + text[len("\n".join(lines)):]
-    return parts, shown, rows
+    return parts, shown
 
 
 def _layout(names: list[str], spec: FigureSize, options: FigureOptions, *, title_height: float,
@@ -173,8 +169,7 @@ def _layout(names: list[str], spec: FigureSize, options: FigureOptions, *, title
     room = max(min(room, widest), 3 * font)
     words = max((layout.text_width(w, font * 1.08) for n in names for w in str(n).split()), default=0)
     room = max(room, min(words, 0.42 * spec.width))  # whole words where they fit: "angiosarcoma", not "angiosarco/ma"
-    parts, _, rows = _names(names, room, font * 1.08)  # bold in the risk table
-    lines = max((len(p) for p in parts.values()), default=1)
+    parts, _ = _names(names, room, font * 1.08)  # bold in the risk table
     longest = max((layout.text_width(p, font * 1.08) for ps in parts.values() for p in ps), default=0.0)
     y_lines = layout.wrapped(y_title, 0.45 * spec.height, font * 1.1) if y_title else []
     if options.risk_table:  # the plot's axis and the risk table's names share one column
@@ -184,22 +179,23 @@ def _layout(names: list[str], spec: FigureSize, options: FigureOptions, *, title
     label_width += max(len(y_lines) - 1, 0) * font * 1.3
     plot_width = spec.width - label_width - 20
     x_lines = layout.wrapped(x_title, max(plot_width, 60), font * 1.1) if x_title else []
-    risk_row = max(spec.risk_row, lines * font * layout.LINE + 4)
+    # each row as tall as its own name: one line for most, three for "malignant peripheral nerve sheath tumour"
+    row_heights = {name: max(spec.risk_row, len(parts[name]) * font * layout.LINE + 4) for name in names}
     columns, legend_height = 1, 0.0
     # the legend spans the figure: its names wrap at a third of it (whole words), not at the label column
     entry_room = max(room, min(words, legend_width or spec.width),
                      min(needed, ((legend_width or spec.width) - 20) / 3 - 54))
-    legend_parts, shown, _ = _names(names, entry_room, font)
+    legend_parts, shown = _names(names, entry_room, font)
     if legend_width is not None:  # the legend spans the figure, from its left edge
         widths = [max(layout.text_width(p, font) for p in legend_parts[n]) for n in names]
         columns, legend_height = _legend_room(widths, [len(legend_parts[n]) for n in names], legend_width - 20,
                                               font, options.legend_title, legend_width - 20)
-    table_height = (len(names) * risk_row + font * 2.2 + spec.font) if options.risk_table else 0
+    table_height = (sum(row_heights.values()) + font * 2.2 + spec.font) if options.risk_table else 0
     plot_height = spec.height - (title_height + legend_height + (2 + 1.3 * max(len(x_lines), 1)) * font
                                  + table_height + 12)
     least = 0.4 * spec.height
-    return _Layout(shown, rows, label_width, risk_row, columns, legend_height, plot_width, max(plot_height, least),
-                   max(0.0, least - plot_height), lines)
+    return _Layout(shown, parts, row_heights, label_width, columns, legend_height, plot_width,
+                   max(plot_height, least), max(0.0, least - plot_height))
 
 
 def _wrapped(title: str, width: float, font: float):
@@ -291,34 +287,52 @@ def _plot(curves: dict, *, incidence: bool, x, y_title: str, end: float, spec: F
 
 def _risk_table(risk: pd.DataFrame, drawn: list[str], ticks: list[float], end: float, spec: FigureSize,
                 fit: _Layout, colours: list[str], **view):
-    """Patients at risk (cumulative events) per group under each tick, group names in full (``view``:
-    its name and size)."""
-    rows = [fit.rows[name] for name in fit.shown]
+    """Patients at risk (cumulative events) per group under each tick, each group's name in full
+    beside its row, each row as tall as its name (``view``: its name and size)."""
     title = {"text": _wrapped("Number at risk (cumulative events)", spec.width - 10, spec.font),
              "fontSize": spec.font, "fontWeight": "normal", "anchor": "start"}
-    axis = dict(domain=False, ticks=False, minExtent=fit.label_width, offset=2.2 * spec.font, labelLimit=0,
-                labelFontWeight="bold", labelExpr="split(datum.label, '\\n')",
-                labelLineHeight=spec.font * layout.LINE / 2,  # half lines: each name centred on its row
-                labelOffset=-(fit.lines - 1) / 2 * spec.font * layout.LINE)
-    encoding = {"x": vl.channel("time:Q", scale={"domain": [0, end], "nice": False}, axis=None),
-                "y": vl.channel("row:N", sort=rows, title=None, scale={"domain": rows}, axis=axis),
-                "text": vl.channel("label:N"),
-                "color": vl.channel("stratum:N", scale={"domain": drawn, "range": colours}, legend=None)}
-    numbers = vl.view(_risk_columns(risk, ticks, fit), "text", encoding, {"fontSize": spec.font})
-    return vl.layer(numbers, _room_at_the_end(risk, end, spec.font), title=title, **view)
+    centres = _row_centres(fit)
+    # rows are placed in px from the top (the scale maps the table's height onto itself); an empty axis
+    # as wide as the plot's keeps the label column, and the table's title at the figure's left edge
+    y = vl.channel("y:Q", scale={"domain": [sum(fit.row_heights.values()), 0], "nice": False, "zero": False},
+                   axis={"labels": False, "ticks": False, "domain": False, "grid": False, "title": None,
+                         "minExtent": fit.label_width, "offset": 2.2 * spec.font})
+    x = vl.channel("time:Q", scale={"domain": [0, end], "nice": False}, axis=None)
+    numbers = vl.view(_risk_columns(risk, ticks, fit, centres), "text",
+                      {"x": x, "y": y, "text": vl.channel("label:N"),
+                       "color": vl.channel("stratum:N", scale={"domain": drawn, "range": colours}, legend=None)},
+                      {"fontSize": spec.font})
+    line = spec.font * layout.LINE
+    # a name of several lines starts half its extra lines above its row's centre (Vega centres the first)
+    names = pd.DataFrame({"y": [centres[n] - (len(fit.rows[n]) - 1) * line / 2 for n in fit.rows],
+                          "name": ["\n".join(lines) for lines in fit.rows.values()]})
+    labels = vl.view(names, "text", {"y": y, "text": vl.channel("name:N")},
+                     {"align": "right", "baseline": "middle", "lineBreak": "\n", "lineHeight": line,
+                      "fontSize": spec.font, "fontWeight": "bold", "color": "black", "x": -2.2 * spec.font - 2})
+    return vl.layer(numbers, labels, _room_at_the_end(risk, ticks[-1], end, spec.font), title=title, **view)
 
 
-def _room_at_the_end(risk: pd.DataFrame, end: float, font: float) -> dict:
-    """An invisible "00 (00)" at the end of the time axis, as many digits as the table's largest
-    number: the numbers in the last column are centred on their tick and reach past the plot by
-    half their width, so without it the figure's width followed them ("0 (4)" or "0 (14)") and a
-    new selection took a second render to fit. Digits are all equally wide in the figures' font."""
+def _row_centres(fit: _Layout) -> dict:
+    """Each group's risk-table row centre, in px from the top of the table."""
+    centres, top = {}, 0.0
+    for name, height in fit.row_heights.items():
+        centres[name] = top + height / 2
+        top += height
+    return centres
+
+
+def _room_at_the_end(risk: pd.DataFrame, last_tick: float, end: float, font: float) -> dict:
+    """Invisible room right of the last column for half of "00 (00)" (as many digits as the table's
+    largest number): the numbers in the last column are centred on their tick and may reach past the
+    plot by half their width, so without it the figure's width followed them ("0 (4)" or "0 (14)")
+    and a new selection took a second render to fit. A transparent rectangle, not text: nothing
+    extra to select, copy or read aloud in the SVG, the PDF or the page."""
     largest = int(max(risk.n_risk.max(), risk.n_events.max(), 0)) if len(risk) else 0
     digits = "0" * len(str(largest))
-    return {"data": {"values": [{}]}, "mark": {"type": "text", "fontSize": font, "opacity": 0,
-                                               "text": f"{digits} ({digits})"},
-            "encoding": {"x": {"datum": end, "type": "quantitative", "scale": {"domain": [0, end], "nice": False},
-                               "axis": None}}}
+    half = layout.text_width(f"{digits} ({digits})", font) / 2  # (the estimate is generous: never too little)
+    at = {"datum": last_tick, "type": "quantitative", "scale": {"domain": [0, end], "nice": False}, "axis": None}
+    return {"data": {"values": [{}]}, "mark": {"type": "rect", "opacity": 0, "x2Offset": round(half, 1)},
+            "encoding": {"x": at, "x2": {"datum": last_tick}}}
 
 
 def _panel(curves: dict, risk: pd.DataFrame, *, incidence: bool, x_title: str, y_title: str, ticks,
@@ -351,7 +365,7 @@ def _panel(curves: dict, risk: pd.DataFrame, *, incidence: bool, x_title: str, y
     if not options.risk_table:
         return _whole(vl.vconcat(plot, resolve=resolve), top)
     table = _risk_table(risk, drawn, ticks, end, spec, fit, colours, name=f"risk{index}",
-                        width=round(fit.plot_width), height=round(len(names) * fit.risk_row))
+                        width=round(fit.plot_width), height=round(sum(fit.row_heights.values())))
     return _whole(vl.vconcat(plot, table, spacing=spec.font, resolve=resolve), top)
 
 
@@ -372,10 +386,11 @@ def _ticks_with_room(risk: pd.DataFrame, ticks: list[float], fit: _Layout, font:
     return ticks[::max(1, int(np.ceil((widest + font * 0.6) / spacing)))]
 
 
-def _risk_columns(risk: pd.DataFrame, ticks: list[float], fit: _Layout) -> pd.DataFrame:
-    """The risk table as drawn: "at risk (events)" per group at each of ``ticks``."""
+def _risk_columns(risk: pd.DataFrame, ticks: list[float], fit: _Layout, centres: dict) -> pd.DataFrame:
+    """The risk table as drawn: "at risk (events)" per group at each of ``ticks``, at its row's
+    centre ``y``."""
     kept = np.isin(risk.time.to_numpy(), np.asarray(ticks))
-    return risk.assign(stratum=risk.stratum.map(fit.shown), row=risk.stratum.map(fit.rows),
+    return risk.assign(stratum=risk.stratum.map(fit.shown), y=risk.stratum.map(centres),
                        label=_risk_labels(risk))[kept]
 
 
