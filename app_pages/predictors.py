@@ -9,6 +9,7 @@ from ilp_core.results.predictors import (
     ModelError,
     ModelRequest,
     covariate_options,
+    default_reference,
     enters_as_number,
     fit_outcome_model,
     reference_levels,
@@ -47,11 +48,11 @@ if not chosen:
 reference = {}
 categorical = [c for c in chosen if not enters_as_number(data, c)]
 for column, place in zip(categorical, st.columns(max(len(categorical), 1))):
-    levels = reference_levels(data, column)
-    if st.session_state.get(f"predictors:ref:{column}", levels[0]) not in levels:
+    levels, first = reference_levels(data, column), default_reference(data, column)
+    if st.session_state.get(f"predictors:ref:{column}", first) not in levels:
         del st.session_state[f"predictors:ref:{column}"]
     reference[column] = ui.persistent(place.selectbox, f"Reference for {plain(options[column])}", levels,
-                                      key=f"predictors:ref:{column}", default=levels[0], valid=levels.__contains__,
+                                      key=f"predictors:ref:{column}", default=first, valid=levels.__contains__,
                                       on_change=chosen_by_the_user)
 request = ModelRequest(outcome, tuple(chosen), tuple(reference.items()))
 if st.session_state.pop("predictors:changed", False) or st.session_state.get("model_request") is None:

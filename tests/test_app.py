@@ -9,6 +9,9 @@ from sample_path import SAMPLE
 from streamlit.testing.v1 import AppTest
 from workbooks import ENGLISH, patient, workbook
 
+import ilp_core as core
+from ilp_core.results import predictors
+
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = ["app_pages/data.py", "app_pages/cohort.py", "app_pages/amputation.py", "app_pages/complications.py",
          "app_pages/survival.py", "app_pages/predictors.py", "app_pages/export.py"]
@@ -192,6 +195,19 @@ def test_predictors_page_fits_cox_and_fine_gray(app):
     assert any("events for" in shown(w.value) for w in app.warning)  # 5 events: the guardrail shows
     app.switch_page("app_pages/export.py").run()
     assert any(shown(m.value).startswith("In the Fine-Gray model for amputation") for m in app.markdown)
+
+
+def test_a_category_s_reference_starts_at_its_largest_level(app):
+    # angiosarcoma came first alphabetically: 2 patients without an amputation, every histology not estimable
+    data = core.load_cohort(SAMPLE).data
+    assert predictors.default_reference(data, "histology") == "myxoid liposarcoma"  # 6 patients, first of two
+    assert predictors.default_reference(data, "sex") == "M" and predictors.default_reference(data, "limb") == "lower"
+    app.switch_page("app_pages/predictors.py").run()
+    app.selectbox(key="predictors:outcome").set_value("Amputation, death competing (Fine-Gray)").run()
+    app.multiselect(key="predictors:covariates").set_value(["histology"]).run()
+    assert not app.exception and app.selectbox(key="predictors:ref:histology").value == "myxoid liposarcoma"
+    terms = table(app, "Term")
+    assert terms.Term.str.endswith("vs myxoid liposarcoma").all()
 
 
 def x_title(at) -> str:

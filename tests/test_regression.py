@@ -38,6 +38,11 @@ def test_proportional_hazards_test_matches_cox_zph(lung):
     np.testing.assert_allclose(got.chisq, want.chisq, rtol=0, atol=1e-6)
     np.testing.assert_allclose(got.df, want.df)
     np.testing.assert_allclose(got.p_value, want.p_value, rtol=0, atol=1e-6)
+    from ilp_core.reporting import display
+    shown = display.ph_display(got)  # as the Predictors page shows it: a reader's headings, not R's names
+    assert shown.columns.tolist() == ["Covariate", "Chi-square", "Degrees of freedom", "p-value"]
+    assert shown.Covariate.tolist() == ["age", "sex", "All together (global test)"]
+    assert shown["Chi-square"].tolist() == [f"{v:.2f}" for v in want.chisq]
 
 
 def test_guardrails(lung):

@@ -6,6 +6,7 @@ can never disagree with its number.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ilp_core.conventions import FEW_AT_RISK, interval_label
@@ -118,8 +119,14 @@ def category_display(counts: pd.DataFrame, label: str) -> pd.DataFrame:
 
 
 def ph_display(ph_test: pd.DataFrame) -> pd.DataFrame:
-    """The proportional-hazards test table with readable p-values."""
-    return ph_test.assign(p_value=ph_test.p_value.map(p_value))
+    """The proportional-hazards test (R's ``cox.zph``) under a reader's headings: per covariate and for
+    all together ("GLOBAL" in R), its chi-square, degrees of freedom and p-value."""
+    return pd.DataFrame({
+        "Covariate": ph_test.term.replace({"GLOBAL": "All together (global test)"}),
+        "Chi-square": ph_test.chisq.map(lambda v: f"{v:.2f}" if np.isfinite(v) else "not computable"),
+        "Degrees of freedom": ph_test.df.map(lambda v: f"{v:g}" if np.isfinite(v) else ""),
+        "p-value": ph_test.p_value.map(lambda v: p_value(v).replace("p = ", "").replace("p ", "")),
+    })
 
 
 def complication_display(table: pd.DataFrame, *, conf_level: float) -> pd.DataFrame:

@@ -12,7 +12,7 @@ import pandas as pd
 
 from ilp_core.checks import check_choice
 from ilp_core.cohort.endpoints import Endpoint, endpoint, modelled
-from ilp_core.results.selection import MISSING, category_columns, levels
+from ilp_core.results.selection import MISSING, as_labels, category_columns, levels
 from ilp_core.stats.regression import ModelError, RegressionResult, cox_regression, fine_gray, univariable
 
 OUTCOMES: dict[str, Endpoint] = {e.key: e for e in modelled()}  # Cox, or Fine-Gray where death competes
@@ -61,6 +61,18 @@ def enters_as_number(data: pd.DataFrame, column: str) -> bool:
 def reference_levels(data: pd.DataFrame, column: str) -> list[str]:
     """The levels a category's reference can be (missing excluded)."""
     return [v for v in levels(data, column) if v != MISSING]
+
+
+def default_reference(data: pd.DataFrame, column: str) -> str | None:
+    """The reference level a model starts with: the first of an ordered grouping (the youngest age
+    group, the user's own first), otherwise the level with the most patients, whose comparisons are
+    the most precise (the first in order of equals). The first in alphabetical order could be two
+    patients without an event, which leaves every other level not estimable."""
+    choices = reference_levels(data, column)
+    if not choices or isinstance(data[column].dtype, pd.CategoricalDtype):
+        return choices[0] if choices else None
+    counts = as_labels(data[column]).value_counts()
+    return max(choices, key=lambda level: (counts.get(level, 0), -choices.index(level)))
 
 
 def fit_outcome_model(data: pd.DataFrame, request: ModelRequest, *, conf_level: float = 0.95) -> OutcomeModel:
