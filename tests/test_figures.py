@@ -12,7 +12,7 @@ from sample_path import SAMPLE
 
 import ilp_core as core
 from ilp_core.conventions import Settings
-from ilp_core.reporting import charts, export, figures, flow_diagram, forest, reproducibility
+from ilp_core.reporting import charts, export, figures, flow_diagram, forest, layout, reproducibility
 from ilp_core.reporting.figure_options import LINE_STYLES, FigureOptions
 from ilp_core.results import analysis, flow, selection, summaries
 
@@ -364,3 +364,51 @@ def test_each_risk_table_row_is_as_tall_as_its_own_name(size):
         assert below - above >= (n_above + n_below) / 2 * line  # no two names overlap
     assert max(lines.values()) > min(lines.values())
     assert table["height"] < len(lines) * (max(lines.values()) * line + 4)  # not every row as tall as the tallest
+
+
+def test_a_ratio_beyond_the_forest_axis_is_its_arrow_and_p_reads_like_the_others():
+    # HR 300 (150-600) on an axis to 100: its dot was drawn beside the plot, over the numbers' column
+    table = pd.DataFrame({"term": ["grade: 3 vs 1", "age"], "hazard_ratio": [300.0, 1.02], "ci_lower": [150.0, 0.99],
+                          "ci_upper": [600.0, 1.05], "p_value": [1e-6, 0.2]})
+    spec = forest.forest_plot(table, title="x")
+    layers = spec["hconcat"][0]["layer"]
+    dots = next(layer for layer in layers if layer["mark"]["type"] == "point" and "shape" not in layer["encoding"])
+    assert [row["term"] for row in spec["datasets"][dots["data"]["name"]]] == ["age"]
+    arrows = next(layer for layer in layers if "shape" in layer["encoding"])
+    assert [(r["term"], r["at"]) for r in spec["datasets"][arrows["data"]["name"]]] == [("grade: 3 vs 1", 100)]
+    side = [r for values in spec["datasets"].values() for r in values if "p" in r and "lo" not in r]
+    assert [r["p"] for r in side] == ["< 0.001", "0.200"]  # under the heading "p", as "0.200" is
+    figure = export.FigureFile(spec)
+    assert figure.size == figure.stated_size
+
+
+@pytest.mark.parametrize("size", ["slide", "journal"])
+def test_every_percentage_on_the_vertical_axis_is_labelled(size):
+    # a journal plot under ~240 px: Vega kept one label in two of those given (0%, 40%, 80%: no 100%)
+    data = core.load_cohort(SAMPLE).data
+    result = analysis.analyse(data, selection.strata(data, "limb"), Settings(), [12, 24], n_loaded=34, n_rows=34,
+                              compare_by="Limb")
+    figure = export.FigureFile(figures.endpoint_figure(result.curves["overall_survival"], "overall_survival",
+                                                       time_unit="months", options=FigureOptions(size=size)))
+    drawn = svg_text(figure.svg()).split()
+    assert all(label in drawn for label in ("0%", "20%", "40%", "60%", "80%", "100%"))
+
+
+def test_a_long_word_breaks_in_the_legend_rather_than_widen_the_figure():
+    curves = {"Leiomyosarcoma/rhabdomyosarcoma/angiosarcoma": core.kaplan_meier([1, 2, 3, 30], [1, 0, 1, 0]),
+              "other": core.kaplan_meier([2, 5, 9, 12], [1, 1, 0, 1])}
+    figure = export.FigureFile(figures.endpoint_figure(curves, "overall_survival", time_unit="months",
+                                                       options=FigureOptions(size="journal", font_scale=1.4)))
+    assert figure.size == figure.stated_size  # it was 3.87 in wide for a stated 3.5 in, the plot crushed
+
+
+def test_the_names_end_before_the_first_column_of_large_numbers():
+    # 100,000 patients a group: "100000 (0)" is centred on the axis's start and ran into "Myxofibrosarcoma"
+    rng = np.random.default_rng(1)
+    curves = {name: core.kaplan_meier(rng.exponential(30, 100_000), rng.random(100_000) < 0.7)
+              for name in ("Myxofibrosarcoma", "Leiomyosarcoma")}
+    spec = figures.endpoint_figure(curves, "overall_survival", time_unit="months",
+                                   options=FigureOptions(size="journal", time_max=60, tick_every=30))
+    names = spec["vconcat"][1]["layer"][1]
+    half = layout.text_width("100000 (0)", names["mark"]["fontSize"]) / 2
+    assert -names["mark"]["x"] >= half + 2  # right-aligned names end left of the widest number's left edge

@@ -2,6 +2,7 @@
 import altair as alt
 import numpy as np
 import pandas as pd
+import pytest
 
 from ilp_core.reporting import vega_lite as vl
 
@@ -19,12 +20,27 @@ def test_rows_are_written_as_altair_writes_them():
         "stratum": ["a", None, "c", "d\ne", "\u200bf"],
         "text": pd.array(["x", pd.NA, "z", "w", "v"], dtype="string"),
         "group": pd.Categorical(["p", "q", "p", "q", "p"]),
+        "count": pd.array([1, None, 3, 4, 5], dtype="Int64"),
+        "mixed": pd.Series([np.float32("nan"), 1.5, np.int64(3), None, "a"], dtype=object),
     })
     ours = vl.figure(vl.view(frame, "point", {}))
     assert ours["datasets"] == altair_datasets(frame)  # the same rows, under the same name
     assert ours["data"] == {"name": next(iter(altair_datasets(frame)))}
     assert ours["datasets"][ours["data"]["name"]][2] == {"time": None, "n_risk": 3, "small": 3, "flag": True,
-                                                         "stratum": "c", "text": "z", "group": "p"}
+                                                         "stratum": "c", "text": "z", "group": "p", "count": 3,
+                                                         "mixed": 3}
+    assert [row["mixed"] for row in vl.records(frame)][:2] == [None, 1.5]  # a float32 NaN is missing too
+
+
+@pytest.mark.parametrize("frame", [
+    pd.DataFrame([[1, 2]], columns=["a", "a"]), pd.DataFrame([[1, 2]], columns=[1, "1"]),
+    pd.DataFrame({"when": pd.to_datetime(["2020-01-01"])}), pd.DataFrame({"when": [pd.Timestamp("2020-01-01")]}),
+    pd.DataFrame({"when": pd.to_datetime(["2020-01-01"]).tz_localize("UTC")}),
+    pd.DataFrame({"for": pd.to_timedelta([1], unit="D")}), pd.DataFrame({"z": [1 + 2j]}),
+    pd.DataFrame({"o": [object()]})])
+def test_anything_but_numbers_text_and_true_false_is_refused_by_name(frame):
+    with pytest.raises(ValueError, match="column"):
+        vl.records(frame)
 
 
 def test_each_dataset_is_stored_once_and_every_view_names_its_own():

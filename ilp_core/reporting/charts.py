@@ -183,8 +183,8 @@ def _layout(names: list[str], spec: FigureSize, options: FigureOptions, *, title
     row_heights = {name: max(spec.risk_row, len(parts[name]) * font * layout.LINE + 4) for name in names}
     columns, legend_height = 1, 0.0
     # the legend spans the figure: its names wrap at a third of it (whole words), not at the label column
-    entry_room = max(room, min(words, legend_width or spec.width),
-                     min(needed, ((legend_width or spec.width) - 20) / 3 - 54))
+    across = legend_width or spec.width  # a word longer than the legend's line (symbol and gap beside it) breaks
+    entry_room = max(room, min(words, across - 20 - 54), min(needed, (across - 20) / 3 - 54))
     legend_parts, shown = _names(names, entry_room, font)
     if legend_width is not None:  # the legend spans the figure, from its left edge
         widths = [max(layout.text_width(p, font) for p in legend_parts[n]) for n in names]
@@ -227,7 +227,9 @@ def _y_axis(incidence: bool, points: pd.DataFrame, options: FigureOptions, title
     values = np.round(np.arange(0, top + 1e-9, step), 10).tolist()
     return vl.channel("estimate:Q", title=title, scale={"domain": [0, top], "nice": False},
                       axis={"format": ".0%" if options.percent else ".2f" if step < 0.1 else ".1f", "values": values,
-                            "minExtent": label_width, "labelLimit": label_width - 8}), top
+                            "minExtent": label_width, "labelLimit": label_width - 8,
+                            # every value labelled: Vega drops every other one beyond height / 40 ticks (100% went)
+                            "tickCount": len(values)}), top
 
 
 def _legend(names: list[str], spec: FigureSize, fit: _Layout, options: FigureOptions, heading: str | None):
@@ -292,11 +294,15 @@ def _risk_table(risk: pd.DataFrame, drawn: list[str], ticks: list[float], end: f
     title = {"text": _wrapped("Number at risk (cumulative events)", spec.width - 10, spec.font),
              "fontSize": spec.font, "fontWeight": "normal", "anchor": "start"}
     centres = _row_centres(fit)
+    # the names end left of the first column, whose numbers are centred on the axis's start ("100000 (0)")
+    first = _risk_labels(risk[risk.time.to_numpy() == ticks[0]])
+    gap = max(2.2 * spec.font, max((layout.text_width(text, spec.font) for text in first), default=0) / 2
+              + 0.6 * spec.font)
     # rows are placed in px from the top (the scale maps the table's height onto itself); an empty axis
     # as wide as the plot's keeps the label column, and the table's title at the figure's left edge
     y = vl.channel("y:Q", scale={"domain": [sum(fit.row_heights.values()), 0], "nice": False, "zero": False},
                    axis={"labels": False, "ticks": False, "domain": False, "grid": False, "title": None,
-                         "minExtent": fit.label_width, "offset": 2.2 * spec.font})
+                         "minExtent": fit.label_width, "offset": gap})
     x = vl.channel("time:Q", scale={"domain": [0, end], "nice": False}, axis=None)
     numbers = vl.view(_risk_columns(risk, ticks, fit, centres), "text",
                       {"x": x, "y": y, "text": vl.channel("label:N"),
@@ -308,7 +314,7 @@ def _risk_table(risk: pd.DataFrame, drawn: list[str], ticks: list[float], end: f
                           "name": ["\n".join(lines) for lines in fit.rows.values()]})
     labels = vl.view(names, "text", {"y": y, "text": vl.channel("name:N")},
                      {"align": "right", "baseline": "middle", "lineBreak": "\n", "lineHeight": line,
-                      "fontSize": spec.font, "fontWeight": "bold", "color": "black", "x": -2.2 * spec.font - 2})
+                      "fontSize": spec.font, "fontWeight": "bold", "color": "black", "x": -gap - 2})
     return vl.layer(numbers, labels, _room_at_the_end(risk, ticks[-1], end, spec.font), title=title, **view)
 
 
@@ -354,7 +360,8 @@ def _panel(curves: dict, risk: pd.DataFrame, *, incidence: bool, x_title: str, y
     if options.risk_table:
         ticks = _ticks_with_room(risk, ticks, fit, spec.font)
     x = vl.channel("time:Q", title=_wrapped(x_title, max(fit.plot_width, 60), spec.font),
-                   scale={"domain": [0, end], "nice": False}, axis={"values": ticks, "grid": False})
+                   scale={"domain": [0, end], "nice": False},
+                   axis={"values": ticks, "grid": False, "tickCount": len(ticks)})
     # a panel's heading on as many lines as its width needs (a long one made the figure wider than stated)
     titled = {"title": {"text": _wrapped(heading, spec.width - 10, spec.title_font), "fontSize": spec.title_font,
                         "anchor": "start"}} if heading else {}

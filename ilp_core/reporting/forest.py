@@ -76,7 +76,8 @@ def forest_plot(table: pd.DataFrame, *, title: str, ratio: str = "Hazard ratio",
     step = max(len(lines) for lines in wrapped) * font * layout.LINE + (14 if size == "slide" else 8)
     rows["text"] = [f"{ratio_text(h)} ({ratio_text(lo)}\u2013{ratio_text(hi)})" if ok else "not estimable"
                     for h, lo, hi, ok in zip(rows.hazard_ratio, rows.ci_lower, rows.ci_upper, rows.estimable)]
-    rows["p"] = [p_value(p).replace("p = ", "") if ok else "" for p, ok in zip(rows.p_value, rows.estimable)]
+    rows["p"] = [p_value(p).replace("p = ", "").replace("p < ", "< ") if ok else ""  # under the heading "p"
+                 for p, ok in zip(rows.p_value, rows.estimable)]
     shown = rows[rows.estimable].assign(lo=lambda r: r.ci_lower.clip(low, high),
                                         hi=lambda r: r.ci_upper.clip(low, high))
     y = vl.channel("shown:N", sort=order, title=None, scale={"domain": order},
@@ -96,7 +97,8 @@ def forest_plot(table: pd.DataFrame, *, title: str, ratio: str = "Hazard ratio",
                 {"strokeDash": [4, 4], "color": "#666666"}),
         vl.view(shown, "rule", {"x": vl.channel("lo:Q", scale=scale), "x2": vl.channel("hi"), "y": y},
                 {"strokeWidth": 2, "color": PALETTE[0]}),
-        vl.view(shown, "point", {"x": x, "y": y, "tooltip": tooltip},
+        # a ratio beyond the axis is shown by its arrow alone (its dot fell beside the plot, on the names)
+        vl.view(shown[shown.hazard_ratio.between(low, high)], "point", {"x": x, "y": y, "tooltip": tooltip},
                 {"filled": True, "size": 80 if size == "slide" else 30, "color": PALETTE[0], "opacity": 1}),
     ]
     beyond = pd.concat([shown[shown.ci_lower < low].assign(at=low, shape="triangle-left"),

@@ -99,8 +99,9 @@ def dataset_name(values: list) -> str:
 
 
 def records(frame: pd.DataFrame) -> list[dict]:
-    """The rows of ``frame`` as JSON-ready dicts: Python numbers and text, a missing or infinite
-    number as null (JSON has neither).
+    """The rows of ``frame`` as JSON-ready dicts: Python numbers, text and true/false, a missing or
+    infinite number as null (JSON has neither). Anything else (dates, durations, objects) and column
+    names that are not distinct as text raise ValueError: the figures draw numbers and names only.
 
     Examples
     --------
@@ -108,11 +109,21 @@ def records(frame: pd.DataFrame) -> list[dict]:
     [{'time': 0.0, 'group': 'a'}, {'time': None, 'group': None}]
     """
     names = [str(name) for name in frame.columns]
-    columns = [_json_values(frame[name].to_numpy()) for name in frame.columns]
+    if len(set(names)) < len(names):
+        raise ValueError(f"column names must be distinct as text; got {list(frame.columns)!r}")
+    columns = [_json_values(_values(frame.iloc[:, i]), name) for i, name in enumerate(names)]
     return [dict(zip(names, row)) for row in zip(*columns)] if names else [{} for _ in range(len(frame))]
 
 
-def _json_values(values: np.ndarray) -> list:
+def _values(column: pd.Series) -> np.ndarray:
+    """A column's values; pandas' own types (nullable integers, categories, dates with a time zone) as
+    Python objects, so that 1 stays 1 and a missing value is pd.NA, not NaN."""
+    if isinstance(column.dtype, pd.api.extensions.ExtensionDtype):
+        return column.to_numpy(dtype=object)
+    return column.to_numpy()
+
+
+def _json_values(values: np.ndarray, name: str) -> list:
     if values.dtype.kind == "f":
         out = values.tolist()
         for i in np.flatnonzero(~np.isfinite(values)):
@@ -120,10 +131,19 @@ def _json_values(values: np.ndarray) -> list:
         return out
     if values.dtype.kind in "iub":
         return values.tolist()
-    return [None if _missing(v) else v.item() if isinstance(v, np.generic) else v for v in values.tolist()]
+    if values.dtype.kind not in "OUS":
+        raise ValueError(f"column {name!r} holds {values.dtype}: a figure's data are numbers, text and true/false")
+    return [_json_value(v, name) for v in values.tolist()]
 
 
-def _missing(value) -> bool:
+def _json_value(value, name: str):
+    if isinstance(value, np.generic):
+        value = value.item()
     if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, float) and not math.isfinite(value)
+        return None
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, (str, bool, int)):
+        return value
+    raise ValueError(f"column {name!r} holds {type(value).__name__} {value!r}: a figure's data are numbers, text "
+                     f"and true/false")
