@@ -412,3 +412,13 @@ def test_the_names_end_before_the_first_column_of_large_numbers():
     names = spec["vconcat"][1]["layer"][1]
     half = layout.text_width("100000 (0)", names["mark"]["fontSize"]) / 2
     assert -names["mark"]["x"] >= half + 2  # right-aligned names end left of the widest number's left edge
+
+
+def test_the_forest_axis_is_labelled_at_both_ends():
+    table = pd.DataFrame({"term": ["a", "b"], "hazard_ratio": [0.05, 1.02], "ci_lower": [0.02, 0.99],
+                          "ci_upper": [15.0, 1.05], "p_value": [1e-6, 0.2]})
+    assert forest.axis_range(table) == (0.02, 20)  # three decades: the wide set of labels (..., 2, 10, 100)
+    dots = next(layer for layer in forest.forest_plot(table, title="x")["hconcat"][0]["layer"]
+                if layer["mark"]["type"] == "point")
+    ticks = dots["encoding"]["x"]["axis"]["values"]
+    assert ticks[0] == 0.02 and ticks[-1] == 20 and 10 in ticks  # the axis ended past its last label, 10

@@ -84,9 +84,11 @@ def forest_plot(table: pd.DataFrame, *, title: str, ratio: str = "Hazard ratio",
                    axis=dict(labelExpr="split(datum.label, '\\n')", labelLimit=0, ticks=False, domain=False,
                              labelPadding=12, labelFontSize=font, labelLineHeight=font * layout.LINE))
     scale = {"type": "log", "domain": [low, high], "nice": False}
-    ticks = [t for t in (WIDE_TICKS if math.log10(high / low) > 2 else TICKS) if low <= t <= high]
+    # both ends labelled (an axis to 20 ended past its last label, 10, on a wide range)
+    ticks = sorted({low, high, *(t for t in (WIDE_TICKS if math.log10(high / low) > 2 else TICKS) if low <= t <= high)})
     x = vl.channel("hazard_ratio:Q", scale=scale, title=x_title,
-                   axis={"values": ticks, "format": "~g", "grid": True, "gridColor": "#EEEEEE"})
+                   axis={"values": ticks, "format": "~g", "grid": True, "gridColor": "#EEEEEE",
+                         "tickCount": len(ticks)})
     value_width = layout.text_width("100.0 (10.00\u20131,000)", font) + layout.text_width("p < 0.001", font) + 30
     label_width = min(label_room, max(layout.text_width(line, font) for lines in wrapped for line in lines)) + 12
     height = round(max(len(rows) * step, 48))
