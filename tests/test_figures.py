@@ -184,6 +184,10 @@ def test_flow_boxes_never_overlap_and_fit_their_text(filtered):
     label = steps.loc[steps.step == "analysed", "label"].iloc[0]
     assert label == ("Patients analysed (selected by the filters)" if filtered
                      else "Patients treated with isolated limb perfusion")
+    # every main step leads down to the next, except to the last contact of all patients (not a step)
+    last = boxes[boxes.text.str.startswith("All patients at last contact")].iloc[0]
+    down = arrows[arrows.x == arrows.x2]
+    assert len(down) == (~steps.side).sum() - 2 and not (down.y2 >= last.y - 1e-9).any()
 
 
 def test_the_forest_plot_keeps_a_sensible_axis_writes_numbers_apart_and_marks_what_runs_off():

@@ -13,6 +13,7 @@ from ilp_core.reporting.charts import FONT
 ANCHORS = {"excluded": 0, "filtered": 0, "aborted": 1, "no_surgery": 2}
 FONT_SIZE, LINE, PAD, GAP = 12, 15, 8, 14  # px: text, line height, padding inside a box, space between boxes
 MAIN_WIDTH, SIDE_GAP = 300, 80
+_SUMMARIES = {"outcome"}  # main boxes about all patients analysed, not a step of the flow
 
 
 def _box(text: str, width: float) -> tuple[str, float]:
@@ -44,7 +45,9 @@ def flow_boxes(flow: pd.DataFrame, *, width: int = 760) -> tuple[pd.DataFrame, p
             boxes.append((MAIN_WIDTH + SIDE_GAP, at, width, at + h, text))
             arrows.append((MAIN_WIDTH / 2, at + h / 2, MAIN_WIDTH + SIDE_GAP, at + h / 2))
             at += h + GAP
-        if i < len(main) - 1:
+        # the last contact of every patient analysed is not a step after resection: no line leads to it
+        # (from "Resection, n = 26" down to "All patients, n = 34" the count seemed to grow)
+        if i < len(main) - 1 and main.step[i + 1] not in _SUMMARIES:
             arrows.append((MAIN_WIDTH / 2, bottom, MAIN_WIDTH / 2, bottom + gap))
         y = bottom + gap
     return (pd.DataFrame(boxes, columns=["x", "y", "x_end", "y_end", "text"]),
