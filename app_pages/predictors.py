@@ -69,11 +69,11 @@ for note in model.warnings:
 st.caption(f"{model.method}. {model.n} patients, {model.events} events "
            f"({model.events_per_variable:.1f} per coefficient).")
 
-left, right = st.columns(2)
-left.subheader("Each covariate alone")
-left.dataframe(display.model_display(fitted.single, ratio=ratio, conf_level=level), hide_index=True)
-right.subheader("All together")
-right.dataframe(display.model_display(model.table, ratio=ratio, conf_level=level), hide_index=True)
+# one above the other: side by side, at 1440 px, "Subdistribution hazard ratio" and "not estimable" were cut
+st.subheader("Each covariate alone")
+st.dataframe(display.model_display(fitted.single, ratio=ratio, conf_level=level), hide_index=True)
+st.subheader("All together")
+st.dataframe(display.model_display(model.table, ratio=ratio, conf_level=level), hide_index=True)
 figure = ui.shown_figure(lambda: forest.forest_plot(model.table, title=fitted.outcome.heading, ratio=ratio,
                                                     conf_level=level, subtitle=ui.SYNTHETIC_NOTE if view.synthetic else ""),
                          ui.figure_identity("forest", request))
