@@ -844,7 +844,7 @@ def figure_caption(figure: export.FigureFile, risk_table: bool = True) -> None:
     """The size every download of ``figure`` has, and what is under the plot."""
     width, height = figure.size
     larger = ""
-    if figure.size != figure.stated_size:
+    if figure.stated_size and figure.size != figure.stated_size:
         chosen = "{:.2f} x {:.2f} in".format(*figure.stated_size)
         larger = (f" The group names and numbers need more room than {chosen} leaves at this font size, so the "
                   f"figure is drawn larger; a smaller font, fewer groups or shorter names keep {chosen}.")

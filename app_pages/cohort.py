@@ -60,3 +60,4 @@ figure = ui.shown_figure(lambda: flow_diagram.flow_chart(steps, subtitle=ui.SYNT
                          ui.figure_identity("patient_flow", view.cohort.n_rows))
 ui.csv_download(ui.figure_downloads(figure, "patient_flow", "flow"), "Flow counts CSV", steps, "patient_flow.csv",
                 "flow:csv")
+ui.figure_caption(figure, risk_table=False)

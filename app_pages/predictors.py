@@ -79,6 +79,7 @@ figure = ui.shown_figure(lambda: forest.forest_plot(model.table, title=fitted.ou
                          ui.figure_identity("forest", request))
 ui.csv_download(ui.figure_downloads(figure, "forest", "predictors"), "Model CSV",
                 model.table.assign(method=model.method), "model.csv", "predictors:csv", ratio=ratio)
+ui.figure_caption(figure, risk_table=False)
 st.markdown(plain(report.fitted_model_sentence(fitted)))  # terms name the user's columns and values
 if not fitted.outcome.competing:
     st.subheader("Proportional hazards")

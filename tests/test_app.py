@@ -159,6 +159,7 @@ def test_table_one_and_flow_on_the_cohort_page(app):
     assert "p-value" in baseline.columns and "lower (n = 21)" in baseline.columns
     assert baseline.loc[baseline.Characteristic == "  F", "Overall (n = 34)"].item() == "12 (35.3%)"
     assert len(app.get("vega_lite_chart")) == 1  # the patient flow
+    assert any(shown(c.value).startswith("PNG at 300 dpi, 8.06 x ") for c in app.caption)  # its downloads' size
 
 
 def test_settings_saved_and_loaded_reproduce_the_selection(app):
@@ -187,6 +188,7 @@ def test_predictors_page_fits_cox_and_fine_gray(app):
     app.multiselect(key="predictors:covariates").set_value(["age_years", "limb"]).run()
     assert not app.exception
     assert table(app, "Term").Term.tolist() == ["Age (per year)", "Limb: upper vs lower"]  # labels, not codes
+    assert any(shown(c.value).startswith("PNG at 300 dpi, 10.00 x ") for c in app.caption)  # the forest plot's
     assert any("In the Cox model for overall survival (n = 34, 18 events)" in shown(m.value) for m in app.markdown)
     assert len(app.get("vega_lite_chart")) == 1
     app.selectbox(key="predictors:outcome").set_value("Amputation, death competing (Fine-Gray)").run()

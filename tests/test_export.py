@@ -215,3 +215,14 @@ def test_plots_stacked_or_alone_at_the_top_are_fitted_and_odd_sizes_are_refused_
     for size in [["400", "300"], None, [0, 0], [400]]:
         with pytest.raises(ValueError, match="usermeta.size must be"):
             export.FigureFile({**view("plot0"), "usermeta": {"size": size}}).svg()
+
+
+def test_a_figure_without_a_stated_size_has_the_size_it_is_drawn_at():
+    # the patient flow states no size: its caption and downloads give the size it is drawn at
+    from ilp_core.reporting import flow_diagram
+    steps = pd.DataFrame({"step": ["workbook", "outcome"], "label": ["Rows", "All patients"], "n": [3, 3],
+                          "detail": ["", ""], "side": [False, False]})
+    figure = export.FigureFile(flow_diagram.flow_chart(steps))
+    assert figure.stated_size is None
+    width, height = export.png_size(figure.bytes("png"))
+    assert figure.size == pytest.approx((width / 300, height / 300), abs=1 / 300)

@@ -47,11 +47,12 @@ class FigureFile:
         self._first_guess = _checked_guess(guess)
 
     @property
-    def size(self) -> tuple[float, float] | None:
-        """(width, height) in inches that the downloads have (fitting the figure if need be); None
-        for a figure that states none. The stated size, unless the figure's names and numbers need
-        more room than it leaves (its plots already at their smallest)."""
-        return _inches(self.fitted_spec())
+    def size(self) -> tuple[float, float]:
+        """(width, height) in inches that the downloads have (fitting the figure if need be): the
+        stated size, unless the figure's names and numbers need more room than it leaves (its plots
+        already at their smallest); the size it is drawn at when it states none (a flow diagram)."""
+        stated = _inches(self.fitted_spec())
+        return stated if stated else tuple(side / 96 for side in _svg_size(self.svg()))
 
     @property
     def stated_size(self) -> tuple[float, float] | None:
