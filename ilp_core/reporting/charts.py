@@ -7,6 +7,7 @@ stated size in inches. Colours: the Okabe-Ito palette, safe for colour-blind rea
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -173,10 +174,13 @@ def _layout(names: list[str], spec: FigureSize, options: FigureOptions, *, title
     longest = max((layout.text_width(p, font * 1.08) for ps in parts.values() for p in ps), default=0.0)
     y_lines = layout.wrapped(y_title, 0.45 * spec.height, font * 1.1) if y_title else []
     if options.risk_table:  # the plot's axis and the risk table's names share one column
-        label_width = max(spec.label_width, min(room, longest) + 2.6 * font + 4)
+        label_width = max(4.6 * font, min(room, longest) + 2.6 * font + 4)  # "100%" and the axis title, or the names
     else:  # room for "100%" and the axis title
         label_width = 4.6 * font
     label_width += max(len(y_lines) - 1, 0) * font * 1.3
+    # in whole steps of the font size: names of about the same width ("upper", "lower") give the same
+    # layout, which the app then fits in one render from the last figure's correction
+    label_width = math.ceil(label_width / font - 1e-9) * font
     plot_width = spec.width - label_width - 20
     x_lines = layout.wrapped(x_title, max(plot_width, 60), font * 1.1) if x_title else []
     # each row as tall as its own name: one line for most, three for "malignant peripheral nerve sheath tumour"
