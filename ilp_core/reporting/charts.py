@@ -35,8 +35,7 @@ class FigureSize:
     height: int
     font: int
     title_font: int
-    label_width: int   # room for the y-axis and risk-table labels
-    risk_row: int      # height of one risk-table row
+    risk_row: int      # the least height of a risk-table row (a name of several lines takes more)
 
     @property
     def inches(self) -> str:
@@ -44,8 +43,8 @@ class FigureSize:
 
 
 SIZES = {
-    "slide": FigureSize("Slide (10 in wide)", 960, 540, 15, 20, 150, 22),
-    "journal": FigureSize("Journal column (3.5 in wide)", 336, 320, 10, 11, 72, 14),
+    "slide": FigureSize("Slide (10 in wide)", 960, 540, 15, 20, 22),
+    "journal": FigureSize("Journal column (3.5 in wide)", 336, 320, 10, 11, 14),
 }
 
 
@@ -117,7 +116,7 @@ class _Layout:
 
 def _scaled(spec: FigureSize, scale: float) -> FigureSize:
     return FigureSize(spec.label, spec.width, spec.height, round(spec.font * scale, 1),
-                      round(spec.title_font * scale, 1), round(spec.label_width * scale), round(spec.risk_row * scale))
+                      round(spec.title_font * scale, 1), round(spec.risk_row * scale))
 
 
 def _legend_room(widths: list[float], lines: list[int], width: float, font: float, title: str,
@@ -452,8 +451,8 @@ def curve_figure(curves: dict, risk: pd.DataFrame, *, incidence: bool, title: st
 
 
 PANEL_SIZES = {
-    "slide": FigureSize("Slide (13.3 in wide)", 1280, 576, 13, 16, 96, 18),
-    "journal": FigureSize("Journal, two columns (7.2 in wide)", 690, 346, 9, 10, 56, 12),
+    "slide": FigureSize("Slide (13.3 in wide)", 1280, 576, 13, 16, 18),
+    "journal": FigureSize("Journal, two columns (7.2 in wide)", 690, 346, 9, 10, 12),
 }
 
 
