@@ -426,3 +426,26 @@ def test_the_forest_axis_is_labelled_at_both_ends():
                 if layer["mark"]["type"] == "point")
     ticks = dots["encoding"]["x"]["axis"]["values"]
     assert ticks[0] == 0.02 and ticks[-1] == 20 and 10 in ticks  # the axis ended past its last label, 10
+
+
+@pytest.mark.parametrize("size, font_scale", [("journal", 1.0), ("slide", 1.0), ("slide", 1.4)])
+def test_large_numbers_at_risk_keep_their_columns_apart_and_the_axis_labelled_to_its_end(size, font_scale):
+    # 100,000 patients a group: "100000 (0)" and "36714 (38067)" ran into each other once the figure was
+    # fitted, and thinned columns left the axis running past its last label
+    rng = np.random.default_rng(1)
+    times = {name: rng.exponential(30, 100_000) for name in ("Myxofibrosarcoma", "Leiomyosarcoma")}
+    curves = {name: core.kaplan_meier(np.minimum(t, 60), (t <= 60) & (rng.random(len(t)) < 0.7))
+              for name, t in times.items()}
+    options = FigureOptions(size=size, font_scale=font_scale)
+    figure = export.FigureFile(figures.endpoint_figure(curves, "overall_survival", time_unit="months", options=options))
+    spec = figure.fitted_spec()
+    plot, table = spec["vconcat"]
+    axis = plot["layer"][0]["encoding"]["x"]
+    assert axis["axis"]["values"][-1] == axis["scale"]["domain"][1]  # labelled to its end
+    numbers = spec["datasets"][table["layer"][0]["data"]["name"]]
+    font = table["layer"][0]["mark"]["fontSize"]
+    columns = sorted({row["time"] for row in numbers})
+    widest = max(layout.text_width(row["label"], font) for row in numbers) / 1.04  # (the estimate is generous)
+    spacing = plot["width"] * min(b - a for a, b in zip(columns, columns[1:])) / axis["scale"]["domain"][1]
+    assert spacing >= widest, (spacing, widest)
+    assert figure.size == figure.stated_size

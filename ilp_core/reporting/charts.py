@@ -107,6 +107,7 @@ class _Layout:
     rows: dict             # group name -> its lines in the risk table
     row_heights: dict      # group name -> the height of its risk-table row, in px (as many lines as it has)
     label_width: float
+    gap: float             # between the names and the risk table's first column (half its widest number and more)
     legend_columns: int
     legend_height: float
     plot_width: float
@@ -155,12 +156,14 @@ def _names(names: list[str], room: float, font: float) -> tuple[dict, dict]:
 
 
 def _layout(names: list[str], spec: FigureSize, options: FigureOptions, *, title_height: float,
-            legend_width: float | None, x_title: str = "", y_title: str = "") -> _Layout:
+            legend_width: float | None, x_title: str = "", y_title: str = "", first_column=()) -> _Layout:
     """Room for every group name in full: wrapped onto lines in a label column of about a third of
     the width (the plot keeps at least 45%), legend entries in as many columns as fit in
     ``legend_width`` (None: no legend here), axis titles wrapped, and a plot of at least 40% of the
-    height (the figure grows when it must)."""
+    height (the figure grows when it must). ``first_column``: the risk table's numbers at time 0,
+    centred on the axis's start, which the names end left of."""
     font = spec.font
+    gap = max(2.2 * font, max((layout.text_width(text, font) for text in first_column), default=0) / 2 + 0.6 * font)
     widest = spec.width - max(0.45 * spec.width, 120) - 2.6 * font - 24  # the most the names may take
     needed = max((layout.text_width(line, font * 1.08) for n in names for line in str(n).split("\n")), default=0)
     room = max(spec.width * 0.34, 4 * font)
@@ -172,15 +175,13 @@ def _layout(names: list[str], spec: FigureSize, options: FigureOptions, *, title
     parts, _ = _names(names, room, font * 1.08)  # bold in the risk table
     longest = max((layout.text_width(p, font * 1.08) for ps in parts.values() for p in ps), default=0.0)
     y_lines = layout.wrapped(y_title, 0.45 * spec.height, font * 1.1) if y_title else []
-    if options.risk_table:  # the plot's axis and the risk table's names share one column
-        label_width = max(4.6 * font, min(room, longest) + 2.6 * font + 4)  # "100%" and the axis title, or the names
-    else:  # room for "100%" and the axis title
-        label_width = 4.6 * font
-    label_width += max(len(y_lines) - 1, 0) * font * 1.3
+    # the plot's axis labels ("100%") and the risk table's names share one column, as wide as either needs
+    label_width = max(3.4 * font, min(room, longest) + gap + 0.4 * font + 4 if options.risk_table else 0)
     # in whole steps of the font size: names of about the same width ("upper", "lower") give the same
     # layout, which the app then fits in one render from the last figure's correction
     label_width = math.ceil(label_width / font - 1e-9) * font
-    plot_width = spec.width - label_width - 20
+    # the axis title's lines stand left of the column
+    plot_width = spec.width - label_width - max(len(y_lines), 1) * font * 1.3 - 24
     x_lines = layout.wrapped(x_title, max(plot_width, 60), font * 1.1) if x_title else []
     # each row as tall as its own name: one line for most, three for "malignant peripheral nerve sheath tumour"
     row_heights = {name: max(spec.risk_row, len(parts[name]) * font * layout.LINE + 4) for name in names}
@@ -197,7 +198,7 @@ def _layout(names: list[str], spec: FigureSize, options: FigureOptions, *, title
     plot_height = spec.height - (title_height + legend_height + (2 + 1.3 * max(len(x_lines), 1)) * font
                                  + table_height + 12)
     least = 0.4 * spec.height
-    return _Layout(shown, parts, row_heights, label_width, columns, legend_height, plot_width,
+    return _Layout(shown, parts, row_heights, label_width, gap, columns, legend_height, plot_width,
                    max(plot_height, least), max(0.0, least - plot_height))
 
 
@@ -296,11 +297,7 @@ def _risk_table(risk: pd.DataFrame, drawn: list[str], ticks: list[float], end: f
     beside its row, each row as tall as its name (``view``: its name and size)."""
     title = {"text": _wrapped("Number at risk (cumulative events)", spec.width - 10, spec.font),
              "fontSize": spec.font, "fontWeight": "normal", "anchor": "start"}
-    centres = _row_centres(fit)
-    # the names end left of the first column, whose numbers are centred on the axis's start ("100000 (0)")
-    first = _risk_labels(risk[risk.time.to_numpy() == ticks[0]])
-    gap = max(2.2 * spec.font, max((layout.text_width(text, spec.font) for text in first), default=0) / 2
-              + 0.6 * spec.font)
+    centres, gap = _row_centres(fit), fit.gap  # the names end left of the first column ("100000 (0)")
     # rows are placed in px from the top (the scale maps the table's height onto itself); an empty axis
     # as wide as the plot's keeps the label column, and the table's title at the figure's left edge
     y = vl.channel("y:Q", scale={"domain": [sum(fit.row_heights.values()), 0], "nice": False, "zero": False},
@@ -384,16 +381,28 @@ def _whole(body: dict, top: dict) -> dict:
     return vl.figure(body, **top) if top else body
 
 
+def _first_column(risk: pd.DataFrame) -> list[str]:
+    """The risk table's numbers at its first tick (time 0), as drawn."""
+    return _risk_labels(risk[risk.time.to_numpy() == risk.time.min()]).tolist() if len(risk) else []
+
+
 def _risk_labels(risk: pd.DataFrame) -> pd.Series:
     return risk.n_risk.astype(str) + " (" + risk.n_events.astype(str) + ")"
 
 
 def _ticks_with_room(risk: pd.DataFrame, ticks: list[float], fit: _Layout, font: float) -> list[float]:
     """The ticks under which the risk table's numbers fit side by side: every tick, else every
-    second (third, ...) one, so that none overlap; the time axis is labelled at the same ticks."""
+    second (third, ...) one, so that none overlap, always with the last (in place of the one before
+    it when they would be too close: the axis ended past its last label); the time axis is labelled
+    at the same ticks."""
     widest = max((layout.text_width(text, font) for text in _risk_labels(risk)), default=0.0)
-    spacing = fit.plot_width / max(len(ticks) - 1, 1)
-    return ticks[::max(1, int(np.ceil((widest + font * 0.6) / spacing)))]
+    steps = max(len(ticks) - 1, 1)
+    least = max(1, int(np.ceil((widest + font * 0.6) / (fit.plot_width / steps))))
+    kept = list(range(0, len(ticks), least))
+    if kept[-1] != len(ticks) - 1:
+        kept = kept + [len(ticks) - 1] if len(ticks) - 1 - kept[-1] >= least or len(kept) == 1 else \
+            kept[:-1] + [len(ticks) - 1]
+    return [ticks[i] for i in kept]
 
 
 def _risk_columns(risk: pd.DataFrame, ticks: list[float], fit: _Layout, centres: dict) -> pd.DataFrame:
@@ -444,7 +453,7 @@ def curve_figure(curves: dict, risk: pd.DataFrame, *, incidence: bool, title: st
     options = options or FigureOptions(size=size, bands=bands)
     spec = _scaled(SIZES[options.size], options.font_scale)
     fit = _layout(list(curves), spec, options, title_height=title_height(title, subtitle, spec),
-                  legend_width=spec.width, x_title=x_title, y_title=y_title)
+                  legend_width=spec.width, x_title=x_title, y_title=y_title, first_column=_first_column(risk))
     return _panel(curves, risk, incidence=incidence, x_title=x_title, y_title=y_title, ticks=ticks, spec=spec,
                   fit=fit, options=options, annotation=annotation, time_end=time_end, shared=("x", "color"),
                   **_top(spec, title, subtitle, spec.height + fit.extra_height))
@@ -471,7 +480,8 @@ def panel_figure(panels: list[dict], *, size: str = "slide", title: str = "", su
     names = list(panels[0]["curves"]) if panels else []
     fit = _layout(names, each, options, title_height=title_height(title, subtitle, whole) + whole.title_font * 1.35,
                   legend_width=whole.width, x_title=panels[0]["x_title"] if panels else "",
-                  y_title=max((p["y_title"] for p in panels), key=len, default=""))
+                  y_title=max((p["y_title"] for p in panels), key=len, default=""),
+                  first_column=[text for p in panels for text in _first_column(p["risk"])])
     charts = [_panel(p["curves"], p["risk"], incidence=p["incidence"], x_title=p["x_title"], y_title=p["y_title"],
                      ticks=p["ticks"], spec=each, fit=fit, options=options, heading=p["heading"], legend=i == 0,
                      index=i, annotation=p.get("annotation", ""), time_end=p.get("time_end"))
