@@ -449,3 +449,14 @@ def test_large_numbers_at_risk_keep_their_columns_apart_and_the_axis_labelled_to
     spacing = plot["width"] * min(b - a for a, b in zip(columns, columns[1:])) / axis["scale"]["domain"][1]
     assert spacing >= widest, (spacing, widest)
     assert figure.size == figure.stated_size
+
+
+def test_a_wrapped_p_value_stays_above_the_time_axis():
+    # at the bottom of a narrow survival plot the p-value wraps; its second line fell across the axis
+    text = "Log-rank test, p = 0.112"
+    for incidence in (False, True):
+        mark = charts._annotation(text, 96.0, 1.0, incidence, 14.0, 60.0)["mark"]
+        lines = layout.wrapped(text, 0.95 * 60.0, 14.0)
+        assert len(lines) > 1 and mark["lineHeight"] == 14.0 * layout.LINE
+        assert mark["dy"] == (0 if incidence else -(len(lines) - 1) * 14.0 * layout.LINE)
+        assert mark["baseline"] == ("top" if incidence else "bottom")

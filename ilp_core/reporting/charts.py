@@ -254,7 +254,10 @@ def _annotation(text: str, end: float, top: float, incidence: bool, font: float,
     lines = layout.wrapped(text, 0.95 * width, font)
     at = pd.DataFrame({"time": [end * 0.02], "estimate": [top * 0.97 if incidence else top * 0.03],
                        "text": ["\n".join(lines)]})
-    broken = {"lineBreak": "\n"} if len(lines) > 1 else {}
+    # Vega sets the first line at the point and the others below it: at the bottom of a survival plot
+    # the lines after the first start that many lines higher (a second line fell across the time axis)
+    broken = {"lineBreak": "\n", "lineHeight": font * layout.LINE,
+              "dy": 0 if incidence else -(len(lines) - 1) * font * layout.LINE} if len(lines) > 1 else {}
     return vl.view(at, "text", {"x": vl.channel("time:Q", scale={"domain": [0, end], "nice": False}),
                                 "y": vl.channel("estimate:Q", scale={"domain": [0, top], "nice": False}),
                                 "text": vl.channel("text:N")},
