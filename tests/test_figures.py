@@ -460,3 +460,20 @@ def test_a_wrapped_p_value_stays_above_the_time_axis():
         assert len(lines) > 1 and mark["lineHeight"] == 14.0 * layout.LINE
         assert mark["dy"] == (0 if incidence else -(len(lines) - 1) * 14.0 * layout.LINE)
         assert mark["baseline"] == ("top" if incidence else "bottom")
+
+
+@pytest.mark.parametrize("size, font_scale, groups", [("slide", 1.0, 2), ("slide", 1.4, 12), ("journal", 0.8, 12),
+                                                      ("journal", 1.4, 4)])
+def test_the_legend_sits_just_above_the_plot(size, font_scale, groups):
+    # the room kept for a legend of names on several lines was up to 118 px more than Vega draws
+    names = [*LONG_NAMES, "Clear cell sarcoma of soft tissue, also called malignant melanoma of soft parts",
+             "Other", "Kaposi sarcoma", "Angiosarcoma", "Synovial sarcoma", "Leiomyosarcoma", "A", "B", "C", "D"]
+    curves = {name: core.kaplan_meier([1.0 + i, 2.0, 3.0, 4.0, 9.0], [1, 0, 1, 1, 0]) for i, name in
+              enumerate(names[:groups])}
+    spec = figures.endpoint_figure(curves, "overall_survival", time_unit="months",
+                                   options=FigureOptions(size=size, font_scale=font_scale))
+    legend = spec["vconcat"][0]["layer"][0]["encoding"]["color"]["legend"]
+    svg = export.FigureFile(spec).svg()
+    drawn = float(re.search(r'd="M0,0h[\d.]+v([\d.]+)h', svg[svg.index('role-legend"'):]).group(1))
+    kept = -legend["legendY"] - 2
+    assert drawn + 4 <= kept <= drawn + 30, (drawn, kept)  # never on the plot, never far above it
