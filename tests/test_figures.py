@@ -477,3 +477,20 @@ def test_the_legend_sits_just_above_the_plot(size, font_scale, groups):
     drawn = float(re.search(r'd="M0,0h[\d.]+v([\d.]+)h', svg[svg.index('role-legend"'):]).group(1))
     kept = -legend["legendY"] - 2
     assert drawn + 4 <= kept <= drawn + 30, (drawn, kept)  # never on the plot, never far above it
+
+
+def test_the_legend_stands_above_the_tallest_panel_heading():
+    # journal three panels: "Local recurrence-free survival, deaths censored" takes two lines; the legend
+    # was placed above one line of heading and its last row touched the second panel's heading
+    data = core.load_cohort(SAMPLE).data
+    result = analysis.analyse(data, selection.strata(data, "histology"), Settings(), [12, 24], n_loaded=34,
+                              n_rows=34, compare_by="Histology")
+    spec = figures.three_panels(result, options=FigureOptions(size="journal"))
+    panels = [panel["vconcat"][0] for panel in spec["hconcat"]]
+    lines = [len(p["title"]["text"]) if isinstance(p["title"]["text"], list) else 1 for p in panels]
+    assert lines == [1, 2, 1]
+    legend = panels[0]["layer"][0]["encoding"]["color"]["legend"]
+    svg = export.FigureFile(spec).svg()
+    drawn = float(re.search(r'd="M0,0h[\d.]+v([\d.]+)h', svg[svg.index('role-legend"'):]).group(1))
+    heading = panels[1]["title"]["fontSize"] * 1.35 * 2  # the two lines above the second plot
+    assert -legend["legendY"] >= drawn + heading  # the legend's bottom above the second panel's heading

@@ -236,10 +236,10 @@ def _y_axis(incidence: bool, points: pd.DataFrame, options: FigureOptions, title
                             "tickCount": len(values)}), top
 
 
-def _legend(names: list[str], spec: FigureSize, fit: _Layout, options: FigureOptions, heading: str | None):
+def _legend(names: list[str], spec: FigureSize, fit: _Layout, options: FigureOptions, heading_lines: int):
     """One legend for colour and line style, placed by hand above the plot from the figure's left
     edge, as wide as the figure, entries reading left to right in the order of the risk table."""
-    above = fit.legend_height + (spec.title_font * 1.35 if heading else 0) + 2
+    above = fit.legend_height + spec.title_font * 1.35 * heading_lines + 2
     return dict(
         title=_wrapped(options.legend_title, spec.width - 40, spec.font) if options.legend_title else None,
         titleLimit=0, orient="none", legendX=-fit.label_width + 4, legendY=-above,
@@ -344,16 +344,31 @@ def _room_at_the_end(risk: pd.DataFrame, last_tick: float, end: float, font: flo
             "encoding": {"x": at, "x2": {"datum": last_tick}}}
 
 
+def _heading(heading: str, spec: FigureSize):
+    """A panel's heading wrapped to the panel's width."""
+    return _wrapped(heading, spec.width - 10, spec.title_font)
+
+
+def _heading_lines(heading: str | None, spec: FigureSize) -> int:
+    """How many lines a panel's heading takes (0 without one)."""
+    if not heading:
+        return 0
+    shown = _heading(heading, spec)
+    return len(shown) if isinstance(shown, list) else 1
+
+
 def _panel(curves: dict, risk: pd.DataFrame, *, incidence: bool, x_title: str, y_title: str, ticks,
            spec: FigureSize, fit: _Layout, options: FigureOptions, heading: str | None = None,
-           annotation: str = "", legend: bool = True, index: int = 0,
+           annotation: str = "", legend: bool = True, index: int = 0, heading_lines: int | None = None,
            time_end: float | None = None, shared: tuple[str, ...] = ("x",), **top) -> dict:
     """One plot with its number-at-risk table underneath; the views are named ``plot<index>`` and
     ``risk<index>`` so that :func:`export.fitted` can size them. ``shared``: the scales plot and table
     share; ``top``: what a figure made of this panel alone has at its top (:func:`_top`)."""
     names = list(curves)
     drawn = [fit.shown[n] for n in names]
-    shown_legend = _legend(names, spec, fit, options, heading) if len(names) > 1 and legend else None
+    # the legend stands above the tallest heading of the figure's panels (``heading_lines``; this one's alone)
+    heading_lines = heading_lines if heading_lines is not None else _heading_lines(heading, spec)
+    shown_legend = _legend(names, spec, fit, options, heading_lines) if len(names) > 1 and legend else None
     colours = options.group_colours(names, PALETTE)
     colour = vl.channel("stratum:N", scale={"domain": drawn, "range": colours}, legend=shown_legend)
     dash = vl.channel("stratum:N", scale={"domain": drawn, "range": options.group_dashes(names)},
@@ -366,7 +381,7 @@ def _panel(curves: dict, risk: pd.DataFrame, *, incidence: bool, x_title: str, y
                    scale={"domain": [0, end], "nice": False},
                    axis={"values": ticks, "grid": False, "tickCount": len(ticks)})
     # a panel's heading on as many lines as its width needs (a long one made the figure wider than stated)
-    titled = {"title": {"text": _wrapped(heading, spec.width - 10, spec.title_font), "fontSize": spec.title_font,
+    titled = {"title": {"text": _heading(heading, spec), "fontSize": spec.title_font,
                         "anchor": "start"}} if heading else {}
     plot = _plot(curves, incidence=incidence, x=x, y_title=y_title, end=end, spec=spec, fit=fit,
                  options=options, colour=colour, dash=dash, annotation=annotation,
@@ -481,13 +496,15 @@ def panel_figure(panels: list[dict], *, size: str = "slide", title: str = "", su
     count = max(len(panels), 1)
     each = dataclasses.replace(whole, width=(whole.width - (count - 1) * whole.font) // count)
     names = list(panels[0]["curves"]) if panels else []
-    fit = _layout(names, each, options, title_height=title_height(title, subtitle, whole) + whole.title_font * 1.35,
+    headings = max((_heading_lines(p["heading"], each) for p in panels), default=0)
+    fit = _layout(names, each, options,
+                  title_height=title_height(title, subtitle, whole) + whole.title_font * 1.35 * headings,
                   legend_width=whole.width, x_title=panels[0]["x_title"] if panels else "",
                   y_title=max((p["y_title"] for p in panels), key=len, default=""),
                   first_column=[text for p in panels for text in _first_column(p["risk"])])
     charts = [_panel(p["curves"], p["risk"], incidence=p["incidence"], x_title=p["x_title"], y_title=p["y_title"],
                      ticks=p["ticks"], spec=each, fit=fit, options=options, heading=p["heading"], legend=i == 0,
-                     index=i, annotation=p.get("annotation", ""), time_end=p.get("time_end"))
+                     index=i, annotation=p.get("annotation", ""), time_end=p.get("time_end"), heading_lines=headings)
               for i, p in enumerate(panels)]
     return vl.figure(vl.hconcat(*charts, spacing=whole.font, resolve={"scale": {"color": "shared"}}),
                      **_top(whole, title, subtitle, whole.height + fit.extra_height))
