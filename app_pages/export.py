@@ -40,7 +40,8 @@ ui.figure_caption(panels, panel_options.risk_table)
 st.subheader("Everything at once")
 settings_json = ui.settings_file()  # captured now, in the script run: a download callable cannot read the session
 own = dict(ui.figure_options())  # each figure as the user set it on its page
-left, middle, right = st.columns(3)
+# two buttons a row: three a row cut their labels at 1024 px ("Results workbook (...")
+left, right = st.columns(2)
 left.download_button("Results workbook (.xlsx)", lambda: bundle.results_workbook(
     result, problems, source=view.source_name, synthetic=view.synthetic, model=fitted_model, figure_options=own),
     file_name="ilp_results.xlsx",
@@ -48,14 +49,14 @@ left.download_button("Results workbook (.xlsx)", lambda: bundle.results_workbook
     icon=":material/table:", key="export:workbook")
 right.download_button("Settings (.json)", settings_json, file_name="ilp_settings.json", mime="application/json",
                       on_click="ignore", icon=":material/settings:", key="export:settings")
-left, middle, right = st.columns(3)
+left, right = st.columns(2)
 # Office files are made when clicked, from what this run captured (a download callable cannot read the session)
 office = dict(source=view.source_name, synthetic=view.synthetic, model=fitted_model)
 left.download_button("Slides (.pptx)", lambda: documents.slide_deck(result, **office, figure_options=own),
                      file_name="ilp_slides.pptx",
                      mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
                      on_click="ignore", icon=":material/slideshow:", key="export:pptx")
-middle.download_button("Manuscript (.docx)", lambda: documents.manuscript(result, **office),
+right.download_button("Manuscript (.docx)", lambda: documents.manuscript(result, **office),
                        file_name="ilp_manuscript.docx",
                        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                        on_click="ignore", icon=":material/description:", key="export:docx")
@@ -66,8 +67,9 @@ st.caption("The slides (16:9) hold a title slide, each figure under its title as
 identity = hashlib.sha256(repr((ui.analysis_key(), model, len(view.selected), view.synthetic,
                                 sorted((k, repr(v)) for k, v in own.items()))).encode()).hexdigest()
 built = st.session_state.get("export:zip:bytes")
+zip_place = st.container()  # a row of its own: "Build the zip of figures, workbook and text" in full
 if built is None or built[0] != identity:
-    slot = middle.empty()  # the button, then the progress bar, then the download in one place
+    slot = zip_place.empty()  # the button, then the progress bar, then the download in one place
     if slot.button("Build the zip of figures, workbook and text", icon=":material/folder_zip:",
                    key="export:zip:build"):
         bar = slot.progress(0.0, text="Starting")
@@ -78,7 +80,7 @@ if built is None or built[0] != identity:
         slot.empty()
         st.session_state["export:zip:bytes"] = built = (identity, data)
 if built is not None and built[0] == identity:
-    middle.download_button("Figures, workbook and text (.zip)", built[1], file_name="ilp_results.zip",
+    zip_place.download_button("Figures, workbook and text (.zip)", built[1], file_name="ilp_results.zip",
                            mime="application/zip", on_click="ignore", icon=":material/folder_zip:", key="export:zip")
 st.caption("The zip holds every figure as PNG (300 dpi), SVG and PDF, the workbook, the text and the settings. "
            "The settings file names no patient: each is kept as a salted hash, enough to tell later which "
