@@ -32,6 +32,18 @@ def figure_of(groups: int, size: str = "slide", **options):
                                    options=FigureOptions(size=size, **options))
 
 
+def sample_compared_by(column: str, label: str):
+    """The bundled sample's analysis, its groups by ``column`` (shown as ``label``)."""
+    data = core.load_cohort(SAMPLE).data
+    return analysis.analyse(data, selection.strata(data, column), Settings(), [12, 24], n_loaded=34, n_rows=34,
+                            compare_by=label)
+
+
+def drawn_legend_height(svg: str) -> float:
+    """The height Vega gave the figure's legend (its background box), in px."""
+    return float(re.search(r'd="M0,0h[\d.]+v([\d.]+)h', svg[svg.index('role-legend"'):]).group(1))
+
+
 def svg_text(svg: str) -> str:
     """Every text drawn in the SVG, lines of one label joined by a space."""
     pieces = re.findall(r"<text[^>]*>(.*?)</text>", svg, flags=re.S)
@@ -98,9 +110,7 @@ def test_options_change_what_is_drawn():
 
 
 def test_the_p_value_on_the_plot_names_its_test():
-    data = core.load_cohort(SAMPLE).data
-    result = analysis.analyse(data, selection.strata(data, "limb"), Settings(), [12, 24], n_loaded=34, n_rows=34,
-                              compare_by="Limb")
+    result = sample_compared_by("limb", "Limb")
     for endpoint, method in (("overall_survival", "Log-rank test"), ("amputation", "Gray's test")):
         test = result.tests[endpoint]
         figure = figures.endpoint_figure(result.curves[endpoint], endpoint, time_unit="months",
@@ -212,9 +222,7 @@ def test_the_forest_plot_keeps_a_sensible_axis_writes_numbers_apart_and_marks_wh
 
 
 def test_the_three_panels_share_one_time_axis():
-    data = core.load_cohort(SAMPLE).data
-    result = analysis.analyse(data, selection.strata(data, "limb"), Settings(), [12, 24], n_loaded=34, n_rows=34,
-                              compare_by="Limb")
+    result = sample_compared_by("limb", "Limb")
     short = {name: core.kaplan_meier([1.0, 2.0, 5.0], [1, 0, 1]) for name in result.curves["amputation"]}
     result = dataclasses.replace(result, curves={**result.curves, "amputation": short})  # followed 5 months only
     spec = figures.three_panels(result)
@@ -247,9 +255,7 @@ def test_the_drawn_curve_is_within_a_tenth_of_a_point_of_every_estimate_at_10000
 
 
 def test_the_three_panels_follow_their_own_options():
-    data = core.load_cohort(SAMPLE).data
-    result = analysis.analyse(data, selection.strata(data, "limb"), Settings(), [12, 24], n_loaded=34, n_rows=34,
-                              compare_by="Limb")
+    result = sample_compared_by("limb", "Limb")
     options = FigureOptions(size="journal", black=True, p_value=True, time_max=60, title="Our series")
     chart = figures.three_panels(result, options=options)
     spec = chart
@@ -321,9 +327,7 @@ def test_the_time_axis_is_labelled_where_the_risk_table_has_numbers(size):
 
 @pytest.mark.parametrize("p_value", [False, True])
 def test_journal_three_panels_at_the_largest_font_keep_their_size_with_headings_and_p_values_wrapped(p_value):
-    data = core.load_cohort(SAMPLE).data
-    result = analysis.analyse(data, selection.strata(data, "histology"), Settings(), [12, 24], n_loaded=34,
-                              n_rows=34, compare_by="Histology")
+    result = sample_compared_by("histology", "Histology")
     options = FigureOptions(size="journal", font_scale=1.4, risk_table=False, p_value=p_value)
     figure = export.FigureFile(figures.three_panels(result, options=options))
     assert figure.size == figure.stated_size  # it was 761 (limb, risk table) and 716 px (p-values) for 690
@@ -332,9 +336,7 @@ def test_journal_three_panels_at_the_largest_font_keep_their_size_with_headings_
 
 @pytest.mark.parametrize("size", ["slide", "journal"])
 def test_histology_names_wrap_between_words_in_the_legend_and_the_risk_table(size):
-    data = core.load_cohort(SAMPLE).data
-    result = analysis.analyse(data, selection.strata(data, "histology"), Settings(), [12, 24], n_loaded=34,
-                              n_rows=34, compare_by="Histology")
+    result = sample_compared_by("histology", "Histology")
     spec = figures.three_panels(result, options=FigureOptions(size=size))
     panel = spec["hconcat"][0]["vconcat"]
     legend = panel[0]["layer"][0]["encoding"]["color"]["scale"]["domain"]
@@ -350,9 +352,7 @@ def test_histology_names_wrap_between_words_in_the_legend_and_the_risk_table(siz
 def test_each_risk_table_row_is_as_tall_as_its_own_name(size):
     # "malignant peripheral nerve sheath tumour" takes three lines in a journal panel; the other rows keep one or
     # two (every row was as tall as the tallest: journal three panels by histology were 7.5 in tall, now 6.1 in)
-    data = core.load_cohort(SAMPLE).data
-    result = analysis.analyse(data, selection.strata(data, "histology"), Settings(), [12, 24], n_loaded=34,
-                              n_rows=34, compare_by="Histology")
+    result = sample_compared_by("histology", "Histology")
     spec = figures.three_panels(result, options=FigureOptions(size=size))
     table = spec["hconcat"][0]["vconcat"][1]
     numbers, names = (spec["datasets"][layer["data"]["name"]] for layer in table["layer"][:2])
@@ -389,9 +389,7 @@ def test_a_ratio_beyond_the_forest_axis_is_its_arrow_and_p_reads_like_the_others
 @pytest.mark.parametrize("size", ["slide", "journal"])
 def test_every_percentage_on_the_vertical_axis_is_labelled(size):
     # a journal plot under ~240 px: Vega kept one label in two of those given (0%, 40%, 80%: no 100%)
-    data = core.load_cohort(SAMPLE).data
-    result = analysis.analyse(data, selection.strata(data, "limb"), Settings(), [12, 24], n_loaded=34, n_rows=34,
-                              compare_by="Limb")
+    result = sample_compared_by("limb", "Limb")
     figure = export.FigureFile(figures.endpoint_figure(result.curves["overall_survival"], "overall_survival",
                                                        time_unit="months", options=FigureOptions(size=size)))
     drawn = svg_text(figure.svg()).split()
@@ -474,7 +472,7 @@ def test_the_legend_sits_just_above_the_plot(size, font_scale, groups):
                                    options=FigureOptions(size=size, font_scale=font_scale))
     legend = spec["vconcat"][0]["layer"][0]["encoding"]["color"]["legend"]
     svg = export.FigureFile(spec).svg()
-    drawn = float(re.search(r'd="M0,0h[\d.]+v([\d.]+)h', svg[svg.index('role-legend"'):]).group(1))
+    drawn = drawn_legend_height(svg)
     kept = -legend["legendY"] - 2
     assert drawn + 4 <= kept <= drawn + 30, (drawn, kept)  # never on the plot, never far above it
 
@@ -482,15 +480,13 @@ def test_the_legend_sits_just_above_the_plot(size, font_scale, groups):
 def test_the_legend_stands_above_the_tallest_panel_heading():
     # journal three panels: "Local recurrence-free survival, deaths censored" takes two lines; the legend
     # was placed above one line of heading and its last row touched the second panel's heading
-    data = core.load_cohort(SAMPLE).data
-    result = analysis.analyse(data, selection.strata(data, "histology"), Settings(), [12, 24], n_loaded=34,
-                              n_rows=34, compare_by="Histology")
+    result = sample_compared_by("histology", "Histology")
     spec = figures.three_panels(result, options=FigureOptions(size="journal"))
     panels = [panel["vconcat"][0] for panel in spec["hconcat"]]
     lines = [len(p["title"]["text"]) if isinstance(p["title"]["text"], list) else 1 for p in panels]
     assert lines == [1, 2, 1]
     legend = panels[0]["layer"][0]["encoding"]["color"]["legend"]
     svg = export.FigureFile(spec).svg()
-    drawn = float(re.search(r'd="M0,0h[\d.]+v([\d.]+)h', svg[svg.index('role-legend"'):]).group(1))
+    drawn = drawn_legend_height(svg)
     heading = panels[1]["title"]["fontSize"] * 1.35 * 2  # the two lines above the second plot
     assert -legend["legendY"] >= drawn + heading  # the legend's bottom above the second panel's heading

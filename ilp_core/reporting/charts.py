@@ -416,10 +416,12 @@ def _ticks_with_room(risk: pd.DataFrame, ticks: list[float], fit: _Layout, font:
     widest = max((layout.text_width(text, font) for text in _risk_labels(risk)), default=0.0)
     steps = max(len(ticks) - 1, 1)
     least = max(1, int(np.ceil((widest + font * 0.6) / (fit.plot_width / steps))))
-    kept = list(range(0, len(ticks), least))
-    if kept[-1] != len(ticks) - 1:
-        kept = kept + [len(ticks) - 1] if len(ticks) - 1 - kept[-1] >= least or len(kept) == 1 else \
-            kept[:-1] + [len(ticks) - 1]
+    last = len(ticks) - 1
+    kept = list(range(0, last + 1, least))
+    if kept[-1] != last:
+        if last - kept[-1] < least and len(kept) > 1:
+            kept.pop()  # too close to the last tick: the last takes its place
+        kept.append(last)
     return [ticks[i] for i in kept]
 
 

@@ -30,9 +30,9 @@ class FigureFile:
     rasterising of the PNG, about 0.3 s for a slide figure).
     """
 
-    def __init__(self, chart, *, first_guess: tuple[float, float] | None = None):
-        # (the schema check is left to the tests: it took a quarter of the time of drawing a figure)
-        self.spec = chart if isinstance(chart, dict) else chart.to_dict(validate=False)
+    def __init__(self, spec: dict, *, first_guess: tuple[float, float] | None = None):
+        # (the figures are plain Vega-Lite dicts, checked against the schema by the tests)
+        self.spec = spec
         self.first_guess = first_guess
         self._fitted: tuple[dict, str, tuple[int, int]] | None = None
 
@@ -95,9 +95,9 @@ class FigureFile:
         return _scaled_pdf(vl_convert.svg_to_pdf(svg), _PDF_SCALE)
 
 
-def figure_bytes(chart, fmt: str) -> bytes:
-    """The chart as PNG (300 dpi), SVG or PDF bytes, exactly the size it states (:func:`fitted`)."""
-    return FigureFile(chart).bytes(fmt)
+def figure_bytes(spec: dict, fmt: str) -> bytes:
+    """The figure as PNG (300 dpi), SVG or PDF bytes, exactly the size it states (:func:`fitted`)."""
+    return FigureFile(spec).bytes(fmt)
 
 
 def _svg_size(svg: str) -> tuple[float, float]:
