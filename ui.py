@@ -5,6 +5,7 @@ Only user-interface code lives here; every number comes from ilp_core.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,12 @@ from ilp_core.reporting.glossary import GLOSSARY
 from ilp_core.reporting.headings import with_headings
 from ilp_core.results import groupings, predictors, selection, summaries
 from ilp_core.schema import FIELD_NAMES
+
+# The modules imported above are most of the server's objects and live as long as it does. Frozen, they are
+# left out of Python's full garbage collections, which otherwise walked them all during some reruns
+# (0.06-0.09 s each, measured on Export; 0.01-0.03 s frozen).
+gc.collect()
+gc.freeze()
 
 SAMPLE = Path(__file__).with_name("sample_data") / "ilp_sample_cohort.xlsx"
 SYNTHETIC_NOTE = "Synthetic sample data: not real patients"

@@ -49,3 +49,26 @@ def test_requirements_are_pinned():
     for line in (ROOT / "requirements.txt").read_text().splitlines():
         if line.strip() and not line.startswith("#"):
             assert "==" in line, f"not pinned: {line}"
+
+
+def test_a_first_analysis_and_its_figures_import_no_slow_module():
+    """scipy.stats (0.6 s to import) and Altair (0.5 s) are left out of the path to the first figure: the
+    sample analysed without a comparison, its figures built and drawn. (The exact interval once imported
+    scipy.stats through binomtest, on every server's first analysis.)"""
+    import subprocess
+    code = """
+import sys
+import ilp_core as core
+from ilp_core.conventions import Settings
+from ilp_core.reporting import export, figures
+from ilp_core.results import analysis, selection
+data = core.load_cohort(sys.argv[1]).data
+result = analysis.analyse(data, selection.strata(data, None), Settings(), [12, 24], n_loaded=len(data),
+                          n_rows=len(data), compare_by=None)
+export.FigureFile(figures.figures(result)["amputation"]).svg()
+print(sorted(name for name in ("scipy.stats", "altair", "lifelines", "streamlit") if name in sys.modules))
+"""
+    sample = ROOT / "sample_data" / "ilp_sample_cohort.xlsx"
+    run = subprocess.run([sys.executable, "-c", code, str(sample)], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.split("\n")[-2] == "[]"

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
+import math
+
+from scipy.special import betaincinv, ndtri
 
 from ilp_core.checks import check_choice, check_conf_level
 from ilp_core.conventions import level_label
 
 PROPORTION_METHODS = ("clopper-pearson", "wilson")
-_SCIPY_NAMES = {"clopper-pearson": "exact", "wilson": "wilson"}
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,10 @@ def proportion_ci(k: int, n: int, *, conf_level: float = 0.95,
 
     Clopper-Pearson (exact): lower :math:`B^{-1}(\alpha/2; k, n-k+1)` (0 if k = 0),
     upper :math:`B^{-1}(1-\alpha/2; k+1, n-k)` (1 if k = n); R ``binom.test``.
-    Wilson: :math:`[\hat p + z^2/2n \pm z \sqrt{\hat p(1-\hat p)/n + z^2/4n^2}] / (1 + z^2/n)`;
-    R ``prop.test(correct = FALSE)``. Computed by ``scipy.stats.binomtest``.
+    Wilson: :math:`[\hat p + z^2/2n \pm z \sqrt{\hat p(1-\hat p)/n + z^2/4n^2}] / (1 + z^2/n)`
+    with :math:`z = \Phi^{-1}(1-\alpha/2)` (0 if k = 0, 1 if k = n); R ``prop.test(correct = FALSE)``.
+    :math:`B^{-1}` is the inverse regularised incomplete beta function (R's ``qbeta``), computed
+    in closed form like R, not by root finding.
 
     Parameters
     ----------
@@ -60,13 +63,22 @@ def proportion_ci(k: int, n: int, *, conf_level: float = 0.95,
         raise ValueError(f"k must be between 0 and n = {n}; got k = {k}")
     level = check_conf_level(conf_level)
     check_choice(method, "method", PROPORTION_METHODS)
-    from scipy.stats import binomtest  # deferred: importing scipy.stats takes 0.6 s
-    interval = binomtest(k, n).proportion_ci(confidence_level=level, method=_SCIPY_NAMES[method])
-    lower, upper = float(interval.low), float(interval.high)
-    if k == 0:
-        lower = 0.0
-    if k == n:
-        upper = 1.0
-    label = "Clopper-Pearson exact" if method == "clopper-pearson" else "Wilson score"
-    return Proportion(k, n, k / n, float(np.clip(lower, 0, 1)), float(np.clip(upper, 0, 1)),
+    alpha = 1 - level
+    if method == "clopper-pearson":
+        lower = 0.0 if k == 0 else float(betaincinv(k, n - k + 1, alpha / 2))
+        upper = 1.0 if k == n else float(betaincinv(k + 1, n - k, 1 - alpha / 2))
+        label = "Clopper-Pearson exact"
+    else:
+        lower, upper = _wilson(k, n, float(ndtri(1 - alpha / 2)))
+        label = "Wilson score"
+    return Proportion(k, n, k / n, min(max(lower, 0.0), 1.0), min(max(upper, 0.0), 1.0),
                       f"{label} {level_label(level)} interval", level)
+
+
+def _wilson(k: int, n: int, z: float) -> tuple[float, float]:
+    """Wilson's score interval as R's ``prop.test(correct = FALSE)`` writes it."""
+    p, z22n = k / n, z * z / (2 * n)
+    half = z * math.sqrt(p * (1 - p) / n + z22n / (2 * n))
+    lower = 0.0 if k == 0 else (p + z22n - half) / (1 + 2 * z22n)
+    upper = 1.0 if k == n else (p + z22n + half) / (1 + 2 * z22n)
+    return lower, upper
