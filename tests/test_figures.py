@@ -490,3 +490,47 @@ def test_the_legend_stands_above_the_tallest_panel_heading():
     drawn = drawn_legend_height(svg)
     heading = panels[1]["title"]["fontSize"] * 1.35 * 2  # the two lines above the second plot
     assert -legend["legendY"] >= drawn + heading  # the legend's bottom above the second panel's heading
+
+
+def test_a_figure_of_no_curves_says_so():
+    """An empty dict of curves was an IndexError from deep inside the time axis."""
+    with pytest.raises(ValueError, match="no curves to draw"):
+        figures.endpoint_figure({}, "amputation", time_unit="months")
+    with pytest.raises(ValueError, match="no curves to draw"):
+        charts.curve_figure({}, pd.DataFrame(columns=["stratum", "time", "n_risk", "n_events"]), incidence=True,
+                            title="", x_title="Months", y_title="Incidence", ticks=[0.0, 12.0])
+
+
+def x_axis_labels(svg: str) -> list[tuple[str, float, float, bool]]:
+    """The labels of each plot's time axis as drawn: (text, left, right, visible), in px from the axis start;
+    Vega hides a label that would overlap another (opacity 0)."""
+    labels = []
+    for group in re.findall(r'role-axis-label"[^>]*>(.*?)</g>', svg, flags=re.S):
+        texts = re.findall(r'<text text-anchor="(\w+)" transform="translate\(([-\d.]+),[-\d.]+\)"[^>]*'
+                           r'font-size="([\d.]+)px"[^>]*opacity="([\d.]+)"[^>]*>([^<]*)</text>', group)
+        if not texts or not all(re.fullmatch(r"[\d,.]+", t[4]) for t in texts):
+            continue  # the vertical axis (percentages) or the forest's
+        for anchor, x, font, opacity, text in texts:
+            width = layout.number_width(text, float(font))
+            left = float(x) - {"start": 0, "middle": width / 2, "end": width}[anchor]
+            labels.append((text, left, left + width, opacity != "0"))
+    return labels
+
+
+@pytest.mark.parametrize("unit", ["days", "weeks", "months"])
+@pytest.mark.parametrize("risk_table", [False, True])
+def test_every_time_axis_label_is_shown_apart_from_the_next(unit, risk_table):
+    # without a risk table every tick was kept: in days Vega hid every other label (365, 1,095, ...) and
+    # "2,190" nearly touched "2,920", drawn flush with the axis end
+    data = core.load_cohort(SAMPLE).data
+    result = analysis.analyse(data, selection.strata(data, "limb"), Settings(time_unit=unit), [12, 24],
+                              n_loaded=34, n_rows=34, compare_by="Limb")
+    for size, scale in (("journal", 1.4), ("journal", 1.0), ("slide", 1.4)):
+        options = FigureOptions(size=size, font_scale=scale, risk_table=risk_table)
+        for spec in (figures.endpoint_figure(result.curves["overall_survival"], "overall_survival", time_unit=unit,
+                                             options=options), figures.three_panels(result, options=options)):
+            labels = x_axis_labels(export.FigureFile(spec).svg())
+            assert labels and all(shown for *_, shown in labels), (unit, size, scale, labels)
+            for before, after in zip(labels, labels[1:]):
+                if after[1] > before[1]:  # (the next panel's axis starts again at 0)
+                    assert after[1] - before[2] >= 2, (unit, size, scale, before, after)

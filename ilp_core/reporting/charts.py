@@ -375,8 +375,9 @@ def _panel(curves: dict, risk: pd.DataFrame, *, incidence: bool, x_title: str, y
                       legend=shown_legend)  # one legend: each symbol shows the group's colour and line style
     ticks = np.asarray(ticks, dtype=float).tolist()
     end = time_end or ticks[-1]
-    if options.risk_table:
-        ticks = _ticks_with_room(risk, ticks, fit, spec.font)
+    columns = _risk_labels(risk).tolist() if options.risk_table else []
+    ticks = _ticks_with_room(ticks, [_tick_label(t) for t in ticks], columns, width=fit.plot_width, end=end,
+                             font=spec.font)
     x = vl.channel("time:Q", title=_wrapped(x_title, max(fit.plot_width, 60), spec.font),
                    scale={"domain": [0, end], "nice": False},
                    axis={"values": ticks, "grid": False, "tickCount": len(ticks)})
@@ -408,20 +409,41 @@ def _risk_labels(risk: pd.DataFrame) -> pd.Series:
     return risk.n_risk.astype(str) + " (" + risk.n_events.astype(str) + ")"
 
 
-def _ticks_with_room(risk: pd.DataFrame, ticks: list[float], fit: _Layout, font: float) -> list[float]:
-    """The ticks under which the risk table's numbers fit side by side: every tick, else every
-    second (third, ...) one, so that none overlap, always with the last (in place of the one before
-    it when they would be too close: the axis ended past its last label); the time axis is labelled
-    at the same ticks."""
-    widest = max((layout.text_width(text, font) for text in _risk_labels(risk)), default=0.0)
-    steps = max(len(ticks) - 1, 1)
-    least = max(1, int(np.ceil((widest + font * 0.6) / (fit.plot_width / steps))))
-    last = len(ticks) - 1
-    kept = list(range(0, last + 1, least))
-    if kept[-1] != last:
-        if last - kept[-1] < least and len(kept) > 1:
-            kept.pop()  # too close to the last tick: the last takes its place
-        kept.append(last)
+def _tick_label(time: float) -> str:
+    """A time-axis label as Vega writes it ("1,460", "0.5")."""
+    return f"{int(time):,}" if float(time).is_integer() else f"{time:,.6g}"
+
+
+def _ticks_with_room(ticks: list[float], labels: list[str], columns: list[str], *, width: float, end: float,
+                     font: float) -> list[float]:
+    """The evenly spaced ``ticks`` (0 first) whose axis ``labels`` and risk-table ``columns`` (its
+    numbers, centred on the ticks) fit side by side in a plot ``width`` px wide whose axis ends at
+    ``end``; the time axis is labelled, and the risk table has its columns, at the ticks kept.
+
+    Every tick is kept, else every second (third, ...) one, always with the last, which Vega draws
+    flush with the axis end (its whole width before the end). When the last tick would come too
+    close to the one before it, the step becomes a divisor of the number of steps (0, 48, 96 rather
+    than 0, 36, 96) when one up to twice as large exists; else the last takes the place of the one
+    before it (the axis used to end past its last label).
+    """
+    if len(ticks) < 2:
+        return list(ticks)
+    step = (ticks[1] - ticks[0]) / end * width  # px between neighbouring ticks
+    # axis labels a quarter of the font apart; the risk table's numbers (as estimated for names) 0.6 of it
+    label = max(layout.number_width(text, font) for text in labels)
+    column = max((layout.text_width(text, font) + font * 0.6 for text in columns), default=0.0)
+    need = max(label + font / 4, column)
+    flush = label * 1.5 if abs(ticks[-1] - end) < 1e-9 * max(end, 1) else label
+    need_last = max(flush + font / 4, column)  # between the last tick and the one kept before it
+    steps, least = len(ticks) - 1, max(1, math.ceil(need / step))
+    even = [k for k in range(least, min(2 * least, steps) + 1) if steps % k == 0 and k * step >= need_last]
+    if even:
+        return ticks[::even[0]]
+    kept = list(range(0, steps + 1, least))
+    if kept[-1] != steps:
+        kept.append(steps)
+    while len(kept) > 2 and (kept[-1] - kept[-2]) * step < need_last:
+        del kept[-2]  # too close to the last tick: the last takes its place
     return [ticks[i] for i in kept]
 
 
@@ -460,6 +482,12 @@ def _top(spec: FigureSize, title: str, subtitle: str, height: float) -> dict:
                 config=vl.config(FONT, spec.font))
 
 
+def require_curves(curves: dict) -> None:
+    """A ValueError, saying so, when there is no curve to draw."""
+    if not curves:
+        raise ValueError("no curves to draw: give at least one group's curve (curves is empty)")
+
+
 def curve_figure(curves: dict, risk: pd.DataFrame, *, incidence: bool, title: str, x_title: str,
                  y_title: str, ticks, size: str = "slide", bands: bool | None = None,
                  subtitle: str = "", options: FigureOptions | None = None, annotation: str = "",
@@ -470,6 +498,7 @@ def curve_figure(curves: dict, risk: pd.DataFrame, *, incidence: bool, title: st
     full (wrapped), and the downloads have the stated size (``export.FigureFile.size``) exactly.
     ``options`` (:class:`FigureOptions`) override ``size`` and ``bands``; ``annotation`` (a test's
     p-value) is written inside the plot; the time axis ends at ``time_end`` (default: the last tick)."""
+    require_curves(curves)
     options = options or FigureOptions(size=size, bands=bands)
     spec = _scaled(SIZES[options.size], options.font_scale)
     fit = _layout(list(curves), spec, options, title_height=title_height(title, subtitle, spec),

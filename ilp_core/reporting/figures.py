@@ -75,6 +75,7 @@ def endpoint_figure(curves: dict, endpoint: str, *, time_unit: str, options: Fig
     """The endpoint's curve figure under the user's ``options`` (defaults from the endpoint registry);
     the ``subtitle`` (the synthetic-data note) follows the user's own. ``risk``: the figure's
     :func:`risk_at_ticks`, when the caller has it already."""
+    charts.require_curves(curves)
     options = options or FigureOptions()
     described = ENDPOINTS[endpoint]
     risk = risk_at_ticks(curves, time_unit, options) if risk is None else risk

@@ -26,6 +26,16 @@ def text_width(text: str, font: float) -> float:
     return sum(map(_em, text)) * font * 1.04
 
 
+# Arial / Liberation Sans advance widths in em of what numbers are written with (digits are all 0.556)
+_NUMBER_EM = {**dict.fromkeys("0123456789", 0.556), ",": 0.278, ".": 0.278, " ": 0.278, "-": 0.333}
+
+
+def number_width(text: str, font: float) -> float:
+    """Width in pixels of a number as an axis writes it ("1,460"): the font's own digit widths, where
+    :func:`text_width`, made for names, allows 0.67 em for each digit."""
+    return sum(_NUMBER_EM.get(char) or _em(char) for char in text) * font
+
+
 def _pieces(word: str, width: float, font: float) -> list[str]:
     """``word`` cut into pieces of at most ``width`` pixels (at least one character each), in one pass."""
     pieces, start, used = [], 0, 0.0
