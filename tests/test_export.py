@@ -2,6 +2,7 @@
 import io
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 from sample_path import SAMPLE
@@ -81,6 +82,20 @@ def test_another_selection_is_fitted_by_the_same_correction(size):
             assert not re.search(r"<text[^>]*opacity=\"0\"", drawn.svg()) and "00 (00)" not in drawn.svg()
     assert last_labels == {"0 (4)", "0 (14)"}
     assert all(len(found) == 1 for found in corrections.values()), corrections
+
+
+@pytest.mark.parametrize("size", ["slide", "journal"])
+def test_nine_patients_or_ten_take_the_same_correction(size):
+    # the room after the last column had as many digits as the largest number: a filter that took a group
+    # from 9 patients to 10 changed the layout, and the figure took a second render to fit
+    corrections = set()
+    for n in (9, 10):
+        time = np.linspace(2.0, 40.0, n)
+        curves = {"all": core.kaplan_meier(time, np.arange(n) % 2)}
+        spec = figures.endpoint_figure(curves, "overall_survival", time_unit="months",
+                                       options=FigureOptions(size=size, time_max=48, tick_every=12))
+        corrections.add(export.FigureFile(spec).correction)
+    assert len(corrections) == 1, corrections
 
 
 def test_the_room_after_the_last_column_is_kept_at_its_tick_not_at_the_axis_end():

@@ -332,12 +332,13 @@ def _row_centres(fit: _Layout) -> dict:
 
 def _room_at_the_end(risk: pd.DataFrame, last_tick: float, end: float, font: float) -> dict:
     """Invisible room right of the last column for half of "00 (00)" (as many digits as the table's
-    largest number): the numbers in the last column are centred on their tick and may reach past the
-    plot by half their width, so without it the figure's width followed them ("0 (4)" or "0 (14)")
-    and a new selection took a second render to fit. A transparent rectangle, not text: nothing
-    extra to select, copy or read aloud in the SVG, the PDF or the page."""
+    largest number, at least two): the numbers in the last column are centred on their tick and may
+    reach past the plot by half their width, so without it the figure's width followed them ("0 (4)"
+    or "0 (14)") and a new selection took a second render to fit; with one digit allowed, so did
+    each group of 9 patients becoming 10. A transparent rectangle, not text: nothing extra to
+    select, copy or read aloud in the SVG, the PDF or the page."""
     largest = int(max(risk.n_risk.max(), risk.n_events.max(), 0)) if len(risk) else 0
-    digits = "0" * len(str(largest))
+    digits = "0" * max(len(str(largest)), 2)
     half = layout.text_width(f"{digits} ({digits})", font) / 2  # (the estimate is generous: never too little)
     at = {"datum": last_tick, "type": "quantitative", "scale": {"domain": [0, end], "nice": False}, "axis": None}
     return {"data": {"values": [{}]}, "mark": {"type": "rect", "opacity": 0, "x2Offset": round(half, 1)},
