@@ -1,9 +1,8 @@
 """Binomial proportions with exact (Clopper-Pearson) or Wilson intervals."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import math
+from dataclasses import dataclass
 
 from scipy.special import betaincinv, ndtri
 
