@@ -534,3 +534,15 @@ def test_every_time_axis_label_is_shown_apart_from_the_next(unit, risk_table):
             for before, after in zip(labels, labels[1:]):
                 if after[1] > before[1]:  # (the next panel's axis starts again at 0)
                     assert after[1] - before[2] >= 2, (unit, size, scale, before, after)
+
+
+def test_a_word_longer_than_its_line_breaks_after_its_own_slash_or_else_with_a_hyphen():
+    # "Dermatofibrosa" / "rcoma" read as two words; a break at the name's own "/" needs no hyphen
+    assert layout.wrapped("Dermatofibrosarcoma protuberans", 100, 13) == ["Dermatofibrosa-", "rcoma", "protuberans"]
+    assert layout.wrapped("Leiomyosarcoma/rhabdomyosarcoma/angiosarcoma", 120, 12) == [
+        "Leiomyosarcoma/", "rhabdomyosarcoma/", "angiosarcoma"]
+    for text, width in (("Dermatofibrosarcoma", 40), ("x" * 60, 50), ("ab", 1)):
+        lines = layout.wrapped(text, width, 12)
+        assert len(lines) > 1 and "".join(line.removesuffix("-") for line in lines) == text, lines  # nothing lost
+        assert all(layout.text_width(line, 12) <= width for line in lines if len(line) > 2), lines
+    assert layout.wrapped("a/b/c-d", 20, 12) == ["a/", "b/", "c-", "d"]

@@ -37,14 +37,21 @@ def number_width(text: str, font: float) -> float:
 
 
 def _pieces(word: str, width: float, font: float) -> list[str]:
-    """``word`` cut into pieces of at most ``width`` pixels (at least one character each), in one pass."""
-    pieces, start, used = [], 0, 0.0
+    """``word`` cut into pieces of at most ``width`` pixels (at least one character each), in one pass:
+    after its own "/" or "-" where the piece has one, else anywhere, with a hyphen added, as a word
+    broken across lines is printed ("Dermatofibrosar-" / "coma")."""
+    pieces, start, used, after = [], 0, 0.0, None  # after: where the piece may end at its own "/" or "-"
+    hyphen = _em("-") * font * 1.04
     for i, char in enumerate(word):
         step = _em(char) * font * 1.04
-        if used + step > width and i > start:
-            pieces.append(word[start:i])
-            start, used = i, 0.0
+        if used + step + (0 if char in "/-" else hyphen) > width and i > start:
+            end = after if after is not None else i
+            pieces.append(word[start:end] + ("" if after is not None else "-"))
+            start, after = end, None
+            used = sum(_em(c) * font * 1.04 for c in word[start:i])
         used += step
+        if char in "/-" and i + 1 < len(word):
+            after = i + 1
     pieces.append(word[start:])
     return pieces
 
