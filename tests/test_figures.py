@@ -517,23 +517,44 @@ def x_axis_labels(svg: str) -> list[tuple[str, float, float, bool]]:
     return labels
 
 
-@pytest.mark.parametrize("unit", ["days", "weeks", "months"])
-@pytest.mark.parametrize("risk_table", [False, True])
-def test_every_time_axis_label_is_shown_apart_from_the_next(unit, risk_table):
-    # without a risk table every tick was kept: in days Vega hid every other label (365, 1,095, ...) and
-    # "2,190" nearly touched "2,920", drawn flush with the axis end
+AXIS_CASES = [(unit, column, dict(risk_table=risk_table)) for unit in ("days", "weeks", "months")
+              for column in ("limb", "sex", "histology") for risk_table in (False, True)] + [
+    ("years", "limb", dict(tick_every=1.5)), ("years", None, dict(tick_every=0.5, risk_table=False)),
+    ("years", "limb", dict(tick_every=0.5, time_max=7.5, risk_table=False)), ("years", "sex", dict(tick_every=0.25)),
+    ("days", "histology", dict(tick_every=7, time_max=100)), ("months", "limb", dict(tick_every=12, time_max=40))]
+
+
+@pytest.mark.parametrize("unit, column, chosen", AXIS_CASES)
+def test_every_time_axis_label_is_shown_apart_from_the_next_and_reads_its_tick(unit, column, chosen):
+    # Without a risk table every tick was kept: in days Vega hid every other label (365, 1,095, ...) and
+    # "2,190" nearly touched "2,920", drawn flush with the axis end. With one, the ticks were chosen for the
+    # plot as planned, 26 px wider than drawn: "2,1902,920". Vega wrote 1.5 years as "2".
     data = core.load_cohort(SAMPLE).data
-    result = analysis.analyse(data, selection.strata(data, "limb"), Settings(time_unit=unit), [12, 24],
-                              n_loaded=34, n_rows=34, compare_by="Limb")
+    result = analysis.analyse(data, selection.strata(data, column), Settings(time_unit=unit), [12, 24],
+                              n_loaded=34, n_rows=34, compare_by=column)
     for size, scale in (("journal", 1.4), ("journal", 1.0), ("slide", 1.4)):
-        options = FigureOptions(size=size, font_scale=scale, risk_table=risk_table)
+        options = FigureOptions(size=size, font_scale=scale, **chosen)
         for spec in (figures.endpoint_figure(result.curves["overall_survival"], "overall_survival", time_unit=unit,
                                              options=options), figures.three_panels(result, options=options)):
-            labels = x_axis_labels(export.FigureFile(spec).svg())
-            assert labels and all(shown for *_, shown in labels), (unit, size, scale, labels)
-            for before, after in zip(labels, labels[1:]):
-                if after[1] > before[1]:  # (the next panel's axis starts again at 0)
-                    assert after[1] - before[2] >= 2, (unit, size, scale, before, after)
+            svg = export.FigureFile(spec).svg()
+            labels, case = x_axis_labels(svg), (unit, column, chosen, size, scale)
+            assert labels and all(shown for *_, shown in labels), (case, labels)
+            ticks = [value for plot in export._sized_views(spec) if plot["name"].startswith("plot")
+                     for value in next(layer["encoding"]["x"]["axis"]["values"] for layer in plot["layer"]
+                                       if "axis" in layer["encoding"].get("x", {}))]
+            values = [float(text.replace(",", "")) for text, *_ in labels]
+            assert values == pytest.approx(ticks, abs=1e-9), case  # each label reads its own tick
+            font = float(re.search(r'role-axis-label.*?font-size="([\d.]+)px"', svg, flags=re.S).group(1))
+            axes = []
+            for label in labels:
+                if not axes or label[1] <= axes[-1][-1][1]:  # the next panel's axis starts again at 0
+                    axes.append([])
+                axes[-1].append(label)
+            for axis in axes:
+                # a quarter of the font apart; a plot too narrow for more than its first and last label (a
+                # journal panel at its 40 px floor) at least keeps those two apart
+                least = 1 if len(axis) == 2 else font / 4 - 0.5
+                assert all(after[1] - before[2] >= least for before, after in zip(axis, axis[1:])), (case, axis)
 
 
 def test_a_word_longer_than_its_line_breaks_after_its_own_slash_or_else_with_a_hyphen():

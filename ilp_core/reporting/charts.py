@@ -156,12 +156,14 @@ def _names(names: list[str], room: float, font: float) -> tuple[dict, dict]:
 
 
 def _layout(names: list[str], spec: FigureSize, options: FigureOptions, *, title_height: float,
-            legend_width: float | None, x_title: str = "", y_title: str = "", first_column=()) -> _Layout:
+            legend_width: float | None, x_title: str = "", y_title: str = "", first_column=(),
+            largest: int = 0) -> _Layout:
     """Room for every group name in full: wrapped onto lines in a label column of about a third of
     the width (the plot keeps at least 45%), legend entries in as many columns as fit in
     ``legend_width`` (None: no legend here), axis titles wrapped, and a plot of at least 40% of the
     height (the figure grows when it must). ``first_column``: the risk table's numbers at time 0,
-    centred on the axis's start, which the names end left of."""
+    centred on the axis's start, which the names end left of; ``largest``: its largest number, for
+    the room after its last column (:func:`_end_room`), which the plot leaves."""
     font = spec.font
     gap = max(2.2 * font, max((layout.text_width(text, font) for text in first_column), default=0) / 2 + 0.6 * font)
     widest = spec.width - max(0.45 * spec.width, 120) - 2.6 * font - 24  # the most the names may take
@@ -182,6 +184,8 @@ def _layout(names: list[str], spec: FigureSize, options: FigureOptions, *, title
     label_width = math.ceil(label_width / font - 1e-9) * font
     # the axis title's lines stand left of the column
     plot_width = spec.width - label_width - max(len(y_lines), 1) * font * 1.3 - 24
+    if options.risk_table:  # (without it the plot was planned too wide, and its axis labels thinned too few)
+        plot_width -= _end_room(largest, font)
     x_lines = layout.wrapped(x_title, max(plot_width, 60), font * 1.1) if x_title else []
     # each row as tall as its own name: one line for most, three for "malignant peripheral nerve sheath tumour"
     row_heights = {name: max(spec.risk_row, len(parts[name]) * font * layout.LINE + 4) for name in names}
@@ -321,6 +325,18 @@ def _risk_table(risk: pd.DataFrame, drawn: list[str], ticks: list[float], end: f
     return vl.layer(numbers, labels, _room_at_the_end(risk, ticks[-1], end, spec.font), title=title, **view)
 
 
+def _largest(risk: pd.DataFrame) -> int:
+    """The largest number in a risk table."""
+    return int(max(risk.n_risk.max(), risk.n_events.max(), 0)) if len(risk) else 0
+
+
+def _end_room(largest: int, font: float) -> float:
+    """Half the width of "00 (00)" with as many digits as ``largest``, at least two: the room kept
+    after a risk table's last column (:func:`_room_at_the_end`; the estimate is generous, never too little)."""
+    digits = "0" * max(len(str(largest)), 2)
+    return layout.text_width(f"{digits} ({digits})", font) / 2
+
+
 def _row_centres(fit: _Layout) -> dict:
     """Each group's risk-table row centre, in px from the top of the table."""
     centres, top = {}, 0.0
@@ -337,9 +353,7 @@ def _room_at_the_end(risk: pd.DataFrame, last_tick: float, end: float, font: flo
     or "0 (14)") and a new selection took a second render to fit; with one digit allowed, so did
     each group of 9 patients becoming 10. A transparent rectangle, not text: nothing extra to
     select, copy or read aloud in the SVG, the PDF or the page."""
-    largest = int(max(risk.n_risk.max(), risk.n_events.max(), 0)) if len(risk) else 0
-    digits = "0" * max(len(str(largest)), 2)
-    half = layout.text_width(f"{digits} ({digits})", font) / 2  # (the estimate is generous: never too little)
+    half = _end_room(_largest(risk), font)
     at = {"datum": last_tick, "type": "quantitative", "scale": {"domain": [0, end], "nice": False}, "axis": None}
     return {"data": {"values": [{}]}, "mark": {"type": "rect", "opacity": 0, "x2Offset": round(half, 1)},
             "encoding": {"x": at, "x2": {"datum": last_tick}}}
@@ -377,11 +391,11 @@ def _panel(curves: dict, risk: pd.DataFrame, *, incidence: bool, x_title: str, y
     ticks = np.asarray(ticks, dtype=float).tolist()
     end = time_end or ticks[-1]
     columns = _risk_labels(risk).tolist() if options.risk_table else []
-    ticks = _ticks_with_room(ticks, [_tick_label(t) for t in ticks], columns, width=fit.plot_width, end=end,
-                             font=spec.font)
+    number_format, labels = _tick_labels(ticks)
+    ticks = _ticks_with_room(ticks, labels, columns, width=fit.plot_width, end=end, font=spec.font)
     x = vl.channel("time:Q", title=_wrapped(x_title, max(fit.plot_width, 60), spec.font),
                    scale={"domain": [0, end], "nice": False},
-                   axis={"values": ticks, "grid": False, "tickCount": len(ticks)})
+                   axis={"values": ticks, "grid": False, "tickCount": len(ticks), "format": number_format})
     # a panel's heading on as many lines as its width needs (a long one made the figure wider than stated)
     titled = {"title": {"text": _heading(heading, spec), "fontSize": spec.title_font,
                         "anchor": "start"}} if heading else {}
@@ -410,9 +424,17 @@ def _risk_labels(risk: pd.DataFrame) -> pd.Series:
     return risk.n_risk.astype(str) + " (" + risk.n_events.astype(str) + ")"
 
 
-def _tick_label(time: float) -> str:
-    """A time-axis label as Vega writes it ("1,460", "0.5")."""
-    return f"{int(time):,}" if float(time).is_integer() else f"{time:,.6g}"
+def _tick_labels(ticks: list[float]) -> tuple[str, list[str]]:
+    """The time axis's number format (d3's, as Vega takes it) and each tick's label in it: as many
+    decimals as the ticks have ("1.5", "0.25"; at most 6), thousands separated ("1,460"). Left to
+    itself, Vega chose the decimals from the number of ticks and wrote 1.5 years as "2"."""
+    decimals = next((d for d in range(7) if all(abs(round(t, d) - t) <= 1e-9 * max(abs(t), 1) for t in ticks)), 6)
+    return f",.{decimals}~f", [_trimmed(f"{t:,.{decimals}f}") for t in ticks]
+
+
+def _trimmed(number: str) -> str:
+    """A number without the trailing zeros of its decimals (d3's "~"): "1.50" -> "1.5", "3.0" -> "3"."""
+    return number.rstrip("0").rstrip(".") if "." in number else number
 
 
 def _ticks_with_room(ticks: list[float], labels: list[str], columns: list[str], *, width: float, end: float,
@@ -423,9 +445,9 @@ def _ticks_with_room(ticks: list[float], labels: list[str], columns: list[str], 
 
     Every tick is kept, else every second (third, ...) one, always with the last, which Vega draws
     flush with the axis end (its whole width before the end). When the last tick would come too
-    close to the one before it, the step becomes a divisor of the number of steps (0, 48, 96 rather
-    than 0, 36, 96) when one up to twice as large exists; else the last takes the place of the one
-    before it (the axis used to end past its last label).
+    close to the one before it, the step becomes a divisor of the number of steps that keeps three
+    ticks or more (0, 48, 96 rather than 0, 36, 96; 0, 49, 98 rather than 0, 21, 42, 63, 98); else
+    the last takes the place of the one before it (the axis used to end past its last label).
     """
     if len(ticks) < 2:
         return list(ticks)
@@ -437,7 +459,7 @@ def _ticks_with_room(ticks: list[float], labels: list[str], columns: list[str], 
     flush = label * 1.5 if abs(ticks[-1] - end) < 1e-9 * max(end, 1) else label
     need_last = max(flush + font / 4, column)  # between the last tick and the one kept before it
     steps, least = len(ticks) - 1, max(1, math.ceil(need / step))
-    even = [k for k in range(least, min(2 * least, steps) + 1) if steps % k == 0 and k * step >= need_last]
+    even = [k for k in range(least, steps // 2 + 1) if steps % k == 0 and k * step >= need_last]
     if even:
         return ticks[::even[0]]
     kept = list(range(0, steps + 1, least))
@@ -503,7 +525,7 @@ def curve_figure(curves: dict, risk: pd.DataFrame, *, incidence: bool, title: st
     options = options or FigureOptions(size=size, bands=bands)
     spec = _scaled(SIZES[options.size], options.font_scale)
     fit = _layout(list(curves), spec, options, title_height=title_height(title, subtitle, spec),
-                  legend_width=spec.width, x_title=x_title, y_title=y_title, first_column=_first_column(risk))
+                  legend_width=spec.width, x_title=x_title, y_title=y_title, first_column=_first_column(risk), largest=_largest(risk))
     return _panel(curves, risk, incidence=incidence, x_title=x_title, y_title=y_title, ticks=ticks, spec=spec,
                   fit=fit, options=options, annotation=annotation, time_end=time_end, shared=("x", "color"),
                   **_top(spec, title, subtitle, spec.height + fit.extra_height))
@@ -533,7 +555,8 @@ def panel_figure(panels: list[dict], *, size: str = "slide", title: str = "", su
                   title_height=title_height(title, subtitle, whole) + whole.title_font * 1.35 * headings,
                   legend_width=whole.width, x_title=panels[0]["x_title"] if panels else "",
                   y_title=max((p["y_title"] for p in panels), key=len, default=""),
-                  first_column=[text for p in panels for text in _first_column(p["risk"])])
+                  first_column=[text for p in panels for text in _first_column(p["risk"])],
+                  largest=max(_largest(p["risk"]) for p in panels) if panels else 0)
     charts = [_panel(p["curves"], p["risk"], incidence=p["incidence"], x_title=p["x_title"], y_title=p["y_title"],
                      ticks=p["ticks"], spec=each, fit=fit, options=options, heading=p["heading"], legend=i == 0,
                      index=i, annotation=p.get("annotation", ""), time_end=p.get("time_end"), heading_lines=headings)
