@@ -340,6 +340,10 @@ def test_no_page_scrolls_sideways_and_no_figure_is_cut_off(server, width):
             go(tab, name)
             main = tab.get_by_test_id("stMain")
             assert main.evaluate("e => e.scrollWidth <= e.clientWidth"), f"{name} at {width} px scrolls sideways"
+            # a button's label in full ("Risk table CSV" was cut to "Risk table ..." at 1024 px)
+            cut = main.evaluate("""e => [...e.querySelectorAll('button')].filter(b => [b, ...b.querySelectorAll('*')]
+                .some(x => x.scrollWidth > x.clientWidth + 1)).map(b => b.innerText)""")
+            assert not cut, f"{name} at {width} px: button labels cut: {cut}"
             column = tab.get_by_test_id("stMainBlockContainer").bounding_box()
             for chart in tab.locator("[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg.marks"
                                      ).all():
