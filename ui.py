@@ -729,7 +729,9 @@ _OPTIONS_UNIT = "figure_options:unit"  # the time unit the kept axis ends and ti
 def _follow_time_unit(unit: str) -> None:
     """Where a time axis ends and its tick interval follow a change of time unit, in the kept options
     (which the zip, workbook and slides use) and in the widgets: 60 months become 5 years, 6 months
-    0.5 years. A value the new unit cannot hold (over 100,000) is dropped: the axis is automatic again."""
+    0.5 years. A value the new unit cannot hold (over 100,000) is dropped: the axis is automatic again.
+    So is a tick interval that is not a whole number of quarters in the new unit (1 month is 4.348
+    weeks: its ticks would read 4.348214, 8.696428, ...)."""
     ss = st.session_state
     before, ss[_OPTIONS_UNIT] = ss.get(_OPTIONS_UNIT), unit
     if before is None or before == unit or before not in TIME_UNITS:
@@ -738,17 +740,21 @@ def _follow_time_unit(unit: str) -> None:
 
     def converted(value):
         return None if value is None else round(float(value) * factor, 6)
+
+    def converted_interval(value):
+        value = converted(value)
+        return value if value is None or abs(value * 4 - round(value * 4)) < 1e-6 * max(value, 1) else None
     kept = figure_options()
     for name, options in list(kept.items()):
         try:
             kept[name] = dataclasses.replace(options, time_max=converted(options.time_max),
-                                             tick_every=converted(options.tick_every))
+                                             tick_every=converted_interval(options.tick_every))
         except ValueError:
             kept[name] = dataclasses.replace(options, time_max=None, tick_every=None)
     for key in [f"{name}:{part}" for name in figures.figure_keys() for part in ("end", "every")]:
         if ss.get(key) is not None:
-            value = converted(ss[key])
-            ss[key] = value if 0.01 <= value <= 100_000 else None
+            value = (converted_interval if key.endswith(":every") else converted)(ss[key])
+            ss[key] = value if value is not None and 0.01 <= value <= 100_000 else None
 
 
 def _seeded(key: str, value) -> None:

@@ -119,6 +119,21 @@ def test_the_time_axis_options_follow_a_change_of_time_unit(app):
     assert app.session_state["figure_options"]["amputation"].time_max == 5.0
 
 
+def test_a_tick_interval_the_new_unit_cannot_write_evenly_becomes_automatic(app):
+    # 1 month is 4.348 weeks: kept, its ticks read 4.348214, 8.696428, ... (the axis's end still follows)
+    app.switch_page("app_pages/amputation.py").run()
+    app.number_input(key="amputation:end").set_value(24.0).run()
+    app.number_input(key="amputation:every").set_value(1.0).run()
+    app.selectbox(key="time_unit").set_value("weeks").run()
+    assert not app.exception
+    assert app.number_input(key="amputation:every").value is None
+    assert app.number_input(key="amputation:end").value == pytest.approx(24 * 30.4375 / 7, abs=1e-6)
+    ticks = chart(app)["vconcat"][0]["layer"][0]["encoding"]["x"]["axis"]["values"]
+    assert all(float(t).is_integer() for t in ticks), ticks
+    app.switch_page("app_pages/export.py").run()
+    assert app.session_state["figure_options"]["amputation"].tick_every is None
+
+
 def test_the_screen_shows_the_figure_the_downloads_draw(app):
     app.switch_page("app_pages/amputation.py").run()
     assert chart(app)["usermeta"]["fitted"] is True  # fitted to its stated size, as every download is
