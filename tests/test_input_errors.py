@@ -93,3 +93,28 @@ def test_accepts_lists_arrays_series_and_booleans_alike():
         (pd.Series(time, dtype="Int64"), [1, 0, 1, 1]))]
     for table in tables[1:]:
         pd.testing.assert_frame_equal(table, tables[0])
+
+
+@pytest.mark.parametrize("level", ["0.95", b"0.95", True, pytest.param(10 ** 400, id="10**400"), 1 - 2 ** -53,
+                                   0.9999999999999999])
+def test_conf_level_that_is_text_or_too_close_to_one_is_refused_by_name(level):
+    # "0.95" was taken as 0.95; 10**400 raised an OverflowError; 1 - 2**-53 gave a Wilson interval of NaN
+    raises("conf_level must be", core.proportion_ci, 5, 10, conf_level=level, method="wilson")
+    raises("conf_level must be", core.kaplan_meier, [1, 2], [1, 0], conf_level=level)
+
+
+@pytest.mark.parametrize("k", [None, "3", b"3", "3.0", True, np.True_, [3], np.array([3]), 3 + 0j, float("nan"),
+                               pytest.param(10 ** 400, id="10**400")])
+def test_a_count_that_is_not_a_whole_number_is_refused_by_name(k):
+    # None, lists and complex raised a TypeError from float(); "3" was taken as 3 and "3.0" refused
+    raises("k must be", core.proportion_ci, k, 10)
+    raises("n must be", core.proportion_ci, 0, k)
+
+
+def test_a_proportion_of_more_than_a_trillion_patients_is_refused_and_bounds_stay_in_order():
+    # beyond about 5e12 the exact bounds drift from R's qbeta by more than 1e-9; at 3.6e15 the lower passed the estimate
+    raises(r"n must be at most 10\^12", core.proportion_ci, 1, 10 ** 13)
+    for k, n in [(1, 10 ** 12), (10 ** 12 // 3, 10 ** 12), (10 ** 12 - 1, 10 ** 12)]:
+        for method in ("clopper-pearson", "wilson"):
+            result = core.proportion_ci(k, n, conf_level=0.5, method=method)
+            assert 0 <= result.ci_lower <= result.estimate <= result.ci_upper <= 1

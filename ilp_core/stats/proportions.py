@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 
+import numpy as np
 from scipy.special import betaincinv, ndtri
 
 from ilp_core.checks import check_choice, check_conf_level
 from ilp_core.conventions import level_label
 
 PROPORTION_METHODS = ("clopper-pearson", "wilson")
+MOST = 10 ** 12  # patients (or events) a proportion takes
 
 
 @dataclass(frozen=True)
@@ -26,9 +29,15 @@ class Proportion:
 
 
 def _whole(value, name: str) -> int:
-    if isinstance(value, bool) or not float(value).is_integer():
-        raise ValueError(f"{name} must be a whole number; got {value!r}")
-    return int(value)
+    """``value`` as an int when it is a whole number of at most 10^12 (an int, or a real number such
+    as 3.0), else a ValueError naming ``name``: not text, a bool, an array or NaN. (Beyond 10^12 the
+    exact bounds drift from R's by more than 1e-9.)"""
+    if isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)):
+        if isinstance(value, numbers.Integral) or (math.isfinite(value) and float(value).is_integer()):
+            if abs(int(value)) <= MOST:
+                return int(value)
+            raise ValueError(f"{name} must be at most 10^12; got {value!r}")
+    raise ValueError(f"{name} must be a whole number; got {value!r}")
 
 
 def proportion_ci(k: int, n: int, *, conf_level: float = 0.95,
@@ -70,7 +79,8 @@ def proportion_ci(k: int, n: int, *, conf_level: float = 0.95,
     else:
         lower, upper = _wilson(k, n, float(ndtri(1 - alpha / 2)))
         label = "Wilson score"
-    return Proportion(k, n, k / n, min(max(lower, 0.0), 1.0), min(max(upper, 0.0), 1.0),
+    estimate = k / n
+    return Proportion(k, n, estimate, min(max(lower, 0.0), estimate), max(min(upper, 1.0), estimate),
                       f"{label} {level_label(level)} interval", level)
 
 
