@@ -525,7 +525,8 @@ def curve_figure(curves: dict, risk: pd.DataFrame, *, incidence: bool, title: st
     options = options or FigureOptions(size=size, bands=bands)
     spec = _scaled(SIZES[options.size], options.font_scale)
     fit = _layout(list(curves), spec, options, title_height=title_height(title, subtitle, spec),
-                  legend_width=spec.width, x_title=x_title, y_title=y_title, first_column=_first_column(risk), largest=_largest(risk))
+                  legend_width=spec.width, x_title=x_title, y_title=y_title, first_column=_first_column(risk),
+                  largest=_largest(risk))
     return _panel(curves, risk, incidence=incidence, x_title=x_title, y_title=y_title, ticks=ticks, spec=spec,
                   fit=fit, options=options, annotation=annotation, time_end=time_end, shared=("x", "color"),
                   **_top(spec, title, subtitle, spec.height + fit.extra_height))

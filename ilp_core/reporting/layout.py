@@ -39,7 +39,7 @@ def number_width(text: str, font: float) -> float:
 def _pieces(word: str, width: float, font: float) -> list[str]:
     """``word`` cut into pieces of at most ``width`` pixels (at least one character each), in one pass:
     after its own "/" or "-" where the piece has one, else anywhere, with a hyphen added, as a word
-    broken across lines is printed ("Dermatofibrosar-" / "coma")."""
+    broken across lines is printed ("Dermatofibrosa-" / "rcoma")."""
     pieces, start, used, after = [], 0, 0.0, None  # after: where the piece may end at its own "/" or "-"
     hyphen = _em("-") * font * 1.04
     for i, char in enumerate(word):

@@ -54,7 +54,7 @@ def proportion_ci(k: int, n: int, *, conf_level: float = 0.95,
     Parameters
     ----------
     k : number of patients with the outcome.
-    n : number of patients.
+    n : number of patients (at least 1, at most 10^12).
     conf_level : float in (0, 1).
     method : ``"clopper-pearson"`` (default) or ``"wilson"``.
 
