@@ -105,11 +105,17 @@ def test_a_figure_is_built_once_per_session_and_selection(monkeypatch):
     assert len(built) == 3  # another session builds its own: nothing is shared between sessions
 
 
-def test_the_time_axis_options_follow_a_change_of_time_unit(app):
+def time_axis_then_unit(app, end: float, every: float, unit: str) -> None:
+    """On Amputation, the time axis ending at ``end`` with a tick every ``every``; then the time unit
+    changed to ``unit``."""
     app.switch_page("app_pages/amputation.py").run()
-    app.number_input(key="amputation:end").set_value(60.0).run()
-    app.number_input(key="amputation:every").set_value(6.0).run()
-    app.selectbox(key="time_unit").set_value("years").run()
+    app.number_input(key="amputation:end").set_value(end).run()
+    app.number_input(key="amputation:every").set_value(every).run()
+    app.selectbox(key="time_unit").set_value(unit).run()
+
+
+def test_the_time_axis_options_follow_a_change_of_time_unit(app):
+    time_axis_then_unit(app, 60.0, 6.0, "years")
     assert not app.exception
     assert app.number_input(key="amputation:end").value == 5.0
     assert app.number_input(key="amputation:every").value == 0.5
@@ -121,10 +127,7 @@ def test_the_time_axis_options_follow_a_change_of_time_unit(app):
 
 def test_a_tick_interval_the_new_unit_cannot_write_evenly_becomes_automatic(app):
     # 1 month is 4.348 weeks: kept, its ticks read 4.348214, 8.696428, ... (the axis's end still follows)
-    app.switch_page("app_pages/amputation.py").run()
-    app.number_input(key="amputation:end").set_value(24.0).run()
-    app.number_input(key="amputation:every").set_value(1.0).run()
-    app.selectbox(key="time_unit").set_value("weeks").run()
+    time_axis_then_unit(app, 24.0, 1.0, "weeks")
     assert not app.exception
     assert app.number_input(key="amputation:every").value is None
     assert app.number_input(key="amputation:end").value == pytest.approx(24 * 30.4375 / 7, abs=1e-6)

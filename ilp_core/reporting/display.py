@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ilp_core.conventions import FEW_AT_RISK, interval_label
-from ilp_core.reporting.formatting import DASH, interval, number, p_value, percent, time_interval, time_value
+from ilp_core.reporting.formatting import DASH, interval, number, p_number, p_value, percent, time_interval, time_value
 from ilp_core.stats.comparisons import TestResult
 from ilp_core.stats.survival import Median
 
@@ -125,7 +125,7 @@ def ph_display(ph_test: pd.DataFrame) -> pd.DataFrame:
         "Covariate": ph_test.term.replace({"GLOBAL": "All together (global test)"}),
         "Chi-square": ph_test.chisq.map(lambda v: f"{v:.2f}" if np.isfinite(v) else "not computable"),
         "Degrees of freedom": ph_test.df.map(lambda v: f"{v:g}" if np.isfinite(v) else ""),
-        "p-value": ph_test.p_value.map(lambda v: p_value(v).replace("p = ", "").replace("p ", "")),
+        "p-value": ph_test.p_value.map(p_number),
     })
 
 

@@ -12,7 +12,7 @@ from ilp_core.conventions import interval_label
 from ilp_core.reporting import layout
 from ilp_core.reporting import vega_lite as vl
 from ilp_core.reporting.charts import FONT, PALETTE, PANEL_SIZES, SIZES, title_height, title_params
-from ilp_core.reporting.formatting import p_value
+from ilp_core.reporting.formatting import p_number
 
 # Axis ticks on the log scale; the axis runs from the tick below the lowest bound to the tick above
 # the highest, within 0.01 to 100: a bound beyond is drawn as an arrow at the axis's end.
@@ -76,8 +76,7 @@ def forest_plot(table: pd.DataFrame, *, title: str, ratio: str = "Hazard ratio",
     step = max(len(lines) for lines in wrapped) * font * layout.LINE + (14 if size == "slide" else 8)
     rows["text"] = [f"{ratio_text(h)} ({ratio_text(lo)}\u2013{ratio_text(hi)})" if ok else "not estimable"
                     for h, lo, hi, ok in zip(rows.hazard_ratio, rows.ci_lower, rows.ci_upper, rows.estimable)]
-    rows["p"] = [p_value(p).replace("p = ", "").replace("p < ", "< ") if ok else ""  # under the heading "p"
-                 for p, ok in zip(rows.p_value, rows.estimable)]
+    rows["p"] = [p_number(p) if ok else "" for p, ok in zip(rows.p_value, rows.estimable)]  # under the heading "p"
     shown = rows[rows.estimable].assign(lo=lambda r: r.ci_lower.clip(low, high),
                                         hi=lambda r: r.ci_upper.clip(low, high))
     y = vl.channel("shown:N", sort=order, title=None, scale={"domain": order},

@@ -31,9 +31,15 @@ def number(value, digits: int = 1) -> str:
 
 def p_value(p) -> str:
     """'p = 0.032', 'p < 0.001', or '–'."""
+    number = p_number(p)
+    return number if number == DASH else f"p {number}" if number.startswith("<") else f"p = {number}"
+
+
+def p_number(p) -> str:
+    """A p-value under a heading that names it: '0.032', '< 0.001', or '–'."""
     if _missing(p):
         return DASH
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
 def time_value(value, digits: int = 1) -> str:

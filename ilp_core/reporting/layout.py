@@ -48,7 +48,7 @@ def _pieces(word: str, width: float, font: float) -> list[str]:
             end = after if after is not None else i
             pieces.append(word[start:end] + ("" if after is not None else "-"))
             start, after = end, None
-            used = sum(_em(c) * font * 1.04 for c in word[start:i])
+            used = text_width(word[start:i], font)
         used += step
         if char in "/-" and i + 1 < len(word):
             after = i + 1
