@@ -167,6 +167,19 @@ def fit_every_outcome(tab, label: str) -> None:
         assert_clean(tab, f"{label}, Predictors, {outcome}")
 
 
+def tick(tab, container, label: str) -> None:
+    """Tick the checkbox labelled ``label`` and wait for the rerun it starts; on a busy machine a click
+    can be lost (a CI run downloaded the three panels three times without the p-values it had ticked),
+    so it is tried three times until the box shows ticked."""
+    box = container.get_by_test_id("stCheckbox").filter(has_text=label)
+    for attempt in range(3):
+        box.click()
+        settle(tab)
+        if box.locator("input").is_checked():
+            return
+    raise AssertionError(f"the checkbox {label!r} could not be ticked")
+
+
 def test_the_sample_end_to_end(page, tmp_path):
     files = visit_everything(page, tmp_path, "sample")
     assert {"ilp_results.zip", "ilp_settings.json", "ilp_results.xlsx", "ilp_slides.pptx",
@@ -269,8 +282,7 @@ def test_figure_options_reach_the_downloads_at_the_stated_size(page, tmp_path):
     every.press("Enter")
     settle(page)
     for label in ("Show p-value", "Black lines"):
-        main.get_by_test_id("stCheckbox").filter(has_text=label).click()
-        settle(page)
+        tick(page, main, label)
     assert_clean(page, "figure options, Amputation")
     stated = re.search(r"PNG at 300 dpi, ([\d.]+) x ([\d.]+) in", main_text(page))
     files = {}
@@ -287,8 +299,7 @@ def test_figure_options_reach_the_downloads_at_the_stated_size(page, tmp_path):
     go(page, "Export")
     main.get_by_text("Figure options: size").click()  # the three-panel figure's own
     settle(page)
-    main.get_by_test_id("stCheckbox").filter(has_text="Show p-value").click()
-    settle(page)
+    tick(page, main, "Show p-value")
     assert_clean(page, "figure options, Export")
     stated = re.search(r"PNG at 300 dpi, ([\d.]+) x ([\d.]+) in", main_text(page))
     for attempt in range(3):  # a click can land before the rerun it starts has begun: the download is then the old one
