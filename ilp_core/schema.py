@@ -100,5 +100,20 @@ FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
 assert set(LABELS) == set(FIELD_NAMES), "every field needs a label"
 REQUIRED: tuple[str, ...] = tuple(f.name for f in FIELDS if f.always_required)
 BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
+
+
+def extra_name(name: str, taken: set[str]) -> str:
+    """The name a user's own column keeps beside names ``taken`` by the app: ``name`` itself if free,
+    else "name (extra)", "name (extra 2)", ... the first that is free. It joins ``taken``.
+
+    A workbook may hold both "age_years" and "age_years (extra)": renaming the first to the second
+    gave the table two columns of one name, which broke every page of the session.
+    """
+    candidate, number = name, 1
+    while candidate in taken:
+        candidate = f"{name} (extra)" if number == 1 else f"{name} (extra {number})"
+        number += 1
+    taken.add(candidate)
+    return candidate
 DATE_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.kind == "date")
 

@@ -106,6 +106,16 @@ def test_upload_replaces_the_sample(app):
     assert not app.exception and not app.sidebar.warning  # no longer labelled synthetic
 
 
+def test_own_columns_named_like_a_field_leave_every_page_working(app):
+    rows = [ENGLISH + ["age_years", "age_years (extra)"]] + [patient(f"P{i}") + ["a", "b"] for i in range(5)]
+    app.switch_page("app_pages/data.py").run()
+    app.file_uploader(key="upload").set_value(("mine.xlsx", workbook(rows), XLSX)).run()
+    assert not app.exception and selected(app) == "5 of 5"
+    for page in ("cohort", "amputation", "export", "data"):
+        app.switch_page(f"app_pages/{page}.py").run()
+        assert not app.exception, page
+
+
 def test_a_file_that_is_not_a_spreadsheet_gets_a_message(app):
     app.switch_page("app_pages/data.py").run()
     app.file_uploader(key="upload").set_value(("scan.xlsx", b"%PDF-1.4 not a workbook", XLSX)).run()

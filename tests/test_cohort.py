@@ -144,6 +144,19 @@ def test_exact_data_types_and_extra_columns_kept():
     assert d.site.isna().all()  # unmapped optional field: present, empty
 
 
+def test_own_columns_named_like_a_field_and_its_extra_name_stay_apart():
+    """A workbook holding "age_years" and "age_years (extra)" (both not mapped) gave the table two
+    columns of one name, which broke every page of the session."""
+    from ilp_core.results.description import labelled
+    for pair in (["age_years", "age_years (extra)"], ["source_row", "source_row (extra)"],
+                 ["Age (years)", "Age (years) (extra)"]):
+        d = load(workbook([ENGLISH + pair, patient("P1") + ["a", "b"]])).data
+        assert d.columns.is_unique and labelled(d).columns.is_unique, pair
+        assert d.iloc[0, -2:].tolist() == ["a", "b"]  # both values kept, in their own columns
+    assert list(d.columns[-2:]) == ["Age (years)", "Age (years) (extra)"]  # no field's name: kept as typed
+    assert list(labelled(d).columns[-2:]) == ["Age (years) (extra 2)", "Age (years) (extra)"]
+
+
 def test_decimal_commas_and_categories_normalised():
     headers = ENGLISH + ["Tumour size (cm)", "Presentation"]
     rows = [headers, patient("P1", sex="female", limb="Upper limb") + ["5,5", "Recurrent"],

@@ -5,7 +5,7 @@ import pandas as pd
 
 from ilp_core.levels import ALL_PATIENTS
 from ilp_core.results.selection import MISSING, as_labels, ordered_levels, stratum_order
-from ilp_core.schema import BY_NAME
+from ilp_core.schema import BY_NAME, extra_name
 
 
 def category_counts(data: pd.DataFrame, column: str, labels: pd.Series | None = None) -> pd.DataFrame:
@@ -46,6 +46,8 @@ def labelled(data: pd.DataFrame) -> pd.DataFrame:
     '(extra)' where a label has the same name."""
     names = {c: BY_NAME[c].label for c in data.columns if c in BY_NAME}
     names["source_row"] = "Row in the workbook"
-    taken = set(names.values())
-    names |= {c: f"{c} (extra)" if c in taken else c for c in data.columns if c not in names}
+    labels = set(names.values())
+    own = [c for c in data.columns if c not in names]
+    taken = labels | set(own)
+    names |= {c: extra_name(c, taken) if c in labels else c for c in own}
     return data.rename(columns=names)
