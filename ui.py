@@ -183,6 +183,14 @@ def set_cohort(key: tuple, make, choices: dict) -> core.Cohort:
     return st.session_state["cohort"]
 
 
+def column_choice_key(field: str, sheet, headers) -> str:
+    """The Data page's widget key for the column holding ``field``: one per workbook, sheet and row of
+    headers. With one per sheet, a wrong header row tried and left again kept its "not in my workbook"
+    for every field, for good, and the user had to map each column again by hand."""
+    heads = hashlib.sha256(repr(tuple(headers)).encode()).hexdigest()[:16]
+    return f"map:{field}:{source()['digest']}:{sheet}:{heads}"
+
+
 def mapping_key(sheet, header_row, mapping: dict, date_order: str, together: tuple[str, ...] = (),
                 recode: dict | None = None) -> tuple:
     """The identity of a way of loading the current workbook (all fields, in schema order)."""
@@ -238,7 +246,7 @@ def apply_settings(document: dict) -> list[str]:
     ss[f"data:header:{token}"] = header_row or "found automatically"
     ss[f"data:dates:{token}"] = date_order
     for spec in core.FIELDS:
-        ss[f"map:{spec.name}:{token}:{ss[f'data:sheet:{token}']}"] = mapping[spec.name] or NOT_MAPPED
+        ss[column_choice_key(spec.name, ss[f"data:sheet:{token}"], table.columns)] = mapping[spec.name] or NOT_MAPPED
     skipped = _apply_groupings(document.get("groupings"), loaded.data, token)
     grouped = groupings.apply_groupings(loaded.data, groupings.Groupings.from_dict(ss[groupings_key(token)]))
     columns = selection.category_columns(grouped)

@@ -69,7 +69,7 @@ try:
     options = [NOT_MAPPED] + list(table.columns)
     for i, spec in enumerate(core.FIELDS):
         label = f"{spec.label}{' *' if spec.always_required else ''}"
-        key = f"map:{spec.name}:{token}:{sheet}"
+        key = ui.column_choice_key(spec.name, sheet, table.columns)
         chosen = ui.persistent(grid[i % 3].selectbox, label, options, help=f"{spec.meaning}: {spec.values}", key=key,
                                default=guess.get(spec.name, NOT_MAPPED), valid=options.__contains__)
         mapping[spec.name] = None if chosen == NOT_MAPPED else chosen

@@ -116,6 +116,21 @@ def test_own_columns_named_like_a_field_leave_every_page_working(app):
         assert not app.exception, page
 
 
+def test_a_wrong_header_row_tried_and_left_keeps_the_mapping(app):
+    """Header row 1 (a title) made every field "not in my workbook"; back at "found automatically" the
+    fields stayed unmapped, for good, even after the same file was uploaded again."""
+    rows = [ENGLISH] + [patient(f"P{i}") for i in range(4)]
+    app.switch_page("app_pages/data.py").run()
+    app.file_uploader(key="upload").set_value(
+        ("mine.xlsx", workbook(rows, title_rows=[["Sarcoma unit"], ["ILP 2010-2020"]]), XLSX)).run()
+    assert selected(app) == "4 of 4"
+    widget(app, "selectbox", "data:header:").set_value(1).run()
+    assert not app.exception and app.error  # no column found under the title: said
+    widget(app, "selectbox", "data:header:").set_value("found automatically").run()
+    assert not app.exception and not app.error and selected(app) == "4 of 4"
+    assert widget(app, "selectbox", "map:patient_id:").value == "Patient ID"
+
+
 def test_a_file_that_is_not_a_spreadsheet_gets_a_message(app):
     app.switch_page("app_pages/data.py").run()
     app.file_uploader(key="upload").set_value(("scan.xlsx", b"%PDF-1.4 not a workbook", XLSX)).run()
