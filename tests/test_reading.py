@@ -154,6 +154,22 @@ def test_utf16_csv_with_tabs():
     _same_patients(cohort, ["P01"])
 
 
+@pytest.mark.parametrize("column", ["patient_id", "histology", "Notes"])
+def test_a_csv_cell_written_on_two_lines_keeps_its_patient(column):
+    """Quoted as Excel and Python's csv module write it. A note on two lines in the middle of a row
+    (its last line followed by the rest of the row) made the patient two rows with errors."""
+    import csv
+    rows = [ENGLISH + ["Notes"]] + [patient(f"P{i}") + ["seen"] for i in (1, 2, 3)]
+    at = {"patient_id": 0, "histology": 4, "Notes": len(ENGLISH)}[column]
+    rows[2][at] = f"{rows[2][at]}\n(second opinion)"
+    text = io.StringIO()
+    csv.writer(text).writerows(rows)
+    cohort = core.load_cohort(text.getvalue().encode())
+    assert len(cohort.data) == 3 and cohort.data.patient_id.tolist()[::2] == ["P1", "P3"]
+    assert not (cohort.problems.severity == "error").any(), cohort.problems.to_dict("records")
+    assert "second opinion" in cohort.data[column][1]
+
+
 def test_other_sheets_that_hold_patients_are_named():
     data = workbook([ENGLISH, patient("P1"), patient("P2")], sheet="2019",
                     other_sheets={"2018": [ENGLISH, patient("P3")], "About": [["Read me"]]})

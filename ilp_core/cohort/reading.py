@@ -311,7 +311,7 @@ def _csv_rows(data: bytes) -> tuple[list[list], list[tuple]]:
     A quote opened in a cell and closed lines later (or never) makes one cell of every line
     in between. Where those lines look like rows of the table (they hold the delimiter), each
     is read as its own row, the quote kept as text, and the first is reported: no patient
-    disappears into a cell. A line break inside a quoted cell that holds no delimiter is a
+    disappears into a cell. A quoted cell whose lines hold no more delimiters than a row's few is a
     cell written on several lines, as Excel saves it, and is read as one cell."""
     if len(data) > MAX_CSV_BYTES:  # a text table is parsed here, not in the child: its size bounds the memory
         raise CohortError(f"The text table is {len(data) / 2**20:.0f} MB; the limit for .csv is "
@@ -339,7 +339,7 @@ def _csv_rows(data: bytes) -> tuple[list[list], list[tuple]]:
     rows, notes, first_line = [], [], 0
     try:
         for row in reader:
-            if len(spanned) > 1 and any(line.count(delimiter) >= row_like for line in spanned[1:]):
+            if len(spanned) > 1 and _swallows_rows(row, delimiter, row_like):
                 notes.append(_open_quote_note(len(rows), row, spanned, first_line))
                 rows.extend(next(csv.reader([line.rstrip("\r\n")], delimiter=delimiter, quoting=csv.QUOTE_NONE), [])
                             for line in spanned)
@@ -351,6 +351,15 @@ def _csv_rows(data: bytes) -> tuple[list[list], list[tuple]]:
         raise CohortError(f"Line {reader.line_num} of the file could not be read as a table ({exc}); a cell that "
                           "long is not patient data. Check that line, or save the sheet from Excel as .xlsx.") from None
     return rows, notes
+
+
+def _swallows_rows(cells: list[str], delimiter: str, row_like: int) -> bool:
+    """Whether a cell written on several lines holds lines that look like rows of the table (the delimiter
+    as often as a row holds it): a stray quote, not a note typed on several lines. The cell's own lines are
+    read, not the file's: a multi-line note in the middle of a row is followed, on its last line, by the
+    rest of its row, which made a well-quoted patient two rows with errors."""
+    return any(piece.count(delimiter) >= row_like
+               for cell in cells if "\n" in cell or "\r" in cell for piece in cell.splitlines())
 
 
 def _open_quote_note(row: int, cells: list[str], spanned: list[str], first_line: int) -> tuple:
