@@ -21,6 +21,12 @@ class CohortError(ValueError):
 
 # Kinds of value that define no endpoint: a bad value is read as missing and the patient is kept.
 DESCRIPTIVE_KINDS = ("sex", "number", "limb", "text", "presentation", "grade", "wieberdink")
+# Yes/no fields and a date that no time or event of an endpoint rests on either: whether the perfusion was
+# completed and the resection (with its date) describe the patient, and each early complication is one part
+# of the early-complication rate, which counts a part it cannot read as unknown. A problem there is a warning:
+# "perfusion completed: unknown" took the patient out of the survival and amputation analyses too.
+KEPT_DESPITE_PROBLEMS = ("ilp_completed", "surgery", "surgery_date", "early_death", "compartment_syndrome",
+                         "reaction_amputation")
 
 
 @dataclass(frozen=True)
@@ -52,7 +58,7 @@ class Field:
     def descriptive(self) -> bool:
         """Whether the field only describes the patient (no endpoint or date rests on it): an
         unreadable or missing value there keeps the patient, with the value unknown."""
-        return self.kind in DESCRIPTIVE_KINDS
+        return self.kind in DESCRIPTIVE_KINDS or self.name in KEPT_DESPITE_PROBLEMS
 
 
 FIELDS: tuple[Field, ...] = (

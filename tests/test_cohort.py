@@ -52,6 +52,17 @@ def test_mixed_dates_are_read_and_day_first_is_decided_from_the_column():
         "2018-01-10", "2018-02-25", "2018-04-03", "2018-04-10", "2018-05-06", "2018-06-07"]
 
 
+def test_a_year_alone_typed_as_a_number_is_not_read_as_a_serial():
+    """Excel shows 2019 as typed; read as a serial it was 1905-07-11, 1,410 months of follow-up."""
+    from ilp_core.cohort.cleaning import parse_date
+    cohort = load(workbook([ENGLISH, patient("P1", ilp=2019), patient("P2")], text_cells=False))
+    [(row, column, value, message, severity)] = cohort.problems.itertuples(index=False)
+    assert (row, column, value, severity) == (2, "Date of ILP", "2019", "error")
+    assert message == "2019 is a year alone, not a date; type the whole date, such as 2019-03-12"
+    # Excel's serials before March 1900 count a 29 February that never was
+    assert [str(parse_date(n)) for n in (1, 30, 59, 61)] == ["1900-01-01", "1900-01-30", "1900-02-28", "1900-03-01"]
+
+
 def test_month_first_column_and_forced_order():
     rows = [ENGLISH, patient("P1", ilp="02/25/2018"), patient("P2", ilp="03/04/2018")]
     assert load(workbook(rows)).data.ilp_date.dt.day.tolist() == [25, 4]
@@ -280,7 +291,7 @@ def test_contradictions_between_flags_and_dates_are_errors():
     assert cohort.problems.row.tolist() == [2, 3, 4] and cohort.data.patient_id.tolist() == ["P4"]
 
 
-def test_early_death_contradicted_by_the_death_date_is_an_error():
+def test_early_death_contradicted_by_the_death_date_is_read_as_unknown():
     headers = ENGLISH + ["Early death"]
     rows = [headers,
             patient("P1", surgery="no", surgery_date=None, vital="dead", death=dt.date(2019, 6, 1),
@@ -288,8 +299,57 @@ def test_early_death_contradicted_by_the_death_date_is_an_error():
             patient("P2") + ["no"]]
     cohort = load(workbook(rows))
     problem = cohort.problems.iloc[0]
-    assert (problem.row, problem.column, problem.value) == (2, "Early death", "yes")
-    assert problem.message == "early death (within 30 days) is 'yes' but the date of death is later; correct one of them"
+    assert (problem.row, problem.column, problem.value, problem.severity) == (2, "Early death", "yes", "warning")
+    assert problem.message == "early death (within 30 days) is 'yes' but the date of death is 507 days after the " \
+                              "perfusion; read from the vital status and the date of death instead, as for an empty " \
+                              "cell, the patient is kept (correct one of them)"
+    assert cohort.data.patient_id.tolist() == ["P1", "P2"] and cohort.data.early_death.isna().tolist() == [True, False]
+
+
+def test_early_complications_the_other_columns_deny_are_set_aside_and_the_patient_kept():
+    ilp = dt.date(2018, 1, 10)
+    headers = ENGLISH + ["Early death", "Amputation for reaction"]
+    rows = [headers,
+            patient("P1") + ["yes", "no"],  # alive at the last contact
+            patient("P2", vital="dead", death=ilp + dt.timedelta(days=5), last=ilp + dt.timedelta(days=5),
+                    surgery="no", surgery_date=None) + ["no", "no"],
+            patient("P3", amputation="yes", amputation_date=ilp + dt.timedelta(days=507)) + [None, "yes"],
+            patient("P4", amputation="yes", amputation_date=ilp + dt.timedelta(days=10)) + [None, "yes"],
+            patient("P5") + ["no", "no"]]
+    cohort = load(workbook(rows))
+    assert cohort.data.patient_id.tolist() == ["P1", "P2", "P3", "P4", "P5"]
+    problems = cohort.problems.set_index("row")
+    assert (problems.severity == "warning").all() and list(problems.index) == [2, 3, 4]
+    assert problems.message[2].startswith("early death is 'yes' but the vital status is 'alive'; read from the "
+                                          "vital status and the date of death instead")
+    assert problems.message[3].startswith("early death is 'no' but the date of death is 5 days after the "
+                                          "perfusion, within 30 days")
+    assert problems.message[4] == "an amputation for a treatment reaction within 30 days is 'yes' but the " \
+                                  "amputation is 507 days after the perfusion; read as unknown, the patient is " \
+                                  "kept (correct one of them)"
+    composite = core.early_severe_complication(cohort.data)
+    assert composite.tolist() == [False, True, pd.NA, True, False]  # P2's death at day 5 counts; P3 unknown
+
+
+def test_problems_in_fields_no_endpoint_rests_on_keep_the_patient():
+    headers = ENGLISH + ["Compartment syndrome"]
+    rows = [headers,
+            patient("P1", completed="unknown") + ["no"],
+            patient("P2", surgery="yes", surgery_date=None) + ["no"],
+            patient("P3", surgery_date="2018-02-30") + ["no"],
+            patient("P4", surgery="no", surgery_date=dt.date(2018, 3, 1)) + ["no"],
+            patient("P5", surgery_date=dt.date(2017, 1, 1)) + ["no"],
+            patient("P6") + ["not assessed"],
+            patient("P7", amputation="maybe") + ["no"]]  # an endpoint rests on this one
+    cohort = load(workbook(rows))
+    assert cohort.data.patient_id.tolist() == ["P1", "P2", "P3", "P4", "P5", "P6"]
+    problems = cohort.problems.set_index("row")
+    assert (problems.severity.drop(8) == "warning").all() and problems.severity[8] == "error"
+    assert problems.column.drop(8).tolist() == ["ILP completed", "Surgery date", "Surgery date", "Surgery date",
+                                                "Surgery date", "Compartment syndrome"]
+    assert all("the patient is kept" in m for m in problems.message.drop(8))
+    assert cohort.data.ilp_completed.isna().tolist()[:2] == [True, False]
+    assert cohort.data.compartment_syndrome.isna().tolist()[-1]
 
 
 def test_direct_identifiers_are_flagged_without_echoing_them():
@@ -331,10 +391,11 @@ def test_letter_o_is_oui_in_an_o_n_column_and_reported_beside_digits():
     assert message.startswith("O read as oui (yes)")
     mixed = load(workbook([ENGLISH, patient("P1", surgery="O"), patient("P2", surgery="0", surgery_date=None),
                            patient("P3", surgery="1")]))
-    assert mixed.data.patient_id.tolist() == ["P2", "P3"]
+    assert mixed.data.patient_id.tolist() == ["P1", "P2", "P3"]  # no endpoint rests on the resection
+    assert mixed.data.surgery.tolist() == [pd.NA, False, True]
     [message] = mixed.problems.message
     assert message == "'O' could be the letter O (oui: yes) or a mistyped 0 (no), since this column also holds " \
-                      "digits; type it as yes / no"
+                      "digits; type it as yes / no; read as missing, the patient is kept"
 
 
 def test_dates_written_both_ways_in_one_column_are_reported():
@@ -361,7 +422,7 @@ def test_letter_o_beside_numbers_0_and_1_is_reported():
     # 0 and 1 typed in Excel are numbers: the letter O among them is a mistyped 0, not 'oui'
     cohort = load(workbook([ENGLISH, patient("P1", surgery="O"), patient("P2", surgery=0, surgery_date=None),
                             patient("P3", surgery=1)], text_cells=False))
-    assert cohort.data.patient_id.tolist() == ["P2", "P3"]
+    assert cohort.data.surgery.tolist() == [pd.NA, False, True]
     assert cohort.problems.message.str.contains("could be the letter O").any()
 
 

@@ -278,6 +278,13 @@ def parse_date(value, order: str = "DMY", today: dt.date | None = None) -> dt.da
         if 19000101 <= number <= 21001231 and number.is_integer():  # 20190312 typed as a number
             text = str(int(number))
             return _make_date(int(text[:4]), int(text[4:6]), int(text[6:]), value)
+        if 1900 <= number <= 2100 and number.is_integer():  # Excel shows it as typed: read as a serial, 2019
+            raise BadValue(f"{int(number)} is a year alone, not a date; type the whole date, such as "  # was 1905
+                           f"{int(number)}-03-12")
+        if 1 <= number < 61:  # Excel counts 29 February 1900, a day that never was, as serial 60
+            if int(number) == 60:
+                raise BadValue("60 is Excel's 29 February 1900, a day that never was; type the date")
+            return _in_range(_EXCEL_EPOCH + dt.timedelta(days=int(number) + 1), value)
         if 1 <= number < 2958466:
             return _in_range(_EXCEL_EPOCH + dt.timedelta(days=int(number)), value)
         raise BadValue(f"{value!r} is not a date; use a date such as 2019-03-12")

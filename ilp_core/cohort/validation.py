@@ -92,35 +92,80 @@ def check_required(data: pd.DataFrame, raw: pd.DataFrame, log: ProblemLog) -> No
         where = f"the {BY_NAME[date_field].meaning} is empty" if date_field in log.mapping else \
             f"no column for the {BY_NAME[date_field].meaning} is mapped"
         log.add_many(data.index[missing.fillna(False)], date_field if date_field in log.mapping else flag,
-                     [None] * int(missing.fillna(False).sum()), f"{reason} but {where}; fill in the date")
+                     [None] * int(missing.fillna(False).sum()), f"{reason} but {where}; fill in the date"
+                     + _kept(date_field), _severity(date_field))
     dead_no_date = (data["vital_status"] == "dead") & raw["death_date"].isna()
     log.add_many(data.index[dead_no_date], "death_date" if "death_date" in log.mapping else "vital_status",
                  [None] * int(dead_no_date.sum()), "vital status is 'dead' but the date of death is empty; "
                  "fill in the date of death")
 
 
+def _severity(field: str) -> str:
+    """A problem with a field no endpoint rests on keeps the patient (a warning); otherwise an error."""
+    return "warning" if BY_NAME[field].descriptive else "error"
+
+
+def _kept(field: str) -> str:
+    return "; the patient is kept (no endpoint rests on it)" if BY_NAME[field].descriptive else ""
+
+
 def check_consistency(data: pd.DataFrame, log: ProblemLog) -> None:
-    """Flags that contradict their dates, and the alive with a death date."""
+    """Flags that contradict their dates, the alive with a death date, and early complications that
+    contradict the dates (see :func:`check_early_complications`)."""
     pairs = [("surgery", "surgery_date"), ("amputation", "amputation_date"),
              ("local_recurrence", "local_recurrence_date")]
     for flag, date_field in pairs:
         extra = (data[flag] == False) & data[date_field].notna()  # noqa: E712
         extra = extra.fillna(False)
         log.add_many(data.index[extra], date_field, data.loc[extra, date_field],
-                     f"{log.header(flag)!r} is 'no' but this date is given; correct one of them")
+                     f"{log.header(flag)!r} is 'no' but this date is given; correct one of them" + _kept(date_field),
+                     _severity(date_field))
     alive = (data["vital_status"] == "alive") & data["death_date"].notna()
     log.add_many(data.index[alive], "death_date", data.loc[alive, "death_date"],
                  "vital status is 'alive' but a date of death is given; correct one of them")
-    reaction = (data["reaction_amputation"] == True) & (data["amputation"] == False)  # noqa: E712
-    reaction = reaction.fillna(False)
-    log.add_many(data.index[reaction], "reaction_amputation", ["yes"] * int(reaction.sum()),
-                 "an amputation for a treatment reaction is recorded but amputation is 'no'; correct one of them")
+    check_early_complications(data, log)
+
+
+def check_early_complications(data: pd.DataFrame, log: ProblemLog) -> None:
+    """Early complications that contradict the other columns are set aside, with a warning.
+
+    A 'yes' or 'no' the dates or the vital status deny counted in the early-complication rate as
+    typed: early death 'yes' for a patient alive at the last contact, 'no' beside a death 5 days after
+    the perfusion, an amputation for a treatment reaction "within 30 days" 507 days after it. An early
+    death is then read from the vital status and the date of death, as for an empty cell (the survival
+    curves rest on those); an amputation for a reaction is unknown and leaves the rate's denominator
+    unless another complication is recorded. The patient stays in every analysis. ``data`` changes.
+    """
+    window = EARLY_WINDOW_DAYS
     days_to_death = (data["death_date"] - data["ilp_date"]).dt.days
-    late = (data["early_death"] == True) & (days_to_death > EARLY_WINDOW_DAYS)  # noqa: E712
-    late = late.fillna(False)
-    log.add_many(data.index[late], "early_death", ["yes"] * int(late.sum()),
-                 f"early death (within {EARLY_WINDOW_DAYS} days) is 'yes' but the date of death is later; correct "
-                 "one of them")
+    days_to_amputation = (data["amputation_date"] - data["ilp_date"]).dt.days
+    early_death, reaction = data["early_death"], data["reaction_amputation"]
+    contradictions = [
+        ("early_death", early_death == True, days_to_death > window,  # noqa: E712 (nullable boolean)
+         lambda row: f"early death (within {window} days) is 'yes' but the date of death is "
+                     f"{days_to_death[row]:.0f} days after the perfusion"),
+        ("early_death", early_death == True, data["vital_status"] == "alive",  # noqa: E712
+         lambda row: "early death is 'yes' but the vital status is 'alive'"),
+        ("early_death", early_death == False, days_to_death <= window,  # noqa: E712
+         lambda row: f"early death is 'no' but the date of death is {days_to_death[row]:.0f} days after the "
+                     f"perfusion, within {window} days"),
+        ("reaction_amputation", reaction == True, data["amputation"] == False,  # noqa: E712
+         lambda row: "an amputation for a treatment reaction is recorded but amputation is 'no'"),
+        ("reaction_amputation", reaction == True, days_to_amputation > window,  # noqa: E712
+         lambda row: f"an amputation for a treatment reaction within {window} days is 'yes' but the amputation "
+                     f"is {days_to_amputation[row]:.0f} days after the perfusion"),
+    ]
+    instead = {"early_death": "read from the vital status and the date of death instead, as for an empty cell",
+               "reaction_amputation": "read as unknown"}
+    unknown = []
+    for field, said, denied, message in contradictions:
+        rows = data.index[(said & denied).fillna(False)]
+        for row in rows:
+            log.add(row, log.header(field), "yes" if data.at[row, field] else "no",
+                    f"{message(row)}; {instead[field]}, the patient is kept (correct one of them)", "warning")
+        unknown.append((field, rows))
+    for field, rows in unknown:
+        data.loc[rows, field] = pd.NA
 
 
 def check_dates(data: pd.DataFrame, log: ProblemLog) -> None:
@@ -130,18 +175,20 @@ def check_dates(data: pd.DataFrame, log: ProblemLog) -> None:
         before = (data[field] < data["ilp_date"]).fillna(False)
         for row, value, ilp in zip(data.index[before], data.loc[before, field], data.loc[before, "ilp_date"]):
             log.add(row, log.header(field), value,
-                    f"{BY_NAME[field].meaning} is before the perfusion ({_date(ilp)}); times run from the perfusion")
+                    f"{BY_NAME[field].meaning} is before the perfusion ({_date(ilp)}); times run from the perfusion"
+                    + _kept(field), _severity(field))
     for field in ["surgery_date", "amputation_date", "local_recurrence_date", "last_followup_date"]:
         after = (data[field] > data["death_date"]).fillna(False)
         for row, value, death in zip(data.index[after], data.loc[after, field], data.loc[after, "death_date"]):
             log.add(row, log.header(field), value,
-                    f"{BY_NAME[field].meaning} is after the date of death ({_date(death)}); correct one of them")
+                    f"{BY_NAME[field].meaning} is after the date of death ({_date(death)}); correct one of them"
+                    + _kept(field), _severity(field))
     for field in ["surgery_date", "amputation_date", "local_recurrence_date"]:
         after = (data[field] > data["last_followup_date"]).fillna(False) & data["death_date"].isna()
         for row, value, last in zip(data.index[after], data.loc[after, field], data.loc[after, "last_followup_date"]):
             log.add(row, log.header(field), value,
                     f"{BY_NAME[field].meaning} is after the last follow-up ({_date(last)}); "
-                    "the last follow-up must be the latest date")
+                    "the last follow-up must be the latest date" + _kept(field), _severity(field))
 
 
 def check_plausible(data: pd.DataFrame, log: ProblemLog, today: dt.date) -> None:

@@ -19,7 +19,7 @@ from ilp_core.cohort.identifiers import identifier_kind
 from ilp_core.conventions import typed_numbers
 from ilp_core.levels import MISSING, as_labels
 from ilp_core.results.selection import category_columns, levels
-from ilp_core.schema import BY_NAME, FIELD_NAMES, LABELS
+from ilp_core.schema import BY_NAME, DESCRIPTIVE_KINDS, FIELD_NAMES, LABELS
 
 GROUPED = ", grouped"   # the end of a cut number's column name: "Tumour size (cm), grouped"
 MAX_CUTS = 5
@@ -101,7 +101,7 @@ def renamable_columns(data: pd.DataFrame) -> dict[str, str]:
     """``{column: label}`` of the categories whose levels can be renamed, merged and ordered: every
     category a filter offers except the flags (an endpoint or a required date rests on those)."""
     return {c: label for c, label in category_columns(data).items()
-            if c not in BY_NAME or BY_NAME[c].descriptive}
+            if c not in BY_NAME or BY_NAME[c].kind in DESCRIPTIVE_KINDS}
 
 
 def parse_cuts(text: str) -> tuple[float, ...]:
