@@ -315,7 +315,7 @@ def settings_loader(page: str) -> None:
     applied, current = st.session_state.get("applied_settings"), view()
     if applied is None or current is None:
         return
-    change = reproducibility.compare_data(applied, current.cohort.data)
+    change = reproducibility.compare_data(applied, current.cohort.data, current.cohort.left_out)
     skipped = st.session_state.get("settings_skipped", [])
     if change.unchanged and not skipped:
         st.success(plain(change.summary()) + " Every setting was applied: every number will match.")

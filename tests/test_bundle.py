@@ -93,7 +93,14 @@ def test_settings_say_what_changed(cohort):
     change = reproducibility.compare_data(document, pd.concat([changed, extra]))
     assert (change.added, change.removed, change.edited) == (["SYN-99"], 1, ["SYN-03"])
     assert change.summary() == ("The data have changed since the settings were saved: 1 patient added (SYN-99); "
-                                "1 patient edited (SYN-03); 1 patient of the saved data not in this workbook.")
+                                "1 patient edited (SYN-03); 1 patient of the saved data not in this workbook, or "
+                                "left out for a problem in a row whose code or perfusion date changed.")
+    # a patient still in the workbook but left out now for a problem in their row is told apart
+    left_out = cohort.data.loc[cohort.data.patient_id == "SYN-05", ["patient_id", "ilp_date"]]
+    change = reproducibility.compare_data(document, changed, left_out)
+    assert (change.removed, change.left_out) == (0, ["SYN-05"])
+    assert change.summary().endswith("1 patient left out now for a problem in their row, listed on the Data page "
+                                     "(SYN-05).")
 
 
 def test_settings_file_holds_no_patient_code(cohort):

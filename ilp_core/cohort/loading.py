@@ -33,6 +33,8 @@ class Cohort:
     n_rows : non-empty rows below the header (each is in ``data`` or has an error).
     date_orders : ``{header: "DMY" | "MDY" | "YMD"}`` used for text dates.
     recode : ``{field: {raw value: canonical value or None}}`` applied before reading the values.
+    left_out : ``patient_id, ilp_date`` of the rows left out for an error (as far as they could be read),
+        so that a settings file can tell a patient left out from one no longer in the workbook.
     """
 
     data: pd.DataFrame = field(repr=False)
@@ -42,6 +44,8 @@ class Cohort:
     n_rows: int
     date_orders: dict
     recode: dict = field(default_factory=dict)
+    left_out: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["patient_id", "ilp_date"]),
+                                   repr=False)
 
     @property
     def n_patients(self) -> int:
@@ -221,10 +225,12 @@ def cohort_from_table(table: pd.DataFrame, *, mapping: dict | None = None, date_
     extras.columns = [extra_name(h, taken) if h in reserved else h for h in extras.columns]
     full = pd.concat([data, extras], axis=1)
     full.insert(0, "source_row", table.index.to_numpy()[table.index.isin(patients.index)])
-    valid = full[~full["source_row"].isin(log.error_rows())].reset_index(drop=True)
+    excluded = full["source_row"].isin(log.error_rows())
+    valid = full[~excluded].reset_index(drop=True)
+    left_out = full.loc[excluded & full["patient_id"].notna(), ["patient_id", "ilp_date"]].reset_index(drop=True)
     problems = log.frame(table.index)
     if valid.empty:
         common = problems[problems.severity == "error"].message.value_counts().head(3)
         reasons = "; ".join(f"{m} ({n} row{'s' if n != 1 else ''})" for m, n in common.items())
         raise CohortError(f"No patient row could be used: all {len(table)} rows have errors. Most common: {reasons}.")
-    return Cohort(valid, problems, mapping, table.attrs.get("sheet"), len(table), orders, recode)
+    return Cohort(valid, problems, mapping, table.attrs.get("sheet"), len(table), orders, recode, left_out)

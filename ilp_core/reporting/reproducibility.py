@@ -20,7 +20,7 @@ import json
 import math
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -333,26 +333,38 @@ class DataChange:
     added: list[str]
     removed: int
     edited: list[str]
+    left_out: list[str] = field(default_factory=list)  # in the workbook, but left out now for a problem
 
     @property
     def unchanged(self) -> bool:
-        return not (self.added or self.removed or self.edited)
+        return not (self.added or self.removed or self.edited or self.left_out)
 
     def summary(self) -> str:
         if self.unchanged:
             return "The data are the same as when the settings were saved."
         parts = [f"{len(items)} patient{'s' if len(items) != 1 else ''} {verb} ({', '.join(items[:10])}"
                  f"{', ...' if len(items) > 10 else ''})"
-                 for items, verb in ((self.added, "added"), (self.edited, "edited")) if items]
+                 for items, verb in ((self.added, "added"), (self.edited, "edited"),
+                                     (self.left_out, "left out now for a problem in their row, listed on the "
+                                                     "Data page")) if items]
         if self.removed:
             parts.append(f"{self.removed} patient{'s' if self.removed != 1 else ''} of the saved data not in this "
-                         "workbook")
+                         "workbook, or left out for a problem in a row whose code or perfusion date changed")
         return "The data have changed since the settings were saved: " + "; ".join(parts) + "."
 
 
-def compare_data(document: dict, data: pd.DataFrame) -> DataChange:
-    """Patients added, removed or edited relative to the saved fingerprint."""
+def compare_data(document: dict, data: pd.DataFrame, left_out: pd.DataFrame | None = None) -> DataChange:
+    """Patients added, removed or edited relative to the saved fingerprint; ``left_out`` (``patient_id,
+    ilp_date`` of the rows the workbook holds but the analysis left out for a problem) tells those apart
+    from patients no longer in the workbook."""
     saved = document["data"]["rows"]
+    if left_out is not None and len(left_out):
+        codes = left_out.patient_id.astype(str).tolist()
+        keys = codes if document.get("version") == 1 else _patient_keys(left_out, document["data"]["salt"])
+        out = sorted(code for code, key in zip(codes, keys) if key in saved)
+        if out:
+            change = compare_data(document, data)
+            return DataChange(change.added, change.removed - len(out), change.edited, out)
     ids = data.patient_id.astype(str).tolist()
     if document.get("version") == 1:  # codes in clear, unsalted row hashes
         texts = _row_texts(data)
