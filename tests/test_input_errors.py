@@ -118,3 +118,16 @@ def test_a_proportion_of_more_than_a_trillion_patients_is_refused_and_bounds_sta
         for method in ("clopper-pearson", "wilson"):
             result = core.proportion_ci(k, n, conf_level=0.5, method=method)
             assert 0 <= result.ci_lower <= result.estimate <= result.ci_upper <= 1
+
+
+@pytest.mark.parametrize("parse, text", [("landmarks", "1,5"), ("age_cuts", "62,5"), ("cuts", "5,5"),
+                                         ("landmarks", "12,24")])
+def test_a_comma_between_digits_in_a_typed_list_is_asked_about(parse, text):
+    """'1,5' gave landmarks at 1 and 5 months, where the workbook's own cells read '5,5 cm' as 5.5."""
+    from ilp_core.conventions import parse_age_cuts, parse_landmarks
+    from ilp_core.results.groupings import parse_cuts
+    function = {"landmarks": parse_landmarks, "age_cuts": parse_age_cuts, "cuts": parse_cuts}[parse]
+    with pytest.raises(ValueError, match=rf"^'{text}' could be one number with a decimal comma "
+                                         rf"\({text.replace(',', '.')}\) or two \({text.replace(',', ', ')}\)"):
+        function(text)
+    assert function(text.replace(",", ".")) and function("50, 70")  # a decimal point, or a space after the comma
