@@ -69,7 +69,7 @@ FIELDS: tuple[Field, ...] = (
     Field("site", "anatomical site", "text (thigh, leg, foot, arm, forearm, hand, ...)", "text"),
     Field("histology", "histological subtype", "text", "text"),
     Field("presentation", "primary tumour or recurrence", "primary / recurrent", "presentation"),
-    Field("tumor_size_cm", "largest tumour diameter, cm", "> 0", "number"),
+    Field("tumor_size_cm", "largest tumour diameter, cm", "> 0, at most 100", "number"),
     Field("grade", "FNCLCC grade", "1 / 2 / 3", "grade"),
     Field("ilp_date", "date of the perfusion", "date", "date", "yes"),
     Field("ilp_completed", "perfusion completed", "yes / no", "flag", "yes"),

@@ -452,3 +452,14 @@ def test_an_impossible_age_reads_as_missing_and_a_whole_number_typed_as_text_is_
     assert cohort.data.grade.tolist()[:2] == [2, 3] and cohort.data.grade.isna().tolist()[2]
     ages = cohort.problems[cohort.problems.column == "Age"]
     assert ages.value.tolist() == ["-1", "200"] and set(ages.severity) == {"warning"}
+
+
+def test_a_tumour_size_beyond_100_cm_reads_as_missing():
+    """999 (a common code for unknown) and 1e308 were kept: Table 1 showed "inf ± inf"."""
+    rows = [ENGLISH + ["Tumour size (cm)"]] + [patient(f"P{i}") + [size] for i, size in
+                                               enumerate([12, 999, 1e308, 100, -1])]
+    cohort = load(workbook(rows, text_cells=False))
+    assert len(cohort.data) == 5
+    assert cohort.data.tumor_size_cm.isna().tolist() == [False, True, True, False, True]
+    sizes = cohort.problems[cohort.problems.column == "Tumour size (cm)"]
+    assert set(sizes.severity) == {"warning"} and sizes.message.str.contains("at most 100 cm").all()

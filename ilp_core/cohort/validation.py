@@ -18,6 +18,8 @@ from ilp_core.schema import BY_NAME, FIELDS
 PROBLEM_COLUMNS = ["row", "column", "value", "message", "severity"]
 # A date this many years from the column's median is reported as possibly mistyped.
 FAR_YEARS = 20
+# The largest soft-tissue sarcomas of a limb measure tens of centimetres; a larger size is a code or a typing error.
+MAX_TUMOUR_CM = 100
 
 
 class ProblemLog:
@@ -193,16 +195,17 @@ def check_dates(data: pd.DataFrame, log: ProblemLog) -> None:
 
 def check_plausible(data: pd.DataFrame, log: ProblemLog, today: dt.date) -> None:
     """Warnings: dates in the future or far from the others, and an age outside 0-120 or a tumour
-    size that is not above 0 (both read as missing, the patient kept: ``data`` changes)."""
+    size outside (0, 100] cm (both read as missing, the patient kept: ``data`` changes)."""
     age = data["age_years"]
     odd = ((age < 0) | (age > 120)).fillna(False)
     log.add_many(data.index[odd], "age_years", age[odd],
                  "age must be between 0 and 120 years; read as missing, the patient is kept", "warning")
     data.loc[odd, "age_years"] = np.nan
     size = data["tumor_size_cm"]
-    bad = (size <= 0).fillna(False)
+    bad = ((size <= 0) | (size > MAX_TUMOUR_CM)).fillna(False)  # 999, a code for unknown, made a mean of 60 cm
     log.add_many(data.index[bad], "tumor_size_cm", size[bad],
-                 "tumour size must be greater than 0 cm; read as missing, the patient is kept", "warning")
+                 f"tumour size must be greater than 0 and at most {MAX_TUMOUR_CM} cm (999 or -1 is often a code for "
+                 "unknown: leave the cell empty); read as missing, the patient is kept", "warning")
     data.loc[bad, "tumor_size_cm"] = np.nan
     now = pd.Timestamp(today)
     for field in [f.name for f in FIELDS if f.kind == "date"]:
