@@ -170,6 +170,24 @@ def test_a_csv_cell_written_on_two_lines_keeps_its_patient(column):
     assert "second opinion" in cohort.data[column][1]
 
 
+def test_a_visible_list_of_patients_is_read_before_a_hidden_one_naming_more_fields():
+    from openpyxl import Workbook
+    book = Workbook()
+    current = book.active
+    current.title = "current"
+    for row in [ENGLISH[:14]] + [patient(f"P{i}")[:14] for i in range(10)]:  # no death or last contact columns
+        current.append(row)
+    backup = book.create_sheet("old backup")
+    for row in [ENGLISH] + [patient(f"OLD{i}") for i in range(3)]:
+        backup.append(row)
+    backup.sheet_state = "hidden"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    table = core.read_table(buffer.getvalue())
+    assert table.attrs["sheet"] == "current" and len(table) == 10
+    assert table.attrs["other_patient_sheets"] == ["old backup"]  # named on the Data page
+
+
 def test_other_sheets_that_hold_patients_are_named():
     data = workbook([ENGLISH, patient("P1"), patient("P2")], sheet="2019",
                     other_sheets={"2018": [ENGLISH, patient("P3")], "About": [["Read me"]]})

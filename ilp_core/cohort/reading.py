@@ -482,14 +482,18 @@ def sheet_names(source) -> list[str]:
 
 
 def _choose_sheet(workbook: _Workbook) -> tuple[str, list[list]]:
-    """The sheet whose header names the most cohort fields: visible sheets first, a hidden one
-    only when it names more fields than any visible sheet."""
+    """The sheet whose header names the most cohort fields among the visible sheets that look like a
+    list of patients (two fields or more); a hidden sheet only when no visible one does. A hidden
+    "old backup" naming two more fields was analysed in place of the visible current list."""
+    visible = {s for s, shown, worksheet in workbook.sheets if shown and worksheet}
     best = None
     for sheet in workbook.ordered_sheets():
         if sheet not in workbook.rows:
             continue
         rows = workbook.sheet_rows(sheet)
         score = _sheet_score(rows)
+        if best is not None and best[1] in visible and best[0] >= 2 and sheet not in visible:
+            break  # sheets come visible first
         if best is None or score > best[0]:
             best = (score, sheet, rows)
     if best is None:
