@@ -132,8 +132,14 @@ def age_group_names(cuts: tuple[float, ...] = AGE_CUTS) -> list[str]:
     --------
     >>> age_group_names((40, 60, 80))
     ['<40', '40-59', '60-79', '\u226580']
+    >>> age_group_names((60, 60.5, 61))   # not whole years: read as written (it was '60-59.5')
+    ['<60', '60 to <60.5', '60.5 to <61', '\u226561']
     """
-    return [f"<{cuts[0]:g}"] + [f"{a:g}-{b - 1:g}" for a, b in zip(cuts[:-1], cuts[1:])] + [f"\u2265{cuts[-1]:g}"]
+    def between(a: float, b: float) -> str:
+        if float(a).is_integer() and float(b).is_integer():
+            return f"{a:g}" if b - a == 1 else f"{a:g}-{b - 1:g}"  # in whole years
+        return f"{a:g} to <{b:g}"
+    return [f"<{cuts[0]:g}"] + [between(a, b) for a, b in zip(cuts[:-1], cuts[1:])] + [f"\u2265{cuts[-1]:g}"]
 
 
 def typed_numbers(text: str, what: str, example: str) -> list[float]:

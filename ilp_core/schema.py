@@ -16,7 +16,11 @@ class CohortError(ValueError):
     a required field unmapped, no valid row). The message says what to do."""
 
     def __init__(self, message: str):
-        super().__init__(message[:1].upper() + message[1:])
+        first_word = message.split(" ", 1)[0]
+        if "." in first_word.rstrip(".,;:"):  # a file's name, as the user wrote it ("empty.xlsx is empty")
+            super().__init__(message)
+        else:
+            super().__init__(message[:1].upper() + message[1:])
 
 
 # Kinds of value that define no endpoint: a bad value is read as missing and the patient is kept.

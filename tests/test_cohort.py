@@ -463,3 +463,14 @@ def test_a_tumour_size_beyond_100_cm_reads_as_missing():
     assert cohort.data.tumor_size_cm.isna().tolist() == [False, True, True, False, True]
     sizes = cohort.problems[cohort.problems.column == "Tumour size (cm)"]
     assert set(sizes.severity) == {"warning"} and sizes.message.str.contains("at most 100 cm").all()
+
+
+def test_messages_quote_times_and_dates_as_a_spreadsheet_shows_them():
+    """They read "datetime.time(12, 30) is not a date" and "datetime.date(1900, 2, 19) is not a number"."""
+    rows = [ENGLISH, patient("P1", ilp=dt.time(12, 30)), patient("P2", age=dt.date(1900, 2, 19))]
+    messages = load(workbook(rows)).problems.message.tolist()
+    assert messages[0].startswith("12:30 is not a date this app can read")
+    assert messages[1].startswith("1900-02-19 is not a number")
+    assert not any("datetime" in m for m in messages)
+    with pytest.raises(core.CohortError, match=r"^empty\.xlsx"):  # a file's name as the user wrote it
+        raise core.CohortError("empty.xlsx is empty")

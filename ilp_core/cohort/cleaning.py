@@ -21,6 +21,25 @@ class BadValue(ValueError):
     """A cell that cannot be read as its field's kind; the message names what is valid."""
 
 
+def _typed(value) -> str:
+    """A cell's value as a message quotes it: text in quotes; a date, time or duration as a spreadsheet
+    shows it ("12:30", not Python's "datetime.time(12, 30)")."""
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M" if (value.hour, value.minute) != (0, 0) else "%Y-%m-%d")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M:%S" if value.second else "%H:%M")
+    if isinstance(value, dt.timedelta):
+        minutes = round(value.total_seconds() / 60)
+        return f"{minutes // 60}:{minutes % 60:02d} (a duration)"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def _plain(value) -> str:
     """Lower-case text without accents, punctuation at the ends, or repeated spaces."""
     text = unicodedata.normalize("NFKD", str(value).replace("ß", "ss")).encode("ascii", "ignore").decode().lower()
@@ -46,7 +65,7 @@ def _lookup(table: dict[str, set[str]]):
         key = _WHOLE_NUMBER.sub(r"\1", _plain(value))  # '2.0' or '2,0' typed as text is the number 2
         if key in index:
             return index[key]
-        raise BadValue(f"unknown code {value!r}; use {valid}")
+        raise BadValue(f"unknown code {_typed(value)}; use {valid}")
     return parse
 
 
@@ -137,7 +156,7 @@ _parse_flag_without_o = _lookup({True: FLAG_WORDS[True] - {"o"}, False: FLAG_WOR
 
 def _o_or_zero(value, valid: str):
     if _plain(value) == "o":
-        raise BadValue(f"{value!r} could be the letter O (oui: yes) or a mistyped 0 (no), since this column "
+        raise BadValue(f"{_typed(value)} could be the letter O (oui: yes) or a mistyped 0 (no), since this column "
                        f"also holds digits; type it as {valid}")
     return _parse_flag_without_o(value, valid)
 
@@ -168,14 +187,14 @@ _NUMBER = re.compile(r"^([+-]?\d+(?:[.,]\d+)?)(?:cm|mm|years?|yrs?|y|anos|anni|j
 def parse_number(value, valid: str) -> float:
     """A number; text may use a decimal comma and a unit word ('5,5 cm', '63 years')."""
     if isinstance(value, bool):
-        raise BadValue(f"{value!r} is not a number; use {valid}")
+        raise BadValue(f"{_typed(value)} is not a number; use {valid}")
     if isinstance(value, (int, float)):
         if value != value:
             raise BadValue(f"not a number; use {valid}")
         return float(value)
     match = _NUMBER.match(_plain(value).replace(" ", ""))
     if not match:
-        raise BadValue(f"{value!r} is not a number; use {valid}")
+        raise BadValue(f"{_typed(value)} is not a number; use {valid}")
     number = float(match.group(1).replace(",", "."))
     if _plain(value).endswith("mm"):
         number /= 10
@@ -272,7 +291,7 @@ def parse_date(value, order: str = "DMY", today: dt.date | None = None) -> dt.da
     if isinstance(value, dt.date):
         return _in_range(value, value)
     if isinstance(value, bool):
-        raise BadValue(f"{value!r} is not a date; use a date such as 2019-03-12")
+        raise BadValue(f"{_typed(value)} is not a date; use a date such as 2019-03-12")
     if isinstance(value, (int, float)):
         number = float(value)
         if 19000101 <= number <= 21001231 and number.is_integer():  # 20190312 typed as a number
@@ -287,7 +306,7 @@ def parse_date(value, order: str = "DMY", today: dt.date | None = None) -> dt.da
             return _in_range(_EXCEL_EPOCH + dt.timedelta(days=int(number) + 1), value)
         if 1 <= number < 2958466:
             return _in_range(_EXCEL_EPOCH + dt.timedelta(days=int(number)), value)
-        raise BadValue(f"{value!r} is not a date; use a date such as 2019-03-12")
+        raise BadValue(f"{_typed(value)} is not a date; use a date such as 2019-03-12")
     text = _plain(value)
     if (match := _ISO.match(text)):
         return _make_date(int(match.group(1)), int(match.group(2)), int(match.group(3)), value)
@@ -313,7 +332,7 @@ def parse_date(value, order: str = "DMY", today: dt.date | None = None) -> dt.da
         return _make_date(int(match.group(3)), _month(match.group(1)), int(match.group(2)), value)
     if text.isdigit() and 20000 <= int(text) < 80000:  # an Excel serial stored as text
         return _in_range(_EXCEL_EPOCH + dt.timedelta(days=int(text)), value)
-    raise BadValue(f"{value!r} is not a date this app can read; write it as 2019-03-12 or 12/03/2019")
+    raise BadValue(f"{_typed(value)} is not a date this app can read; write it as 2019-03-12 or 12/03/2019")
 
 
 PARSERS = {
