@@ -25,7 +25,7 @@ def test_empty_file():
 def test_pdf_renamed_xlsx(tmp_path):
     path = tmp_path / "cohort.xlsx"
     path.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF")
-    refused(path, r"Cohort.xlsx is a PDF, not a spreadsheet\. Upload the Excel workbook")
+    refused(path, r"cohort.xlsx is a PDF, not a spreadsheet\. Upload the Excel workbook")
 
 
 def test_encrypted_workbook():
@@ -186,6 +186,22 @@ def test_a_visible_list_of_patients_is_read_before_a_hidden_one_naming_more_fiel
     table = core.read_table(buffer.getvalue())
     assert table.attrs["sheet"] == "current" and len(table) == 10
     assert table.attrs["other_patient_sheets"] == ["old backup"]  # named on the Data page
+
+
+def test_a_formula_without_a_saved_result_is_named_not_silently_blank():
+    """openpyxl and other programs save formulas without their results; the cell was read as blank
+    without a word (an age), or as "required value missing" with nothing to show (a code)."""
+    from openpyxl import Workbook
+    book = Workbook()
+    sheet = book.active
+    for row in [ENGLISH] + [patient(f"P{i}") for i in range(3)]:
+        sheet.append(row)
+    sheet["C3"], sheet["A4"] = "=40+10", '="P"&"9"'
+    buffer = io.BytesIO()
+    book.save(buffer)
+    problems = core.load_cohort(buffer.getvalue()).problems
+    formulas = problems[problems.message.str.startswith("this cell holds a formula but no saved result")]
+    assert formulas[["row", "column", "value"]].values.tolist() == [[3, "Age", "=40+10"], [4, "Patient ID", '="P"&"9"']]
 
 
 def test_other_sheets_that_hold_patients_are_named():

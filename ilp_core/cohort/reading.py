@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import html
 import io
 import json
 import pickle
@@ -375,6 +376,11 @@ def _open_quote_note(row: int, cells: list[str], spanned: list[str], first_line:
 
 _ERROR_CELL = re.compile(rb'<c\b(?=[^>]{0,400}?\bt="e")[^>]{0,400}?\br="([A-Z]{1,3})(\d+)"[^>]{0,400}>'
                          rb'(?:(?!</c>).){0,2000}?<v>([^<]{1,40})</v>', re.DOTALL)  # every run bounded
+# a formula with no saved result (openpyxl and other programs write none; Excel and LibreOffice always do);
+# t="str" with an empty result is a formula whose answer is empty text, and is left alone
+_UNCOMPUTED = re.compile(rb'<c\b(?![^>]{0,400}?\bt="str")[^>]{0,400}?\br="([A-Z]{1,3})(\d+)"[^>]{0,400}?(?<!/)>'
+                         rb'\s{0,40}<f\b[^>]{0,400}?(?:/>|>([^<]{0,200})</f>)\s{0,40}(?:<v>\s{0,40}</v>|<v/>)?'
+                         rb'\s{0,40}</c>')
 _RELATIONSHIP_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
@@ -392,14 +398,21 @@ def _sheet_member(archive: zipfile.ZipFile, sheet: str) -> str | None:
 
 
 def _error_cells(data: bytes, sheet: str) -> list[tuple]:
-    """Notes for cells of an .xlsx sheet that hold a spreadsheet error (#DIV/0!, #N/A, #REF!...),
-    which the reader returns as blank."""
+    """Notes for cells of an .xlsx sheet that hold a spreadsheet error (#DIV/0!, #N/A, #REF!...), or a
+    formula with no saved result, which the reader returns as blank."""
     archive = zipfile.ZipFile(io.BytesIO(data))
     member = _sheet_member(archive, sheet)
     if member is None or member not in archive.namelist():
         return []
+    xml = archive.read(member)
     notes = []
-    for letters, row, value in _ERROR_CELL.findall(archive.read(member)):
+    for letters, row, formula in _UNCOMPUTED.findall(xml):
+        shown = "=" + html.unescape(formula.decode("utf-8", "replace")) if formula else "a formula"
+        notes.append((int(row) - 1, _column_number(letters) - 1, shown,
+                      "this cell holds a formula but no saved result (the file was written by a program, not "
+                      "saved by Excel or LibreOffice); it was read as blank. Open the file in Excel, save it, and "
+                      "upload it again, or type the value"))
+    for letters, row, value in _ERROR_CELL.findall(xml):
         shown = value.decode("utf-8", "replace")
         notes.append((int(row) - 1, _column_number(letters) - 1, shown,
                       f"the spreadsheet shows an error ({shown}) in this cell, not a value; it was read as blank. "
