@@ -112,6 +112,10 @@ REQUIRED: tuple[str, ...] = tuple(f.name for f in FIELDS if f.always_required)
 BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
 
 
+# The name "Compare by" gives the age groups the app cuts: a user's own column of that name is renamed.
+AGE_GROUP = "age group"
+
+
 def extra_name(name: str, taken: set[str]) -> str:
     """The name a user's own column keeps beside names ``taken`` by the app: ``name`` itself if free,
     else "name (extra)", "name (extra 2)", ... the first that is free. It joins ``taken``.

@@ -160,10 +160,11 @@ def test_own_columns_named_like_a_field_and_its_extra_name_stay_apart():
     columns of one name, which broke every page of the session."""
     from ilp_core.results.description import labelled
     for pair in (["age_years", "age_years (extra)"], ["source_row", "source_row (extra)"],
-                 ["Age (years)", "Age (years) (extra)"]):
+                 ["age group", "x"], ["Age (years)", "Age (years) (extra)"]):
         d = load(workbook([ENGLISH + pair, patient("P1") + ["a", "b"]])).data
         assert d.columns.is_unique and labelled(d).columns.is_unique, pair
         assert d.iloc[0, -2:].tolist() == ["a", "b"]  # both values kept, in their own columns
+        assert "age group" not in d  # the name "Compare by" gives the app's age groups
     assert list(d.columns[-2:]) == ["Age (years)", "Age (years) (extra)"]  # no field's name: kept as typed
     assert list(labelled(d).columns[-2:]) == ["Age (years) (extra 2)", "Age (years) (extra)"]
 

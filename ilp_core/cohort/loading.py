@@ -11,7 +11,7 @@ from ilp_core.cohort import cleaning, recoding, validation
 from ilp_core.cohort.identifiers import identifier_columns
 from ilp_core.cohort.mapping import suggest_mapping
 from ilp_core.cohort.reading import read_table
-from ilp_core.schema import BY_NAME, FIELD_NAMES, FIELDS, REQUIRED, CohortError, extra_name
+from ilp_core.schema import AGE_GROUP, BY_NAME, FIELD_NAMES, FIELDS, REQUIRED, CohortError, extra_name
 
 IDENTIFYING = "identify a patient directly"
 _DTYPES = {"flag": "boolean", "grade": "Int64", "number": "float64", "date": "datetime64[ns]"}
@@ -220,7 +220,7 @@ def cohort_from_table(table: pd.DataFrame, *, mapping: dict | None = None, date_
     validation.check_duplicates(data, log)
 
     extras = patients[[h for h in table.columns if h not in mapping.values()]]
-    reserved = {*FIELD_NAMES, "source_row"}
+    reserved = {*FIELD_NAMES, "source_row", AGE_GROUP}  # "age group": the app's own, under "Compare by"
     taken = reserved | set(extras.columns)
     extras.columns = [extra_name(h, taken) if h in reserved else h for h in extras.columns]
     full = pd.concat([data, extras], axis=1)

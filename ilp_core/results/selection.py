@@ -10,12 +10,11 @@ import pandas as pd
 from ilp_core.cohort.identifiers import identifier_kind
 from ilp_core.conventions import AGE_CUTS, age_group_names
 from ilp_core.levels import ALL_PATIENTS, MISSING, as_labels  # noqa: F401 (part of what selection offers)
-from ilp_core.schema import FIELD_NAMES, LABELS
+from ilp_core.schema import AGE_GROUP, FIELD_NAMES, LABELS
 
 # Schema fields offered as filters and strata, under the schema's labels.
 CATEGORY_FIELDS = {f: LABELS[f] for f in ("limb", "site", "histology", "sex", "presentation", "ilp_completed",
                                           "surgery", "grade", "wieberdink_grade")}
-AGE_GROUP = "age group"
 _MAX_LEVELS = 25  # an extra column with more distinct values is not a category
 
 
