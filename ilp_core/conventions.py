@@ -181,6 +181,10 @@ def parse_age_cuts(text: str) -> tuple[float, ...]:
     return tuple(values)
 
 
+# Landmarks beyond this (a million days is 2,700 years) are typing errors; 1e308 printed a 309-digit time.
+MAX_LANDMARK = 1_000_000
+
+
 def parse_landmarks(text: str) -> list[float]:
     """'12, 24' -> [12.0, 24.0]; a ValueError naming the bad entry otherwise.
 
@@ -190,9 +194,12 @@ def parse_landmarks(text: str) -> list[float]:
     [6.0, 12.0, 24.0]
     """
     values = typed_numbers(text, "landmark times", "12, 24")
-    wrong = [v for v in values if not (np.isfinite(v) and v > 0)]
+    wrong = [v for v in values if not (np.isfinite(v) and 0 < v <= MAX_LANDMARK)]
     if wrong:
-        raise ValueError(f"landmark times must be positive; got {wrong[0]:g}")
+        raise ValueError(f"landmark times must be above 0 and at most {MAX_LANDMARK:,}; got {wrong[0]:g}")
     if not values:
         raise ValueError("give at least one landmark time, e.g. 12, 24")
+    written = [f"{v:.6g}" for v in values]  # 12 and 12.0000000001 made two rows both reading 12
+    if len(set(written)) < len(written):
+        raise ValueError(f"the landmark times {', '.join(written)} are too close to tell apart")
     return values

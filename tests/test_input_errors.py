@@ -131,3 +131,13 @@ def test_a_comma_between_digits_in_a_typed_list_is_asked_about(parse, text):
                                          rf"\({text.replace(',', '.')}\) or two \({text.replace(',', ', ')}\)"):
         function(text)
     assert function(text.replace(",", ".")) and function("50, 70")  # a decimal point, or a space after the comma
+
+
+def test_landmarks_that_read_alike_or_run_past_any_follow_up_are_refused():
+    """'12, 12.0000000001' made two rows both reading 12; '1e308' printed a 309-digit time."""
+    from ilp_core.conventions import parse_landmarks
+    with pytest.raises(ValueError, match="the landmark times 12, 12 are too close to tell apart"):
+        parse_landmarks("12, 12.0000000001")
+    with pytest.raises(ValueError, match="at most 1,000,000; got 1e\\+308"):
+        parse_landmarks("1e308")
+    assert parse_landmarks("0.5, 12, 1e6") == [0.5, 12.0, 1e6]

@@ -92,7 +92,7 @@ def test_parse_landmarks():
     assert parse_landmarks("24, 12;6") == [6.0, 12.0, 24.0]
     with pytest.raises(ValueError, match="'two' is not a number"):
         parse_landmarks("12, two")
-    with pytest.raises(ValueError, match="must be positive"):
+    with pytest.raises(ValueError, match="must be above 0"):
         parse_landmarks("-3")
 
 
