@@ -312,6 +312,41 @@ def test_the_incidence_axis_holds_an_estimate_that_has_no_interval():
     assert tops and min(tops) >= 1.0
 
 
+def drawn_steps(spec: dict) -> pd.DataFrame:
+    """The rows the curve figure's lines are drawn through."""
+    [line] = [layer for layer in spec["vconcat"][0]["layer"] if layer["mark"]["type"] == "line"]
+    return pd.DataFrame(spec["datasets"][line["data"]["name"]])
+
+
+def test_each_curve_ends_at_its_own_last_follow_up_or_the_axis_end():
+    """A group whose last patient left at 62 months was drawn flat to 96 months, beside a risk table of 0
+    and estimates "not estimable"; R's plot.survfit stops each curve at its last time."""
+    curves = {"long": core.kaplan_meier([1, 5, 10, 40, 70], [1, 0, 1, 0, 0]),
+              "short": core.kaplan_meier([2, 3, 10.5], [1, 0, 0])}
+    ends = drawn_steps(figures.endpoint_figure(curves, "overall_survival", time_unit="months")) \
+        .groupby("stratum").time.max().to_dict()
+    assert ends == {"long": 70.0, "short": 10.5}
+    cut = figures.endpoint_figure(curves, "overall_survival", time_unit="months",
+                                  options=FigureOptions(time_max=24))
+    assert drawn_steps(cut).groupby("stratum").time.max().to_dict() == {"long": 24.0, "short": 10.5}
+
+
+def test_without_bands_the_incidence_axis_is_scaled_to_the_curves():
+    """With more groups than bands are drawn for, the axis reached for the hidden upper bounds (curves under
+    25% on an axis to 80%)."""
+    rng = np.random.default_rng(3)
+    curves = {f"G{i}": core.cumulative_incidence(rng.exponential(30, 12).round(1),
+                                                 rng.choice([0, 1, 2], 12, p=[0.6, 0.15, 0.25]))
+              for i in range(5)}
+    highest = max(c.table.estimate.max() for c in curves.values())
+    tops = {}
+    for bands in (False, True):
+        spec = figures.endpoint_figure(curves, "amputation", time_unit="months", options=FigureOptions(bands=bands))
+        [tops[bands]] = {layer["encoding"]["y"]["scale"]["domain"][1] for layer in spec["vconcat"][0]["layer"]
+                         if "scale" in layer["encoding"].get("y", {})}
+    assert highest <= tops[False] <= highest + 0.1 < tops[True]
+
+
 @pytest.mark.parametrize("size", ["slide", "journal"])
 def test_the_time_axis_is_labelled_where_the_risk_table_has_numbers(size):
     data = core.load_cohort(SAMPLE).data

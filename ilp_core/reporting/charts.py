@@ -213,22 +213,29 @@ def _wrapped(title: str, width: float, font: float):
 
 
 def _within(points: pd.DataFrame, end: float) -> pd.DataFrame:
-    """The steps up to the end of the time axis, each curve carried on to the end at its value
-    there: nothing is drawn beyond the axis (a renderer fails on coordinates a million times the
-    plot's width), so the marks need no clipping (which doubles the time a PNG takes)."""
+    """The steps up to the end of the time axis. Each curve ends at its own last follow-up, as R's
+    ``plot.survfit`` draws it (carried on to the axis end, a group whose last patient left at 62 months
+    was drawn flat to 96, beside a risk table of 0 and estimates "not estimable"); one that runs past
+    the axis is carried to the end at its value there. Nothing is drawn beyond the axis (a renderer
+    fails on coordinates a million times the plot's width), so the marks need no clipping (which
+    doubles the time a PNG takes)."""
     if not len(points):
         return points
     inside = points[points.time <= end]
-    last = inside.groupby("stratum", sort=False).tail(1).assign(time=end)
+    running_on = inside.stratum.isin(points.stratum[points.time > end].unique())
+    last = inside[running_on].groupby("stratum", sort=False).tail(1).assign(time=end)
     return pd.concat([inside, last], ignore_index=True).sort_values(["stratum", "time"], kind="stable")
 
 
-def _y_axis(incidence: bool, points: pd.DataFrame, options: FigureOptions, title: str, label_width: float):
-    """The vertical axis: 0 to 100% for survival; for an incidence, up to the highest upper bound or
-    estimate (an estimate reaching 100% has no interval) rounded up to a whole step of 5, 10 or 20
-    points (at most about 7 labels). Every mark lies inside it: the marks are not clipped."""
-    highest = float(np.nanmax([points.ci_upper.max(skipna=True), points.estimate.max(skipna=True)])) \
-        if incidence and len(points) else 1.0
+def _y_axis(incidence: bool, points: pd.DataFrame, options: FigureOptions, title: str, label_width: float,
+            bands: bool = True):
+    """The vertical axis: 0 to 100% for survival; for an incidence, up to the highest estimate or, with
+    ``bands`` drawn, upper bound (an estimate reaching 100% has no interval) rounded up to a whole step
+    of 5, 10 or 20 points (at most about 7 labels). Every mark lies inside it: the marks are not clipped.
+    Without bands the axis does not reach for bounds that are not drawn (curves under 25% on an axis
+    to 80%)."""
+    highest = float(np.nanmax([points.ci_upper.max(skipna=True) if bands else np.nan,
+                               points.estimate.max(skipna=True)])) if incidence and len(points) else 1.0
     highest = min(max(highest if np.isfinite(highest) else 1.0, 0.05), 1.0)
     step = 0.05 if highest <= 0.3 else 0.1 if highest <= 0.6 else 0.2
     top = min(1.0, float(np.ceil(highest / step - 1e-9) * step))
@@ -276,10 +283,11 @@ def _plot(curves: dict, *, incidence: bool, x, y_title: str, end: float, spec: F
     points = _within(curve_points(curves, incidence=incidence), end)
     if len(points):
         points["stratum"] = points.stratum.map(fit.shown)
-    y, top = _y_axis(incidence, points, options, _wrapped(y_title, 0.45 * spec.height, spec.font), fit.label_width)
+    bands = len(curves) <= BANDS_UP_TO if options.bands is None else options.bands
+    y, top = _y_axis(incidence, points, options, _wrapped(y_title, 0.45 * spec.height, spec.font), fit.label_width,
+                     bands)
     share = ".1%" if options.percent else ".3f"
     layers = []
-    bands = len(curves) <= BANDS_UP_TO if options.bands is None else options.bands
     if bands:
         layers.append(vl.view(points, "area", {"x": x, "y": vl.channel("ci_lower:Q"), "y2": vl.channel("ci_upper"),
                                                "color": colour}, {"interpolate": "step-after", "opacity": 0.15}))
