@@ -475,3 +475,30 @@ def test_messages_quote_times_and_dates_as_a_spreadsheet_shows_them():
     assert not any("datetime" in m for m in messages)
     with pytest.raises(core.CohortError, match=r"^empty\.xlsx"):  # a file's name as the user wrote it
         raise core.CohortError("empty.xlsx is empty")
+
+
+def test_a_registry_with_one_date_for_last_contact_or_death_and_no_perfusion_details_loads():
+    """Columns as a unit keeps them: no perfusion-completed or resection column, no death-date column (the
+    last contact is the death date for the dead), the coding in brackets after the vital status. Nothing ran
+    until both flags were added; then every dead patient was left out for a missing date of death."""
+    from ilp_core.results import flow
+    headers = ["Pt ID", "Date ILP", "Date last FU", "Status (0=alive,1=dead)", "Amputation", "Date amputation",
+               "Local recurrence", "Date LR", "Limb"]
+    rows = [headers,
+            ["A1", dt.date(2015, 3, 1), dt.date(2016, 5, 2), 1, "no", None, "no", None, "lower"],
+            ["A2", dt.date(2015, 4, 1), dt.date(2020, 1, 9), 0, "yes", dt.date(2016, 1, 1), "no", None, "upper"],
+            ["A3", dt.date(2015, 5, 1), dt.date(2015, 5, 20), 1, "no", None, "no", None, "lower"]]
+    cohort = load(workbook(rows, text_cells=False))
+    assert cohort.mapping["vital_status"] == "Status (0=alive,1=dead)"
+    assert cohort.data.patient_id.tolist() == ["A1", "A2", "A3"]
+    assert cohort.data.death_date.dt.strftime("%Y-%m-%d").fillna("").tolist() == ["2016-05-02", "", "2015-05-20"]
+    [note] = cohort.problems.itertuples(index=False)
+    assert (note.row, note.column, note.severity) == (1, "Date last FU", "warning")
+    assert note.message.startswith("no column holds the date of death: for the 2 dead patients, this date of last "
+                                   "contact is read as the date of death")
+    assert core.early_severe_complication(cohort.data).isna().all()  # no complication column: no rate
+    steps = flow.patient_flow(cohort.data, n_rows=3).set_index("step")
+    assert steps.n["completion_unknown"] == 3 and steps.n["aborted"] == 0 and steps.n["completed"] == 0
+    with pytest.raises(core.CohortError, match="chosen for both Date of the last contact and Date of death.*Leave "
+                                               "the date of death unmapped"):
+        load(workbook(rows, text_cells=False), mapping=core.suggest_mapping(headers) | {"death_date": "Date last FU"})

@@ -95,8 +95,10 @@ def _check_mapping(mapping: dict, headers) -> dict[str, str]:
     if twice:
         header = twice.pop()
         fields = [f for f, h in mapping.items() if h == header]
-        raise CohortError(f"The column {header!r} is chosen for both {fields[0]} and {fields[1]}; "
-                          "each field needs its own column.")
+        hint = " Leave the date of death unmapped: for the dead, the date of last contact is then read as it." \
+            if set(fields[:2]) == {"death_date", "last_followup_date"} else ""
+        raise CohortError(f"The column {header!r} is chosen for both {BY_NAME[fields[0]].label} and "
+                          f"{BY_NAME[fields[1]].label}; each field needs its own column.{hint}")
     mapping = {f: h for f, h in mapping.items() if h is not None}
     missing = [f for f in REQUIRED if f not in mapping]
     if missing:
@@ -116,6 +118,18 @@ def _note_rows(table: pd.DataFrame, log: validation.ProblemLog) -> pd.Index:
                 "the only filled cell in this row; not read as a patient. Fill in the patient's "
                 "other columns, or delete the row if it is a note")
     return single
+
+
+def _death_at_last_contact(data, raw, dead, mapping: dict, log, header_row) -> None:
+    """No column holds the date of death: for the dead, the date of last contact is that date, as the
+    field reads ("for the dead: the date of death"), and as many registries keep one date column. Without
+    it every dead patient was left out for a missing date of death. Said once, on the header row."""
+    data.loc[dead, "death_date"] = data.loc[dead, "last_followup_date"]
+    raw.loc[dead, "death_date"] = raw.loc[dead, "last_followup_date"]
+    n = int(dead.sum())
+    log.add(header_row, mapping["last_followup_date"], "",
+            f"no column holds the date of death: for the {n} dead patient{'s' if n != 1 else ''}, this date of "
+            "last contact is read as the date of death. If it is not, add the column of death dates", "warning")
 
 
 def _clean(table: pd.DataFrame, mapping: dict, date_order: str, log, today, recode: dict):
@@ -213,6 +227,8 @@ def cohort_from_table(table: pd.DataFrame, *, mapping: dict | None = None, date_
     # for the dead, the last contact is the death date when none is given
     dead = data["vital_status"] == "dead"
     data.loc[dead & data["last_followup_date"].isna(), "last_followup_date"] = data["death_date"]
+    if "death_date" not in mapping and dead.any() and "last_followup_date" in mapping:
+        _death_at_last_contact(data, raw, dead, mapping, log, table.attrs.get("header_row"))
     validation.check_required(data, raw, log)
     validation.check_consistency(data, log)
     validation.check_dates(data, log)

@@ -169,7 +169,15 @@ assert set(_SYNONYMS) == set(FIELD_NAMES), "every schema field needs synonyms"
 
 
 def _score(header: str, field: str) -> int:
-    """3 exact phrase, 2 same words, 1 same words plus unit words; 0 no match."""
+    """3 exact phrase, 2 same words, 1 same words plus unit words or a match once a bracketed note is
+    left aside ("Status (0=alive,1=dead)"); 0 no match."""
+    score = _phrase_score(header, field)
+    if not score and (bare := re.sub(r"\([^()]*\)|\[[^\[\]]*\]", " ", str(header))) != str(header):
+        return min(_phrase_score(bare, field), 1)
+    return score
+
+
+def _phrase_score(header: str, field: str) -> int:
     phrase = normalise_header(header)
     if not phrase:
         return 0

@@ -10,7 +10,8 @@ from ilp_core.reporting import vega_lite as vl
 from ilp_core.reporting.charts import FONT
 
 # Where each branch leaves the main column: below the main step of that index.
-ANCHORS = {"excluded": 0, "filtered": 0, "aborted": 1, "no_surgery": 2}
+ANCHORS = {"excluded": 0, "filtered": 0, "aborted": 1, "completion_unknown": 1, "no_surgery": 2,
+           "resection_unknown": 2}
 FONT_SIZE, LINE, PAD, GAP = 12, 15, 8, 14  # px: text, line height, padding inside a box, space between boxes
 MAIN_WIDTH, SIDE_GAP = 300, 80
 _SUMMARIES = {"outcome"}  # main boxes about all patients analysed, not a step of the flow

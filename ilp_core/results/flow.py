@@ -7,7 +7,7 @@ FLOW_COLUMNS = ["step", "label", "n", "detail", "side"]
 
 
 def _reasons(values: pd.Series) -> str:
-    counts = values.fillna("not recorded").astype(str).value_counts()
+    counts = values.fillna("reason not recorded").astype(str).value_counts()
     return "; ".join(f"{reason} {n}" for reason, n in counts.items())
 
 
@@ -24,8 +24,11 @@ def patient_flow(data: pd.DataFrame, *, n_rows: int, n_selected_from: int | None
     filters : the filters in words, written in that step so that the diagram reads on its own.
     """
     loaded = n_selected_from if n_selected_from is not None else len(data)
-    completed = data["ilp_completed"].fillna(False).astype(bool)
-    resected = data["surgery"].fillna(False).astype(bool)
+    # unknown (a column not in the workbook, a cell left blank or unreadable) is neither yes nor no
+    completed = (data["ilp_completed"] == True).fillna(False).astype(bool)  # noqa: E712 (nullable boolean)
+    resected = (data["surgery"] == True).fillna(False).astype(bool)  # noqa: E712
+    completion_unknown = data["ilp_completed"].isna()
+    resection_unknown = completed & data["surgery"].isna()
     no_surgery_reason = data["no_surgery_reason"] if "no_surgery_reason" in data else \
         pd.Series(None, index=data.index, dtype=object)
     filtered = n_selected_from is not None and n_selected_from != len(data)
@@ -34,18 +37,25 @@ def patient_flow(data: pd.DataFrame, *, n_rows: int, n_selected_from: int | None
              True)]
     if filtered:
         rows.append(("filtered", "Not selected by the filters", loaded - len(data), filters, True))
-    aborted = ~completed
+    aborted = (data["ilp_completed"] == False).fillna(False).astype(bool)  # noqa: E712
     aborted_detail = _reasons(data.loc[aborted, "ilp_abort_reason"]) if aborted.any() else ""
     if (aborted & resected).any():
         aborted_detail += f"; resected nonetheless {int((aborted & resected).sum())}"
-    unresected = completed & ~resected
+    unresected = completed & (data["surgery"] == False).fillna(False).astype(bool)  # noqa: E712
     rows += [
         ("analysed", "Patients analysed (selected by the filters)" if filtered
          else "Patients treated with isolated limb perfusion", len(data), "", False),
-        ("aborted", "Perfusion not completed", int(aborted.sum()), aborted_detail, True),
+        ("aborted", "Perfusion not completed", int(aborted.sum()), aborted_detail, True)]
+    if completion_unknown.any():
+        rows.append(("completion_unknown", "Completion of the perfusion not recorded", int(completion_unknown.sum()),
+                     "", True))
+    rows += [
         ("completed", "Perfusion completed", int(completed.sum()), "", False),
         ("no_surgery", "No resection", int(unresected.sum()),
-         _reasons(no_surgery_reason[unresected]) if unresected.any() else "", True),
+         _reasons(no_surgery_reason[unresected]) if unresected.any() else "", True)]
+    if resection_unknown.any():
+        rows.append(("resection_unknown", "Resection not recorded", int(resection_unknown.sum()), "", True))
+    rows += [
         ("surgery", "Resection after a completed perfusion", int((completed & resected).sum()), "", False),
         ("outcome", "All patients at last contact", len(data),
          f"amputated {int(data['amputation'].fillna(False).sum())}; "
