@@ -122,3 +122,15 @@ def test_a_complication_the_workbook_does_not_record_is_left_out_not_counted_unk
     assert f"occurred in 3 of {len(data)} patients (amputation for a treatment reaction was not recorded and " \
            "could not count)" in report.results_text(result)
     assert endpoints.unrecorded_components(data) == []  # the sample records all three
+
+
+def test_the_early_death_row_counts_the_deaths_the_total_counts(data):
+    """Without an early-death column the total read early deaths from the death dates, while the row
+    "Early death (within 30 days)" said "no patient with a known value"."""
+    from ilp_core.results import complications
+    lacking = data.assign(early_death=pd.array([pd.NA] * len(data), dtype="boolean"))
+    table = complications.complication_table(lacking).set_index("outcome")
+    early = ((lacking.death_date - lacking.ilp_date).dt.days <= 30).sum()
+    row = table.loc["Early death (within 30 days)"]
+    assert (row.k, row.n) == (early, (lacking.vital_status == "alive").sum() + lacking.death_date.notna().sum())
+    assert row.n > 0

@@ -190,7 +190,10 @@ COMPONENTS = {"early_death": "early death", "compartment_syndrome": "compartment
               "reaction_amputation": "amputation for a treatment reaction"}
 
 
-def _components(data: pd.DataFrame) -> dict[str, pd.Series]:
+def complication_components(data: pd.DataFrame) -> dict[str, pd.Series]:
+    """Each early complication per patient (nullable boolean, NA unknown), as the composite reads them: an
+    early death from its column, or where that is empty from the vital status and a death date within
+    EARLY_WINDOW_DAYS of the perfusion."""
     derived = pd.Series(pd.NA, index=data.index, dtype="boolean")
     dated = data["death_date"].notna()
     derived[dated] = ((data["death_date"] - data["ilp_date"]).dt.days <= EARLY_WINDOW_DAYS)[dated]
@@ -203,7 +206,7 @@ def _components(data: pd.DataFrame) -> dict[str, pd.Series]:
 def unrecorded_components(data: pd.DataFrame) -> list[str]:
     """The components of the early severe complication no patient of ``data`` has a value for (a column
     the workbook lacks, or left blank): they are left out of the composite."""
-    return [COMPONENTS[k] for k, part in _components(data).items() if not part.notna().any()]
+    return [COMPONENTS[k] for k, part in complication_components(data).items() if not part.notna().any()]
 
 
 def early_severe_complication(data: pd.DataFrame) -> pd.Series:
@@ -216,7 +219,7 @@ def early_severe_complication(data: pd.DataFrame) -> pd.Series:
     made the rate the share of 'yes' among the few patients with one ("3 of 3, 100%").
     With none of the three columns recorded it is NA for all (dates alone give no rate).
     """
-    parts = [part for part in _components(data).values() if part.notna().any()]
+    parts = [part for part in complication_components(data).values() if part.notna().any()]
     if not parts or not any(data[c].notna().any() for c in COMPONENTS):  # no column recorded: no rate
         return pd.Series(pd.NA, index=data.index, dtype="boolean", name="early_severe_complication")
     composite = parts[0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ilp_core.cohort.endpoints import early_severe_complication, unrecorded_components
+from ilp_core.cohort.endpoints import complication_components, early_severe_complication, unrecorded_components
 from ilp_core.conventions import EARLY_WINDOW_DAYS
 from ilp_core.levels import ALL_PATIENTS
 from ilp_core.results.selection import stratum_order
@@ -34,8 +34,10 @@ def complication_table(data: pd.DataFrame, labels: pd.Series | None = None, *, c
     outcomes = dict(OUTCOMES)
     if missing:  # the composite is of the components recorded: its name says which are not
         outcomes["early_severe_complication"] = f"Early severe complication (any; {' and '.join(missing)} not recorded)"
+    # the components as the composite reads them (an early death from the death date where its cell is
+    # empty): the row "early death" said "no patient with a known value" while the total counted them
     flags = pd.DataFrame({"early_severe_complication": early_severe_complication(data),
-                          **{c: data[c].astype("boolean") for c in list(OUTCOMES)[1:]}}, index=data.index)
+                          **complication_components(data)}, index=data.index)
     rows = []
     groups = labels.loc[data.index]
     for name in stratum_order(groups):
