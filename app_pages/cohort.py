@@ -14,9 +14,11 @@ follow = summaries.follow_up(data, view.settings)
 unit = view.settings.time_unit
 left, middle, right, far = st.columns(4)
 left.metric("Patients", len(data))
-why = "" if follow.estimate == follow.estimate else "; " + display.follow_up_missing(summaries.censored_alive(data))
-middle.metric(f"Median follow-up ({unit})", formatting.time_value(follow.estimate),
-              help="Reverse Kaplan-Meier: " + follow.method + why)
+censored_alive = summaries.censored_alive(data)
+why = "" if follow.estimate == follow.estimate else "; " + display.follow_up_missing(censored_alive)
+shown = formatting.time_value(follow.estimate) if follow.estimate == follow.estimate or censored_alive \
+    else "not estimable"  # every patient died: "not reached" said the opposite
+middle.metric(f"Median follow-up ({unit})", shown, help="Reverse Kaplan-Meier: " + follow.method + why)
 counts = description.event_counts(data)
 right.metric("Deaths", counts["deaths"])
 far.metric("Amputations", counts["amputations"])

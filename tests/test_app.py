@@ -131,6 +131,16 @@ def test_a_wrong_header_row_tried_and_left_keeps_the_mapping(app):
     assert widget(app, "selectbox", "map:patient_id:").value == "Patient ID"
 
 
+def test_a_selection_where_everyone_died_says_follow_up_cannot_be_estimated(app):
+    """The Cohort page read "not reached" where the Survival page said every patient died."""
+    widget(app, "multiselect", "filter:column:histology:").set_value(["malignant peripheral nerve sheath tumour"]).run()
+    app.switch_page("app_pages/cohort.py").run()
+    follow = next(m for m in app.metric if m.label.startswith("Median follow-up"))
+    assert not app.exception and follow.value == "not estimable"
+    app.switch_page("app_pages/export.py").run()
+    assert any("Median follow-up (reverse Kaplan-Meier) cannot be estimated" in shown(m.value) for m in app.markdown)
+
+
 def test_a_file_that_is_not_a_spreadsheet_gets_a_message(app):
     app.switch_page("app_pages/data.py").run()
     app.file_uploader(key="upload").set_value(("scan.xlsx", b"%PDF-1.4 not a workbook", XLSX)).run()
@@ -149,7 +159,7 @@ def test_remapping_a_column_changes_the_analysis(app):
 
 
 def test_too_few_patients_says_so(app):
-    widget(app, "multiselect", "filter:column:histology:").set_value(["angiosarcoma"]).run()
+    widget(app, "multiselect", "filter:column:histology:").set_value(["malignant peripheral nerve sheath tumour"]).run()
     widget(app, "multiselect", "filter:column:limb:").set_value(["upper"]).run()
     assert selected(app) == "1 of 34"
     app.switch_page("app_pages/predictors.py").run()  # a model needs at least 5 patients

@@ -91,8 +91,8 @@ def test_rows_left_out_for_errors_are_said_in_the_opening(data):
 def test_follow_up_when_every_patient_died_says_why_it_has_no_median(data):
     dead = data[data.vital_status == "dead"]
     text = report.results_text(run(dead))
-    assert "Median follow-up cannot be estimated: no patient was last seen alive (every patient died) " \
-           "(reverse Kaplan-Meier)." in text
+    assert "Median follow-up (reverse Kaplan-Meier) cannot be estimated: no patient was last seen alive (every " \
+           "patient died)." in text  # it read "(every patient died) (reverse Kaplan-Meier)."
     assert "Median follow-up was 46.7 months" in report.results_text(run(data))
 
 

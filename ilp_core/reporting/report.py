@@ -56,7 +56,7 @@ def _follow_up(analysis: Analysis) -> str:
     follow, s = analysis.follow_up, analysis.settings
     if follow.estimate != follow.estimate:
         reason = follow_up_missing(analysis.censored_alive)
-        return f"Median follow-up {'was ' if reason.startswith('not') else ''}{reason} (reverse Kaplan-Meier)."
+        return f"Median follow-up (reverse Kaplan-Meier) {'was ' if reason.startswith('not') else ''}{reason}."
     return (f"Median follow-up was {time_value(follow.estimate)} {s.time_unit} ({interval_label(s.conf_level)} "
             f"{time_interval(follow.ci_lower, follow.ci_upper)}; reverse Kaplan-Meier).")
 
