@@ -908,7 +908,8 @@ def headline(curves: dict, endpoint: str) -> None:
                       help=next(iter(curves.values())).method)
         column.caption(f"{interval_label(current.settings.conf_level)} "
                        f"{formatting.interval(row.ci_lower, row.ci_upper, 1)} \u00b7 "
-                       f"{formatting.number(row.n_risk, 0)} at risk")
+                       f"{formatting.number(row.n_risk, 0)} at risk" if row.estimate == row.estimate
+                       else "Not estimable: no patient was followed this long (0 at risk)")
 
 
 def landmark_section(curves: dict, endpoint: str) -> pd.DataFrame:

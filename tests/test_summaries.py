@@ -160,3 +160,10 @@ def test_the_patient_list_download_reads_as_a_clinician_does(data):
     assert header.startswith("Row in the workbook,Patient code,Sex,Age (years),Limb,")
     assert "Date of the perfusion" in header and "ilp_date" not in header and "Sex (extra)" in header
     assert "2016-07-12" in first and "00:00:00" not in first
+
+
+def test_past_the_last_follow_up_a_landmark_has_no_estimate_and_nobody_at_risk():
+    """The landmark table said 'At risk –' where the risk table under the figure said 0."""
+    curve = core.kaplan_meier([2.0, 5.0, 9.0], [1, 0, 0])
+    table = summaries.landmark_table({"all": curve}, [6, 24], Settings())
+    assert table.n_risk.tolist() == [1, 0] and np.isnan(table.estimate[1]) and table.few_at_risk[1]

@@ -52,8 +52,9 @@ def landmark_table(curves: dict, months: list[float], settings: Settings) -> pd.
     frames = []
     for name, curve in curves.items():
         values = curve.at(settings.in_unit(months))
+        values["n_risk"] = values.n_risk.fillna(0)  # past the last follow-up nobody is at risk (the risk table's 0)
         values.insert(0, "stratum", name)
-        values["few_at_risk"] = values.n_risk.fillna(0) < FEW_AT_RISK
+        values["few_at_risk"] = values.n_risk < FEW_AT_RISK
         values["method"] = curve.method
         frames.append(values)
     columns = ["stratum", "time", "estimate", "ci_lower", "ci_upper", "n_risk", "few_at_risk", "method"]
