@@ -46,14 +46,16 @@ with_tests = ui.persistent(left.toggle, "p-values", key="table1:tests", default=
                          help="Between the compared groups, as R computes them: Fisher's exact test (exact for "
                               "any table) or Pearson's chi-square for categories; Mann-Whitney U (Kruskal-Wallis) "
                               "or Welch's t-test (Welch's ANOVA) for numbers. The footnote names each row's test.")
+several = view.compare_by and view.labels.nunique() > 2  # the tests for two groups have other names
 numeric_test = ui.persistent(right.radio, "Numbers compared with", ["mann-whitney", "t-test"], default="mann-whitney",
                              horizontal=True,
-                           format_func={"mann-whitney": "Mann-Whitney U", "t-test": "Welch's t-test"}.get,
-                           key="table1:numeric", disabled=not with_tests)
+                             format_func={"mann-whitney": "Kruskal-Wallis" if several else "Mann-Whitney U",
+                                          "t-test": "Welch's ANOVA" if several else "Welch's t-test"}.get,
+                             key="table1:numeric", disabled=not with_tests)
 baseline = ui.baseline_table(with_tests, numeric_test)
 st.dataframe(baseline.display, hide_index=True)
 st.caption(plain(baseline.footnote))
-st.download_button("Table 1 CSV", lambda: export.csv_bytes(baseline.display), file_name="table1.csv",
+st.download_button("Table 1 CSV", lambda: export.csv_bytes(baseline.download()), file_name="table1.csv",
                    mime="text/csv", on_click="ignore", icon=":material/download:", key="table1:csv")
 
 st.subheader("Patient flow")

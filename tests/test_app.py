@@ -141,6 +141,16 @@ def test_a_selection_where_everyone_died_says_follow_up_cannot_be_estimated(app)
     assert any("Median follow-up (reverse Kaplan-Meier) cannot be estimated" in shown(m.value) for m in app.markdown)
 
 
+def test_table_one_offers_the_tests_by_the_names_they_have_for_these_groups(app):
+    """With seven histologies the radio offered "Mann-Whitney U" while Kruskal-Wallis was computed."""
+    app.switch_page("app_pages/cohort.py").run()
+    for compare, names in (("sex", ["Mann-Whitney U", "Welch's t-test"]),
+                           ("histology", ["Kruskal-Wallis", "Welch's ANOVA"])):
+        widget(app, "selectbox", "compare:").set_value(compare).run()
+        radio = widget(app, "radio", "table1:numeric")
+        assert not app.exception and list(radio.options) == names, compare
+
+
 def test_a_file_that_is_not_a_spreadsheet_gets_a_message(app):
     app.switch_page("app_pages/data.py").run()
     app.file_uploader(key="upload").set_value(("scan.xlsx", b"%PDF-1.4 not a workbook", XLSX)).run()

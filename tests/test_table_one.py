@@ -144,3 +144,15 @@ def test_every_p_value_matches_r(name, grouping, numeric_test):
             assert abs(abs(row.statistic) - abs(r_row.statistic)) < 1e-9
         checked += 1
     assert checked >= len(variables) - 1
+
+
+def test_the_csv_names_the_test_beside_each_p_value(data):
+    """The CSV had a p-value column and no footnote: nothing said which test made each p-value."""
+    result = table_one(data, selection.strata(data, "histology"), tests=True)
+    csv = result.download()
+    tested = csv[csv["p-value"] != ""]
+    assert len(tested) == len(result.tests) and (tested.Test != "").all()
+    assert dict(zip(tested.Characteristic, tested.Test)) == dict(zip(result.tests.label, result.tests.test))
+    assert "Kruskal-Wallis test" in set(tested.Test)  # more than two groups
+    assert (csv.Test[csv["p-value"] == ""] == "").all()
+    assert "Test" not in table_one(data).download()  # no tests asked: the table as printed

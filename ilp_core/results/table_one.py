@@ -40,6 +40,16 @@ class TableOne:
     tests: pd.DataFrame = field(repr=False)
     footnote: str
 
+    def download(self) -> pd.DataFrame:
+        """The table as printed, with each p-value's test named beside it (a CSV has no footnote: its
+        p-values were unexplained)."""
+        if "p-value" not in self.display or not len(self.tests):
+            return self.display
+        named = dict(zip(self.tests.label, self.tests.test))
+        frame = self.display.copy()
+        frame["Test"] = [named.get(c, "") if p else "" for c, p in zip(frame.Characteristic, frame["p-value"])]
+        return frame
+
 
 
 def baseline_variables(data: pd.DataFrame) -> dict[str, str]:
