@@ -2,6 +2,7 @@
 import streamlit as st
 
 import ui
+from ilp_core.cohort.endpoints import unrecorded_components
 from ilp_core.conventions import EARLY_WINDOW_DAYS, interval_label
 from ilp_core.reporting import display, formatting
 from ilp_core.results import complications, description
@@ -24,7 +25,10 @@ elif overall.unknown:
 
 st.subheader("By component")
 st.dataframe(display.complication_display(table, conf_level=view.settings.conf_level), hide_index=True)
-st.caption(f"Exact binomial intervals ({table.method.iloc[0]}).")
+unrecorded = unrecorded_components(view.selected)
+st.caption(f"Exact binomial intervals ({table.method.iloc[0]})."
+           + (f" {' and '.join(unrecorded).capitalize()} {'is' if len(unrecorded) == 1 else 'are'} not recorded: "
+              "the composite counts the other components." if unrecorded else ""))
 ui.csv_download(st, "Complications CSV", table, "early_complications.csv", "complications:csv")
 
 if view.selected["wieberdink_grade"].notna().any():

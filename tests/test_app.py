@@ -151,6 +151,20 @@ def test_table_one_offers_the_tests_by_the_names_they_have_for_these_groups(app)
         assert not app.exception and list(radio.options) == names, compare
 
 
+def test_the_complication_rates_stand_beside_their_short_names(app):
+    """The composite's long name ("...; amputation for a treatment reaction not recorded)") pushed the rate
+    and interval out of sight at 1024 px: the short name, the rate next to it, the note under the table."""
+    rows = [ENGLISH + ["Compartment syndrome"]] + [patient(f"P{i}") + ["no"] for i in range(6)]
+    app.switch_page("app_pages/data.py").run()
+    app.file_uploader(key="upload").set_value(("mine.xlsx", workbook(rows), XLSX)).run()
+    app.switch_page("app_pages/complications.py").run()
+    shown_table = table(app, "Group")
+    assert not app.exception and list(shown_table.columns[:4]) == ["Group", "Outcome", "Rate", "95% CI"]
+    assert shown_table.Outcome[0] == "Early severe complication (any)"
+    assert any("Amputation for a treatment reaction is not recorded: the composite counts the other components"
+               in c.value for c in app.caption)
+
+
 def test_a_file_that_is_not_a_spreadsheet_gets_a_message(app):
     app.switch_page("app_pages/data.py").run()
     app.file_uploader(key="upload").set_value(("scan.xlsx", b"%PDF-1.4 not a workbook", XLSX)).run()

@@ -130,10 +130,13 @@ def ph_display(ph_test: pd.DataFrame) -> pd.DataFrame:
 
 
 def complication_display(table: pd.DataFrame, *, conf_level: float) -> pd.DataFrame:
-    """Group, outcome, k of n, rate and its interval, from :func:`complications.complication_table`."""
+    """Group, outcome, rate and its interval, then k of n, from :func:`complications.complication_table`.
+    The rate stands next to its outcome, and the composite under its short name (what is not recorded is
+    said beside the table): at 1024 px the long name pushed the rate and interval out of sight."""
+    outcome = table.outcome.where(~table.outcome.str.startswith("Early severe complication (any;"),
+                                  "Early severe complication (any)")
     return pd.DataFrame({
-        "Group": table.stratum, "Outcome": table.outcome, "Patients with it": table.k, "Patients known": table.n,
-        "Rate": table.estimate.map(lambda v: percent(v, 1)),
+        "Group": table.stratum, "Outcome": outcome, "Rate": table.estimate.map(lambda v: percent(v, 1)),
         interval_label(conf_level): [interval(lo, hi, 1) for lo, hi in zip(table.ci_lower, table.ci_upper)],
-        "Unknown": table.unknown,
+        "Patients with it": table.k, "Patients known": table.n, "Unknown": table.unknown,
     })
