@@ -24,8 +24,8 @@ right.metric("Deaths", counts["deaths"])
 far.metric("Amputations", counts["amputations"])
 
 by = view.labels if view.compare_by else None
-columns = {c: l for c, l in selection.CATEGORY_FIELDS.items()
-           if c in ("limb", "histology", "sex", "presentation", "ilp_completed", "surgery")}
+columns = {c: l for c, l in selection.CATEGORY_FIELDS.items()  # a column the workbook lacks: no table of "missing"
+           if c in ("limb", "histology", "sex", "presentation", "ilp_completed", "surgery") and data[c].notna().any()}
 tabs = st.columns(2)
 for i, (column, label) in enumerate(columns.items()):
     with tabs[i % 2]:

@@ -165,6 +165,16 @@ def test_the_complication_rates_stand_beside_their_short_names(app):
                in c.value for c in app.caption)
 
 
+def test_the_cohort_page_counts_only_the_categories_the_workbook_holds(app):
+    """A workbook without a presentation column got a table "Presentation: (missing) 6"."""
+    rows = [ENGLISH] + [patient(f"P{i}") for i in range(6)]
+    app.switch_page("app_pages/data.py").run()
+    app.file_uploader(key="upload").set_value(("mine.xlsx", workbook(rows), XLSX)).run()
+    app.switch_page("app_pages/cohort.py").run()
+    headings = [h.value for h in app.subheader]
+    assert not app.exception and "Histology" in headings and "Presentation" not in headings
+
+
 def test_a_file_that_is_not_a_spreadsheet_gets_a_message(app):
     app.switch_page("app_pages/data.py").run()
     app.file_uploader(key="upload").set_value(("scan.xlsx", b"%PDF-1.4 not a workbook", XLSX)).run()
