@@ -167,3 +167,4 @@ def test_past_the_last_follow_up_a_landmark_has_no_estimate_and_nobody_at_risk()
     curve = core.kaplan_meier([2.0, 5.0, 9.0], [1, 0, 0])
     table = summaries.landmark_table({"all": curve}, [6, 24], Settings())
     assert table.n_risk.tolist() == [1, 0] and np.isnan(table.estimate[1]) and table.few_at_risk[1]
+    assert table.n_risk.dtype.kind == "i"  # the Estimates CSV wrote "20.0" patients at risk

@@ -52,7 +52,7 @@ def landmark_table(curves: dict, months: list[float], settings: Settings) -> pd.
     frames = []
     for name, curve in curves.items():
         values = curve.at(settings.in_unit(months))
-        values["n_risk"] = values.n_risk.fillna(0)  # past the last follow-up nobody is at risk (the risk table's 0)
+        values["n_risk"] = values.n_risk.fillna(0).round().astype(int)  # past the last follow-up: 0, as the risk table
         values.insert(0, "stratum", name)
         values["few_at_risk"] = values.n_risk < FEW_AT_RISK
         values["method"] = curve.method
