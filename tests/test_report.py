@@ -1,6 +1,7 @@
 """The results text states exactly the estimates it describes, each with its own interval."""
 import re
 
+import pandas as pd
 import pytest
 from sample_path import SAMPLE
 
@@ -106,3 +107,16 @@ def test_methods_name_group_tests_only_when_a_test_was_run(data):
     upper = data[data.limb == "upper"]
     assert "log-rank" not in report.methods_text(run(upper, by="limb"))  # one group: nothing compared
     assert "compared with the log-rank test" in report.methods_text(run(data, by="limb"))
+
+
+def test_a_perfusion_or_resection_not_recorded_is_said_not_counted_as_no(data):
+    """A workbook without a perfusion-completed column read "the perfusion was completed in 0 (0%)"."""
+    blank = pd.array([pd.NA] * len(data), dtype="boolean")
+    text = report.results_text(run(data.assign(ilp_completed=blank)))
+    assert "Whether the perfusion was completed is not recorded." in text and "completed in 0" not in text
+    some = data.assign(ilp_completed=data.ilp_completed.astype("boolean").mask(data.index < 4))
+    completed = int(some.ilp_completed.sum())
+    assert f"the perfusion was completed in {completed} ({100 * completed / (len(data) - 4):.0f}% of the " \
+           f"{len(data) - 4} with it recorded)" in report.results_text(run(some))
+    no_resection = report.results_text(run(data.assign(surgery=blank)))
+    assert "; whether a resection followed is not recorded." in no_resection

@@ -73,6 +73,22 @@ def _test_sentence(result) -> str:
             f"df, {p_value(result.p_value)}{left_out}.")
 
 
+def _perfusion_and_resection(flow: dict, n: int) -> str:
+    """', the perfusion was completed in 30 (88%) and 25 had a resection after a completed perfusion.'; the
+    patients whose completion or resection is not recorded are said, not counted as 'no' (a workbook
+    without these columns read 'completed in 0 (0%)')."""
+    unknown, resection_unknown = flow.get("completion_unknown", 0), flow.get("resection_unknown", 0)
+    if unknown == n:
+        return ". Whether the perfusion was completed is not recorded."
+    known = n - unknown
+    text = f", the perfusion was completed in {flow['completed']} ({100 * flow['completed'] / known:.0f}%"
+    text += f" of the {known} with it recorded)" if unknown else ")"
+    if resection_unknown and resection_unknown == flow["completed"]:
+        return text + "; whether a resection followed is not recorded."
+    return text + (f" and {flow['surgery']} had a resection after a completed perfusion"
+                   + (f" (not recorded for {resection_unknown})" if resection_unknown else "") + ".")
+
+
 def results_text(analysis: Analysis) -> str:
     """Paragraphs with every headline estimate, each followed by its own interval."""
     s = analysis.settings
@@ -84,9 +100,8 @@ def results_text(analysis: Analysis) -> str:
                 f"{'were' if excluded != 1 else 'was'} left out for data errors; see the Problems list)"
                 if excluded > 0 else "")
     lines = [f"Of {n} patient{'s' if n != 1 else ''}{left_out} treated with isolated limb perfusion"
-             + (f" (selected: {analysis.filters})" if analysis.filters else "")
-             + f", the perfusion was completed in {flow['completed']} ({100 * flow['completed'] / n:.0f}%) and "
-             f"{flow['surgery']} had a resection after a completed perfusion. " + _follow_up(analysis)]
+             + (f" (selected: {analysis.filters})" if analysis.filters else "") + _perfusion_and_resection(flow, n)
+             + " " + _follow_up(analysis)]
     for endpoint in analysis.curves:
         groups, described = list(_groups(analysis, endpoint)), ENDPOINTS[endpoint]
         if len(groups) == 1:
