@@ -31,6 +31,7 @@ def test_workbook_sheets_and_values(result, cohort):
     assert book.sheetnames == ["About", "Text", "Estimates", "Differences", "Risk tables", "Medians", "Tests",
                                "Table 1", "Table 1 (numbers)", "Complications", "Patient flow", "Problems"]
     estimates = pd.DataFrame(list(book["Estimates"].values)[2:], columns=list(book["Estimates"].values)[1])
+    assert "an empty median or bound was not reached" in book["Medians"]["A1"].value  # blank cells explained
     want = result.landmarks_table("amputation")
     got = estimates[estimates.Endpoint.str.startswith("Cumulative incidence of amputation")]
     assert list(got.columns[:7]) == ["Endpoint", "Group", "Time (months)", "Estimate", "95% CI, lower",
