@@ -502,3 +502,16 @@ def test_a_registry_with_one_date_for_last_contact_or_death_and_no_perfusion_det
     with pytest.raises(core.CohortError, match="chosen for both Date of the last contact and Date of death.*Leave "
                                                "the date of death unmapped"):
         load(workbook(rows, text_cells=False), mapping=core.suggest_mapping(headers) | {"death_date": "Date last FU"})
+
+
+def test_a_resection_date_column_the_workbook_lacks_is_said_once():
+    """55 patients with a resection and no resection-date column gave 55 identical problems (they were
+    errors then, excluding every patient)."""
+    headers = [h for h in ENGLISH if h != "Surgery date"]
+    rows = [headers] + [[v for h, v in zip(ENGLISH, patient(f"P{i}")) if h != "Surgery date"] for i in range(5)]
+    cohort = load(workbook(rows))
+    assert len(cohort.data) == 5
+    [(row, column, value, message, severity)] = cohort.problems.itertuples(index=False)
+    assert (row, column, value, severity) == (2, "Surgery", "yes", "warning")
+    assert message.startswith("surgery is 'yes' for 5 patients (this row and 4 more) but no column for the date of "
+                              "the resection is mapped")

@@ -90,12 +90,19 @@ def check_required(data: pd.DataFrame, raw: pd.DataFrame, log: ProblemLog) -> No
     needs = [("surgery", "surgery_date", "surgery is 'yes'"), ("amputation", "amputation_date", "amputation is 'yes'"),
              ("local_recurrence", "local_recurrence_date", "local recurrence is 'yes'")]
     for flag, date_field, reason in needs:
-        missing = (data[flag] == True) & raw[date_field].isna()  # noqa: E712 (nullable boolean)
+        missing = ((data[flag] == True) & raw[date_field].isna()).fillna(False)  # noqa: E712 (nullable boolean)
+        rows = data.index[missing]
+        if date_field not in log.mapping and BY_NAME[date_field].descriptive and len(rows):
+            # a column the workbook lacks, which no endpoint needs: said once, not once a patient
+            more = f" and {len(rows) - 1} more" if len(rows) > 1 else ""
+            log.add(rows[0], log.header(flag), "yes", f"{reason} for {len(rows)} patient{'s' if len(rows) > 1 else ''} "
+                    f"(this row{more}) but no column for the {BY_NAME[date_field].meaning} is mapped"
+                    + _kept(date_field), "warning")
+            continue
         where = f"the {BY_NAME[date_field].meaning} is empty" if date_field in log.mapping else \
             f"no column for the {BY_NAME[date_field].meaning} is mapped"
-        log.add_many(data.index[missing.fillna(False)], date_field if date_field in log.mapping else flag,
-                     [None] * int(missing.fillna(False).sum()), f"{reason} but {where}; fill in the date"
-                     + _kept(date_field), _severity(date_field))
+        log.add_many(rows, date_field if date_field in log.mapping else flag, [None] * len(rows),
+                     f"{reason} but {where}; fill in the date" + _kept(date_field), _severity(date_field))
     dead_no_date = (data["vital_status"] == "dead") & raw["death_date"].isna()
     log.add_many(data.index[dead_no_date], "death_date" if "death_date" in log.mapping else "vital_status",
                  [None] * int(dead_no_date.sum()), "vital status is 'dead' but the date of death is empty; "
