@@ -204,6 +204,21 @@ def test_a_formula_without_a_saved_result_is_named_not_silently_blank():
     assert formulas[["row", "column", "value"]].values.tolist() == [[3, "Age", "=40+10"], [4, "Patient ID", '="P"&"9"']]
 
 
+@pytest.mark.parametrize("opened, closed", [(("P1", ",seen", ',"note'), ("P2", "P2,", 'P2",')),
+                                            (("P1", ",alive,", ',"alive,'), ("P2", ",50,", ',50",'))])
+def test_a_stray_quote_closed_in_the_next_row_loses_no_patient(opened, closed):
+    """A quote opened in one of a row's last cells and closed in the next row's first cells: no line inside
+    the quoted cell looks like a row, and the next patient was merged into the row above without a word."""
+    header = ",".join(ENGLISH + ["Notes"])
+    rows = {f"P{i}": ",".join(str(v) if v is not None else "" for v in patient(f"P{i}")) + ",seen" for i in (1, 2, 3)}
+    for (pid, old, new) in (opened, closed):
+        rows[pid] = rows[pid].replace(old, new, 1)
+    cohort = core.load_cohort("\n".join([header, *rows.values()]).encode())
+    reported = set(cohort.problems.row.dropna())
+    assert cohort.n_rows == 3 and {2, 3} <= set(cohort.data.source_row) | reported
+    assert "P3" in cohort.data.patient_id.tolist() and any("a quote" in m for m in cohort.problems.message)
+
+
 def test_other_sheets_that_hold_patients_are_named():
     data = workbook([ENGLISH, patient("P1"), patient("P2")], sheet="2019",
                     other_sheets={"2018": [ENGLISH, patient("P3")], "About": [["Read me"]]})

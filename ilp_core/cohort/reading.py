@@ -337,15 +337,16 @@ def _csv_rows(data: bytes) -> tuple[list[list], list[tuple]]:
             yield line
 
     reader = csv.reader(lines(), delimiter=delimiter)
-    rows, notes, first_line = [], [], 0
+    rows, notes, first_line, width = [], [], 0, 0
     try:
         for row in reader:
-            if len(spanned) > 1 and _swallows_rows(row, delimiter, row_like):
+            if len(spanned) > 1 and (_swallows_rows(row, delimiter, row_like) or (width and len(row) > width)):
                 notes.append(_open_quote_note(len(rows), row, spanned, first_line))
                 rows.extend(next(csv.reader([line.rstrip("\r\n")], delimiter=delimiter, quoting=csv.QUOTE_NONE), [])
                             for line in spanned)
             else:
                 rows.append(row)
+                width = max(width, len(row)) if len(spanned) == 1 else width  # the widest row on one line
             first_line += len(spanned)
             spanned.clear()
     except csv.Error as exc:
@@ -358,7 +359,9 @@ def _swallows_rows(cells: list[str], delimiter: str, row_like: int) -> bool:
     """Whether a cell written on several lines holds lines that look like rows of the table (the delimiter
     as often as a row holds it): a stray quote, not a note typed on several lines. The cell's own lines are
     read, not the file's: a multi-line note in the middle of a row is followed, on its last line, by the
-    rest of its row, which made a well-quoted patient two rows with errors."""
+    rest of its row, which made a well-quoted patient two rows with errors. A quote opened in a row's last
+    cells and closed in the next row's first holds no such line: the record then has more cells than any
+    row on one line (the caller's check), where that patient was merged into the row above unsaid."""
     return any(piece.count(delimiter) >= row_like
                for cell in cells if "\n" in cell or "\r" in cell for piece in cell.splitlines())
 
