@@ -241,12 +241,15 @@ def apply_settings(document: dict) -> list[str]:
                                      document["recode"]),
               load_choices={"sheet": sheet, "header_row": header_row, "date_order": date_order,
                             "together": together})
-    ss[f"data:together:{token}"] = bool(together)
-    ss[f"data:sheet:{token}"] = sheet or table.attrs["sheet"]
-    ss[f"data:header:{token}"] = header_row or "found automatically"
-    ss[f"data:dates:{token}"] = date_order
+    # the Data page's widgets are persistent: their kept copies are set too, or opening that page after
+    # settings applied elsewhere brought the earlier choices back, and with them the earlier patients
+    set_persistent(f"data:together:{token}", bool(together))
+    set_persistent(f"data:sheet:{token}", sheet or table.attrs["sheet"])
+    set_persistent(f"data:header:{token}", header_row or "found automatically")
+    set_persistent(f"data:dates:{token}", date_order)
     for spec in core.FIELDS:
-        ss[column_choice_key(spec.name, ss[f"data:sheet:{token}"], table.columns)] = mapping[spec.name] or NOT_MAPPED
+        set_persistent(column_choice_key(spec.name, ss[f"data:sheet:{token}"], table.columns),
+                       mapping[spec.name] or NOT_MAPPED)
     skipped = _apply_groupings(document.get("groupings"), loaded.data, token)
     grouped = groupings.apply_groupings(loaded.data, groupings.Groupings.from_dict(ss[groupings_key(token)]))
     columns = selection.category_columns(grouped)

@@ -175,6 +175,31 @@ def test_the_cohort_page_counts_only_the_categories_the_workbook_holds(app):
     assert not app.exception and "Histology" in headings and "Presentation" not in headings
 
 
+def test_settings_applied_on_another_page_hold_when_the_data_page_opens(app):
+    """Applied on Export, a settings file's mapping was undone without a word when the Data page opened:
+    its widgets brought back the choices they had kept, and with them the earlier patients."""
+    from ilp_core.reporting import reproducibility
+    rows = [ENGLISH + ["Other limb"]] + [patient(f"P{i}") + ["upper" if i < 3 else "lower"] for i in range(6)]
+    data = workbook(rows)
+    app.switch_page("app_pages/data.py").run()
+    app.file_uploader(key="upload").set_value(("mine.xlsx", data, XLSX)).run()
+    assert widget(app, "selectbox", "map:limb:").value == "Limb"  # kept by the Data page's widget
+    cohort = core.load_cohort(data, mapping=core.suggest_mapping(rows[0]) | {"limb": "Other limb"})
+    document = reproducibility.settings_document(
+        source="mine.xlsx", sheet="cohort", header_row=None, mapping=cohort.mapping, date_order="auto",
+        filters={"limb": ("upper",)}, age_range=None, compare_by=None, preset="R survival", conf_level=0.95,
+        time_unit="months", landmarks=[12, 24], data=cohort.data)
+    app.switch_page("app_pages/export.py").run()
+    app.file_uploader(key="export:load").set_value(("s.json", reproducibility.settings_json(document),
+                                                    "application/json")).run()
+    app.button(key="export:apply").click().run()
+    assert selected(app) == "3 of 6"
+    app.switch_page("app_pages/cohort.py").run()
+    app.switch_page("app_pages/data.py").run()
+    assert not app.exception and widget(app, "selectbox", "map:limb:").value == "Other limb"
+    assert selected(app) == "3 of 6"
+
+
 def test_a_file_that_is_not_a_spreadsheet_gets_a_message(app):
     app.switch_page("app_pages/data.py").run()
     app.file_uploader(key="upload").set_value(("scan.xlsx", b"%PDF-1.4 not a workbook", XLSX)).run()
