@@ -102,6 +102,12 @@ def test_settings_say_what_changed(cohort):
     assert (change.removed, change.left_out) == (0, ["SYN-05"])
     assert change.summary().endswith("1 patient left out now for a problem in their row, listed on the Data page "
                                      "(SYN-05).")
+    # a code on two rows (both left out as duplicates) is one patient: not '(SYN-05, SYN-05); -1 not in it'
+    twice = pd.concat([left_out, left_out])
+    change = reproducibility.compare_data(document, changed, twice)
+    assert (change.removed, change.left_out) == (0, ["SYN-05"])
+    # a patient analysed now is not also left out
+    assert reproducibility.compare_data(document, cohort.data, cohort.data[["patient_id", "ilp_date"]]).unchanged
 
 
 def test_settings_file_holds_no_patient_code(cohort):

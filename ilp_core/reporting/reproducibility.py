@@ -353,18 +353,28 @@ class DataChange:
         return "The data have changed since the settings were saved: " + "; ".join(parts) + "."
 
 
+def _keys_of(document: dict, data: pd.DataFrame) -> list[str]:
+    """Each patient's key in the settings file's fingerprint: the code (version 1) or its salted hash."""
+    if document.get("version") == 1:
+        return data.patient_id.astype(str).tolist()
+    return _patient_keys(data, document["data"]["salt"])
+
+
 def compare_data(document: dict, data: pd.DataFrame, left_out: pd.DataFrame | None = None) -> DataChange:
     """Patients added, removed or edited relative to the saved fingerprint; ``left_out`` (``patient_id,
     ilp_date`` of the rows the workbook holds but the analysis left out for a problem) tells those apart
     from patients no longer in the workbook."""
     saved = document["data"]["rows"]
     if left_out is not None and len(left_out):
-        codes = left_out.patient_id.astype(str).tolist()
-        keys = codes if document.get("version") == 1 else _patient_keys(left_out, document["data"]["salt"])
-        out = sorted(code for code, key in zip(codes, keys) if key in saved)
+        change = compare_data(document, data)
+        codes, keys = left_out.patient_id.astype(str).tolist(), _keys_of(document, left_out)
+        present = set(_keys_of(document, data))
+        # saved patients the analysis lacks now but the workbook holds: each once, a code kept twice or
+        # also analysed under another row counted once ('2 patients left out (P1, P1); -1 not in it')
+        out = {key: code for code, key in zip(codes, keys) if key in saved and key not in present}
         if out:
-            change = compare_data(document, data)
-            return DataChange(change.added, change.removed - len(out), change.edited, out)
+            return DataChange(change.added, change.removed - len(out), change.edited, sorted(set(out.values())))
+        return change
     ids = data.patient_id.astype(str).tolist()
     if document.get("version") == 1:  # codes in clear, unsalted row hashes
         texts = _row_texts(data)
@@ -375,7 +385,7 @@ def compare_data(document: dict, data: pd.DataFrame, left_out: pd.DataFrame | No
         now_by_key = fingerprint(data, salt)["rows"]
         keys = dict(zip(ids, _patient_keys(data, salt)))
         now = {pid: now_by_key[keys[pid]] for pid in ids}
-    present = {keys[pid] for pid in ids}
+    present = set(keys.values())
     return DataChange(added=sorted(pid for pid in ids if keys[pid] not in saved),
                       removed=len(set(saved) - present),
                       edited=sorted(pid for pid in ids if keys[pid] in saved and saved[keys[pid]] != now[pid]))
