@@ -113,7 +113,11 @@ def test_a_perfusion_or_resection_not_recorded_is_said_not_counted_as_no(data):
     """A workbook without a perfusion-completed column read "the perfusion was completed in 0 (0%)"."""
     blank = pd.array([pd.NA] * len(data), dtype="boolean")
     text = report.results_text(run(data.assign(ilp_completed=blank)))
-    assert "Whether the perfusion was completed is not recorded." in text and "completed in 0" not in text
+    assert text.startswith(f"{len(data)} patients were treated with isolated limb perfusion; whether the "
+                           "perfusion was completed is not recorded.") and "completed in 0" not in text
+    from ilp_core.results import flow
+    steps = flow.patient_flow(data.assign(ilp_completed=blank), n_rows=len(data)).set_index("step")
+    assert steps.detail["completion_unknown"] == f"resected {int(data.surgery.sum())}"  # in no main box
     some = data.assign(ilp_completed=data.ilp_completed.astype("boolean").mask(data.index < 4))
     completed = int(some.ilp_completed.sum())
     assert f"the perfusion was completed in {completed} ({100 * completed / (len(data) - 4):.0f}% of the " \

@@ -73,15 +73,15 @@ def _test_sentence(result) -> str:
             f"df, {p_value(result.p_value)}{left_out}.")
 
 
-def _perfusion_and_resection(flow: dict, n: int) -> str:
-    """', the perfusion was completed in 30 (88%) and 25 had a resection after a completed perfusion.'; the
-    patients whose completion or resection is not recorded are said, not counted as 'no' (a workbook
-    without these columns read 'completed in 0 (0%)')."""
+def _perfusion_and_resection(flow: dict, n: int, who: str, how: str) -> str:
+    """'Of 34 patients treated ..., the perfusion was completed in 30 (88%) and 25 had a resection after a
+    completed perfusion.'; the patients whose completion or resection is not recorded are said, not counted
+    as 'no' (a workbook without these columns read 'completed in 0 (0%)')."""
     unknown, resection_unknown = flow.get("completion_unknown", 0), flow.get("resection_unknown", 0)
     if unknown == n:
-        return ". Whether the perfusion was completed is not recorded."
+        return f"{who} {'were' if n != 1 else 'was'} {how}; whether the perfusion was completed is not recorded."
     known = n - unknown
-    text = f", the perfusion was completed in {flow['completed']} ({100 * flow['completed'] / known:.0f}%"
+    text = f"Of {who} {how}, the perfusion was completed in {flow['completed']} ({100 * flow['completed'] / known:.0f}%"
     text += f" of the {known} with it recorded)" if unknown else ")"
     if resection_unknown and resection_unknown == flow["completed"]:
         return text + "; whether a resection followed is not recorded."
@@ -99,9 +99,9 @@ def results_text(analysis: Analysis) -> str:
     left_out = (f" ({excluded} further row{'s' if excluded != 1 else ''} of the workbook "
                 f"{'were' if excluded != 1 else 'was'} left out for data errors; see the Problems list)"
                 if excluded > 0 else "")
-    lines = [f"Of {n} patient{'s' if n != 1 else ''}{left_out} treated with isolated limb perfusion"
-             + (f" (selected: {analysis.filters})" if analysis.filters else "") + _perfusion_and_resection(flow, n)
-             + " " + _follow_up(analysis)]
+    who = f"{n} patient{'s' if n != 1 else ''}{left_out}"
+    how = "treated with isolated limb perfusion" + (f" (selected: {analysis.filters})" if analysis.filters else "")
+    lines = [_perfusion_and_resection(flow, n, who, how) + " " + _follow_up(analysis)]
     for endpoint in analysis.curves:
         groups, described = list(_groups(analysis, endpoint)), ENDPOINTS[endpoint]
         if len(groups) == 1:

@@ -47,8 +47,9 @@ def patient_flow(data: pd.DataFrame, *, n_rows: int, n_selected_from: int | None
          else "Patients treated with isolated limb perfusion", len(data), "", False),
         ("aborted", "Perfusion not completed", int(aborted.sum()), aborted_detail, True)]
     if completion_unknown.any():
+        resected_anyway = int((completion_unknown & resected).sum())  # shown: they are in no main box
         rows.append(("completion_unknown", "Completion of the perfusion not recorded", int(completion_unknown.sum()),
-                     "", True))
+                     f"resected {resected_anyway}" if resected_anyway else "", True))
     rows += [
         ("completed", "Perfusion completed", int(completed.sum()), "", False),
         ("no_surgery", "No resection", int(unresected.sum()),
