@@ -515,3 +515,25 @@ def test_a_resection_date_column_the_workbook_lacks_is_said_once():
     assert (row, column, value, severity) == (2, "Surgery", "yes", "warning")
     assert message.startswith("surgery is 'yes' for 5 patients (this row and 4 more) but no column for the date of "
                               "the resection is mapped")
+
+
+def test_without_a_death_date_column_problems_name_the_users_columns_and_what_to_fill_in():
+    """They named the internal field "death_date" and asked to "fill in the date of death" of a workbook
+    with no such column; a year alone typed as text or a NumPy number was read its own way."""
+    headers = [h for h in ENGLISH if h != "Date of death"]
+    drop = ENGLISH.index("Date of death")
+    rows = [headers,
+            [v for i, v in enumerate(patient("P1", vital="dead", last=None)) if i != drop],
+            [v for i, v in enumerate(patient("P2", vital="dead", last=dt.date(2017, 1, 1))) if i != drop],
+            [v for i, v in enumerate(patient("P3")) if i != drop]]
+    problems = load(workbook(rows)).problems
+    assert "death_date" not in set(problems.column)
+    first = problems[problems.row == 2]
+    assert any(m.startswith("vital status is 'dead' and no column holds the date of death, so the date of last "
+                            "contact stands for it, but it is empty; fill in the date of last contact")
+               for m in first.message) and set(first.column) <= {"Date last FU"}
+    assert set(problems.column) <= set(headers) | {"Date of death"}  # the user's columns, or a field's label
+    from ilp_core.cohort.cleaning import BadValue, parse_date
+    for typed in ("2019", np.int64(2019), 1899, 2101):
+        with pytest.raises(BadValue, match="is a year alone, not a date"):
+            parse_date(typed)

@@ -261,7 +261,7 @@ EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
 
 def _in_range(day: dt.date, text) -> dt.date:
     if not EARLIEST <= day <= LATEST:
-        raise BadValue(f"{text!r} reads as {day.isoformat()}, outside 1900-2100; check the date")
+        raise BadValue(f"{_typed(text)} reads as {day.isoformat()}, outside 1900-2100; check the date")
     return day
 
 
@@ -269,7 +269,7 @@ def _make_date(year: int, month: int, day: int, text) -> dt.date:
     try:
         return _in_range(dt.date(year, month, day), text)
     except ValueError:
-        raise BadValue(f"{text!r} is not a real date (year {year}, month {month}, day {day})") from None
+        raise BadValue(f"{_typed(text)} is not a real date (year {year}, month {month}, day {day})") from None
 
 
 def numeric_date_parts(value) -> tuple[int, int] | None:
@@ -290,16 +290,18 @@ def parse_date(value, order: str = "DMY", today: dt.date | None = None) -> dt.da
         return _in_range(value.date(), value)
     if isinstance(value, dt.date):
         return _in_range(value, value)
-    if isinstance(value, bool):
+    if isinstance(value, (bool, np.bool_)):
         raise BadValue(f"{_typed(value)} is not a date; use a date such as 2019-03-12")
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float, np.integer, np.floating)):
         number = float(value)
         if 19000101 <= number <= 21001231 and number.is_integer():  # 20190312 typed as a number
             text = str(int(number))
             return _make_date(int(text[:4]), int(text[4:6]), int(text[6:]), value)
-        if 1900 <= number <= 2100 and number.is_integer():  # Excel shows it as typed: read as a serial, 2019
-            raise BadValue(f"{int(number)} is a year alone, not a date; type the whole date, such as "  # was 1905
-                           f"{int(number)}-03-12")
+        if 1000 <= number < 10000:  # Excel shows it as typed; read as a day count, 2019 was 1905-07-11
+            raise BadValue(f"{int(number)} is a year alone, not a date; type the whole date, such as "
+                           f"{int(number)}-03-12" if number.is_integer() else
+                           f"{_typed(value)} is not a date (as a count of days it is a date in 1902-1927); type "
+                           "the date, such as 2019-03-12")
         if 1 <= number < 61:  # Excel counts 29 February 1900, a day that never was, as serial 60
             if int(number) == 60:
                 raise BadValue("60 is Excel's 29 February 1900, a day that never was; type the date")
@@ -332,6 +334,8 @@ def parse_date(value, order: str = "DMY", today: dt.date | None = None) -> dt.da
         return _make_date(int(match.group(3)), _month(match.group(1)), int(match.group(2)), value)
     if text.isdigit() and 20000 <= int(text) < 80000:  # an Excel serial stored as text
         return _in_range(_EXCEL_EPOCH + dt.timedelta(days=int(text)), value)
+    if text.isdigit() and len(text) == 4:
+        raise BadValue(f"{_typed(value)} is a year alone, not a date; type the whole date, such as {text}-03-12")
     raise BadValue(f"{_typed(value)} is not a date this app can read; write it as 2019-03-12 or 12/03/2019")
 
 

@@ -30,7 +30,9 @@ class ProblemLog:
         self.rows: list[tuple] = []
 
     def header(self, field: str) -> str:
-        return self.mapping.get(field, field)
+        """The user's column for ``field``; where none is mapped, the field's label ("Date of death"), never
+        its internal name."""
+        return self.mapping.get(field, BY_NAME[field].label if field in BY_NAME else field)
 
     def add(self, row, column: str, value, message: str, severity: str = "error") -> None:
         self.rows.append((row, column, _shown(value), message, severity))
@@ -104,9 +106,13 @@ def check_required(data: pd.DataFrame, raw: pd.DataFrame, log: ProblemLog) -> No
         log.add_many(rows, date_field if date_field in log.mapping else flag, [None] * len(rows),
                      f"{reason} but {where}; fill in the date" + _kept(date_field), _severity(date_field))
     dead_no_date = (data["vital_status"] == "dead") & raw["death_date"].isna()
-    log.add_many(data.index[dead_no_date], "death_date" if "death_date" in log.mapping else "vital_status",
-                 [None] * int(dead_no_date.sum()), "vital status is 'dead' but the date of death is empty; "
-                 "fill in the date of death")
+    if "death_date" in log.mapping:
+        log.add_many(data.index[dead_no_date], "death_date", [None] * int(dead_no_date.sum()),
+                     "vital status is 'dead' but the date of death is empty; fill in the date of death")
+    else:  # the date of last contact stands for it (loading): it is the one to fill in
+        log.add_many(data.index[dead_no_date], "last_followup_date", [None] * int(dead_no_date.sum()),
+                     "vital status is 'dead' and no column holds the date of death, so the date of last contact "
+                     "stands for it, but it is empty; fill in the date of last contact (the date of death)")
 
 
 def _severity(field: str) -> str:
