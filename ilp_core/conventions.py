@@ -146,9 +146,10 @@ def typed_numbers(text: str, what: str, example: str) -> list[float]:
     """The numbers typed in ``text`` ('12, 24', '24; 12 6'), sorted, once each; a ValueError naming
     the first entry that is not a number, or a comma between digits ('1,5'), which could be a decimal
     comma as the workbook's cells may use (1.5) or a list (1 and 5), once silently read as the list."""
-    ambiguous = re.search(r"\d+,\d+", str(text))
+    # one comma between digits and nothing else ('1,5', '62,5'): '1.5,2' or '6,12,24' can only be lists
+    ambiguous = next((t for t in re.split(r"[;\s]+", str(text)) if re.fullmatch(r"\d+,\d+", t)), None)
     if ambiguous:
-        number = ambiguous.group()
+        number = ambiguous
         raise ValueError(f"{number!r} could be one number with a decimal comma ({number.replace(',', '.')}) or "
                          f"two ({number.replace(',', ', ')}); write {what} with a decimal point and a space after "
                          f"each comma, like {example}")

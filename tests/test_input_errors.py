@@ -131,6 +131,8 @@ def test_a_comma_between_digits_in_a_typed_list_is_asked_about(parse, text):
                                          rf"\({text.replace(',', '.')}\) or two \({text.replace(',', ', ')}\)"):
         function(text)
     assert function(text.replace(",", ".")) and function("50, 70")  # a decimal point, or a space after the comma
+    # a token that can only be a list is read as one (the message quoted '5,2' of '1.5,2')
+    assert parse_landmarks("1.5,2") == [1.5, 2.0] and parse_landmarks("6,12,24") == [6.0, 12.0, 24.0]
 
 
 def test_landmarks_that_read_alike_or_run_past_any_follow_up_are_refused():

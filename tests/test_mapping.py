@@ -36,3 +36,12 @@ def test_unrecognised_headers_are_left_out():
 def test_mapping_follows_schema_order():
     mapping = core.suggest_mapping(["Date last FU", "ID", "Limb"])
     assert list(mapping) == ["patient_id", "limb", "last_followup_date"]
+
+
+def test_a_header_with_its_coding_or_a_note_in_brackets_is_guessed():
+    """ "Status (0=alive,1=dead)" was not guessed as the vital status, nor nested notes."""
+    guessed = core.suggest_mapping(["Pt ID", "Status (0=alive,1=dead)", "Histology (WHO (2013))", "Sex [M/F]"])
+    assert (guessed["vital_status"], guessed["histology"], guessed["sex"]) == \
+        ("Status (0=alive,1=dead)", "Histology (WHO (2013))", "Sex [M/F]")
+    # a bracketed match is weaker than a plain one
+    assert core.suggest_mapping(["Status (0=alive,1=dead)", "Vital status"])["vital_status"] == "Vital status"

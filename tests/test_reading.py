@@ -196,12 +196,14 @@ def test_a_formula_without_a_saved_result_is_named_not_silently_blank():
     sheet = book.active
     for row in [ENGLISH] + [patient(f"P{i}") for i in range(3)]:
         sheet.append(row)
-    sheet["C3"], sheet["A4"] = "=40+10", '="P"&"9"'
+    sheet["C3"], sheet["A4"], sheet["P2"] = "=40+10", '="P"&"9"', "=" + "+".join(["0"] * 150) + '+DATE(2023,1,5)'
     buffer = io.BytesIO()
     book.save(buffer)
     problems = core.load_cohort(buffer.getvalue()).problems
     formulas = problems[problems.message.str.startswith("this cell holds a formula but no saved result")]
-    assert formulas[["row", "column", "value"]].values.tolist() == [[3, "Age", "=40+10"], [4, "Patient ID", '="P"&"9"']]
+    assert formulas[["row", "column", "value"]].values.tolist()[1:] == [[3, "Age", "=40+10"],
+                                                                         [4, "Patient ID", '="P"&"9"']]
+    assert formulas.iloc[0][["row", "column"]].tolist() == [2, "Date last FU"]  # 315 characters long
 
 
 @pytest.mark.parametrize("opened, closed", [(("P1", ",seen", ',"note'), ("P2", "P2,", 'P2",')),

@@ -172,8 +172,11 @@ def _score(header: str, field: str) -> int:
     """3 exact phrase, 2 same words, 1 same words plus unit words or a match once a bracketed note is
     left aside ("Status (0=alive,1=dead)"); 0 no match."""
     score = _phrase_score(header, field)
-    if not score and (bare := re.sub(r"\([^()]*\)|\[[^\[\]]*\]", " ", str(header))) != str(header):
-        return min(_phrase_score(bare, field), 1)
+    bare = str(header)
+    while not score and (inner := re.sub(r"\([^()]*\)|\[[^\[\]]*\]", " ", bare)) != bare:
+        bare = inner  # nested notes from the inside out: "Histology (WHO (2013))"
+        if _phrase_score(bare, field):
+            return 1
     return score
 
 

@@ -382,7 +382,7 @@ _ERROR_CELL = re.compile(rb'<c\b(?=[^>]{0,400}?\bt="e")[^>]{0,400}?\br="([A-Z]{1
 # a formula with no saved result (openpyxl and other programs write none; Excel and LibreOffice always do);
 # t="str" with an empty result is a formula whose answer is empty text, and is left alone
 _UNCOMPUTED = re.compile(rb'<c\b(?![^>]{0,400}?\bt="str")[^>]{0,400}?\br="([A-Z]{1,3})(\d+)"[^>]{0,400}?(?<!/)>'
-                         rb'\s{0,40}<f\b[^>]{0,400}?(?:/>|>([^<]{0,200})</f>)\s{0,40}(?:<v>\s{0,40}</v>|<v/>)?'
+                         rb'\s{0,40}<f\b[^>]{0,400}?(?:/>|>([^<]{0,8192})</f>)\s{0,40}(?:<v>\s{0,40}</v>|<v/>)?'
                          rb'\s{0,40}</c>')
 _RELATIONSHIP_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
@@ -506,10 +506,10 @@ def _choose_sheet(workbook: _Workbook) -> tuple[str, list[list]]:
     for sheet in workbook.ordered_sheets():
         if sheet not in workbook.rows:
             continue
-        rows = workbook.sheet_rows(sheet)
-        score = _sheet_score(rows)
         if best is not None and best[1] in visible and best[0] >= 2 and sheet not in visible:
             break  # sheets come visible first
+        rows = workbook.sheet_rows(sheet)
+        score = _sheet_score(rows)
         if best is None or score > best[0]:
             best = (score, sheet, rows)
     if best is None:
