@@ -21,14 +21,16 @@ if overall.n == 0:
             "recorded, so there is no rate to give: map these columns on the Data page, or fill them in the "
             "workbook.", icon=":material/info:")
 elif overall.unknown:
-    st.caption(f"{overall.unknown} patients with no recorded value are left out of the denominator.")
+    st.caption(f"{overall.unknown} patient{'s' if overall.unknown != 1 else ''} with no recorded value "
+               f"{'are' if overall.unknown != 1 else 'is'} left out of the denominator.")
 
 st.subheader("By component")
 st.dataframe(display.complication_display(table, conf_level=view.settings.conf_level), hide_index=True)
 unrecorded = unrecorded_components(view.selected)
+partly = unrecorded and overall.n  # with none recorded there is no composite (said above)
 st.caption(f"Exact binomial intervals ({table.method.iloc[0]})."
            + (f" {' and '.join(unrecorded).capitalize()} {'is' if len(unrecorded) == 1 else 'are'} not recorded: "
-              "the composite counts the other components." if unrecorded else ""))
+              "the composite counts the other components." if partly else ""))
 ui.csv_download(st, "Complications CSV", table, "early_complications.csv", "complications:csv")
 
 if view.selected["wieberdink_grade"].notna().any():

@@ -200,6 +200,20 @@ def test_flow_boxes_never_overlap_and_fit_their_text(filtered):
     assert len(down) == (~steps.side).sum() - 2 and not (down.y2 >= last.y - 1e-9).any()
 
 
+def test_without_a_completion_column_the_flow_has_no_zero_boxes_and_its_branch_hangs_from_a_line():
+    """A workbook without 'perfusion completed' drew "Perfusion completed n = 0" and "Resection after a
+    completed perfusion n = 0"; the branch left then hangs from the box above it."""
+    data = core.load_cohort(SAMPLE).data
+    data = data.assign(ilp_completed=pd.array([pd.NA] * len(data), dtype="boolean"))
+    steps = flow.patient_flow(data, n_rows=34)
+    assert "completed" not in set(steps.step) and "surgery" not in set(steps.step)
+    boxes, arrows, _ = flow_diagram.flow_boxes(steps)
+    branch = boxes[boxes.text.str.startswith("Completion of the perfusion not recorded")].iloc[0]
+    middle = (branch.y + branch.y_end) / 2
+    vertical = arrows[(arrows.x == arrows.x2) & (arrows.y2 >= middle - 0.5)]
+    assert len(vertical) and (vertical.y < middle).all()
+
+
 def test_the_forest_plot_keeps_a_sensible_axis_writes_numbers_apart_and_marks_what_runs_off():
     table = pd.DataFrame({"term": ["Age (per year)", "Histology: malignant peripheral nerve sheath tumour vs "
                                    "leiomyosarcoma", "Sex: male vs female", "Grade: 3 vs 1"],

@@ -50,6 +50,8 @@ def flow_boxes(flow: pd.DataFrame, *, width: int = 760) -> tuple[pd.DataFrame, p
         # (from "Resection, n = 26" down to "All patients, n = 34" the count seemed to grow)
         if i < len(main) - 1 and main.step[i + 1] not in _SUMMARIES:
             arrows.append((MAIN_WIDTH / 2, bottom, MAIN_WIDTH / 2, bottom + gap))
+        elif stacked:  # branches leave from a line of their own (completion not recorded, then the summary)
+            arrows.append((MAIN_WIDTH / 2, bottom, MAIN_WIDTH / 2, at - GAP - stacked[-1][1] / 2))
         y = bottom + gap
     return (pd.DataFrame(boxes, columns=["x", "y", "x_end", "y_end", "text"]),
             pd.DataFrame(arrows, columns=["x", "y", "x2", "y2"]), max(y, 1.0))

@@ -120,8 +120,9 @@ def results_text(analysis: Analysis) -> str:
         missing = analysis.unrecorded
         unrecorded = (f" ({' and '.join(missing)} {'was' if len(missing) == 1 else 'were'} not recorded and "
                       "could not count)") if missing else ""
+        patients = f"{row.n} patient{'s' if row.n != 1 else ''}"
         lines.append(f"An early severe complication (death, compartment syndrome or amputation for a treatment "
-                     f"reaction within {EARLY_WINDOW_DAYS} days) occurred{who} in {row.k} of {row.n} patients"
+                     f"reaction within {EARLY_WINDOW_DAYS} days) occurred{who} in {row.k} of {patients}"
                      f"{unrecorded}, {_with_ci(row, level)}, exact Clopper-Pearson interval.")
     return "\n\n".join(lines)
 

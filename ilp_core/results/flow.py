@@ -42,14 +42,16 @@ def patient_flow(data: pd.DataFrame, *, n_rows: int, n_selected_from: int | None
     if (aborted & resected).any():
         aborted_detail += f"; resected nonetheless {int((aborted & resected).sum())}"
     unresected = completed & (data["surgery"] == False).fillna(False).astype(bool)  # noqa: E712
-    rows += [
-        ("analysed", "Patients analysed (selected by the filters)" if filtered
-         else "Patients treated with isolated limb perfusion", len(data), "", False),
-        ("aborted", "Perfusion not completed", int(aborted.sum()), aborted_detail, True)]
+    rows.append(("analysed", "Patients analysed (selected by the filters)" if filtered
+                 else "Patients treated with isolated limb perfusion", len(data), "", False))
+    resected_anyway = int((completion_unknown & resected).sum())  # shown: they are in no main box
+    unknown = ("completion_unknown", "Completion of the perfusion not recorded", int(completion_unknown.sum()),
+               f"resected {resected_anyway}" if resected_anyway else "", True)
+    if len(data) and completion_unknown.all():  # no boxes of completed perfusions and resections: "n = 0" read false
+        return pd.DataFrame(rows + [unknown, _outcome(data)], columns=FLOW_COLUMNS)
+    rows.append(("aborted", "Perfusion not completed", int(aborted.sum()), aborted_detail, True))
     if completion_unknown.any():
-        resected_anyway = int((completion_unknown & resected).sum())  # shown: they are in no main box
-        rows.append(("completion_unknown", "Completion of the perfusion not recorded", int(completion_unknown.sum()),
-                     f"resected {resected_anyway}" if resected_anyway else "", True))
+        rows.append(unknown)
     rows += [
         ("completed", "Perfusion completed", int(completed.sum()), "", False),
         ("no_surgery", "No resection", int(unresected.sum()),
@@ -58,9 +60,12 @@ def patient_flow(data: pd.DataFrame, *, n_rows: int, n_selected_from: int | None
         rows.append(("resection_unknown", "Resection not recorded", int(resection_unknown.sum()), "", True))
     rows += [
         ("surgery", "Resection after a completed perfusion", int((completed & resected).sum()), "", False),
-        ("outcome", "All patients at last contact", len(data),
-         f"amputated {int(data['amputation'].fillna(False).sum())}; "
-         f"alive {int((data['vital_status'] == 'alive').sum())}; dead {int((data['vital_status'] == 'dead').sum())}",
-         False),
-    ]
+        _outcome(data)]
     return pd.DataFrame(rows, columns=FLOW_COLUMNS)
+
+
+def _outcome(data: pd.DataFrame) -> tuple:
+    return ("outcome", "All patients at last contact", len(data),
+            f"amputated {int(data['amputation'].fillna(False).sum())}; "
+            f"alive {int((data['vital_status'] == 'alive').sum())}; dead {int((data['vital_status'] == 'dead').sum())}",
+            False)
