@@ -117,8 +117,9 @@ def results_workbook(analysis: Analysis, problems: pd.DataFrame, *, source: str,
     for name, frame in _endpoint_frames(analysis, figure_options or {}).items():
         _write(book, name, headed(frame, time_unit=settings.time_unit),
                note="Estimates are proportions (0-1); times in " + settings.time_unit
-               + ("; an empty median or bound was not reached: the curve or its bound stays above 50% (the Text "
-                  "sheet says why a follow-up median is missing)" if name == "Medians" else ""))
+               + ("; an empty median or bound was not reached (the curve or its bound stays above 50%) or cannot "
+                  "be estimated (a bound undefined where the curve falls to 0); the Text sheet says why a follow-up "
+                  "median is missing" if name == "Medians" else ""))
     _write(book, "Table 1", analysis.baseline.display, note=analysis.baseline.footnote)
     _write(book, "Table 1 (numbers)", headed(analysis.baseline.rows))
     _write(book, "Complications", headed(analysis.complications))
