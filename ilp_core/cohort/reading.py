@@ -381,9 +381,9 @@ _ERROR_CELL = re.compile(rb'<c\b(?=[^>]{0,400}?\bt="e")[^>]{0,400}?\br="([A-Z]{1
                          rb'(?:(?!</c>).){0,2000}?<v>([^<]{1,40})</v>', re.DOTALL)  # every run bounded
 # a formula with no saved result (openpyxl and other programs write none; Excel and LibreOffice always do);
 # t="str" with an empty result is a formula whose answer is empty text, and is left alone
-_UNCOMPUTED = re.compile(rb'<c\b(?![^>]{0,400}?\bt="str")[^>]{0,400}?\br="([A-Z]{1,3})(\d+)"[^>]{0,400}?(?<!/)>'
-                         rb'\s{0,40}<f\b[^>]{0,400}?(?:/>|>([^<]{0,8192})</f>)\s{0,40}(?:<v>\s{0,40}</v>|<v/>)?'
-                         rb'\s{0,40}</c>')
+_FORMULA_CELL = re.compile(rb'<c\b(?P<attrs>[^>]{0,400}?)(?<!/)>\s{0,40}<f\b[^>]{0,400}?'
+                           rb'(?:/>|>(?P<formula>[^<]{0,8192})</f>)\s{0,40}(?:<v>\s{0,40}</v>|<v/>)?\s{0,40}</c>')
+_CELL_REFERENCE = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _RELATIONSHIP_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
@@ -400,6 +400,17 @@ def _sheet_member(archive: zipfile.ZipFile, sheet: str) -> str | None:
     return target if target.startswith("xl/") else "xl/" + target if target else None
 
 
+def _uncomputed_formulas(xml: bytes):
+    """``(column letters, row, formula)`` of each formula cell with no saved result. The search starts from
+    each formula, not each cell: scanning every cell for one cost 1.8 s at 100,000 rows."""
+    for found in re.finditer(rb"<f\b", xml):
+        start = xml.rfind(b"<c ", max(0, found.start() - 500), found.start())
+        end = xml.find(b"</c>", found.start(), found.start() + 9000)
+        cell = _FORMULA_CELL.fullmatch(xml, start, end + 4) if start >= 0 and end >= 0 else None
+        if cell and b't="str"' not in cell.group("attrs") and (where := _CELL_REFERENCE.search(cell.group("attrs"))):
+            yield where.group(1), where.group(2), cell.group("formula")
+
+
 def _error_cells(data: bytes, sheet: str) -> list[tuple]:
     """Notes for cells of an .xlsx sheet that hold a spreadsheet error (#DIV/0!, #N/A, #REF!...), or a
     formula with no saved result, which the reader returns as blank."""
@@ -409,7 +420,7 @@ def _error_cells(data: bytes, sheet: str) -> list[tuple]:
         return []
     xml = archive.read(member)
     notes = []
-    for letters, row, formula in _UNCOMPUTED.findall(xml):
+    for letters, row, formula in _uncomputed_formulas(xml):
         shown = "=" + html.unescape(formula.decode("utf-8", "replace")) if formula else "a formula"
         notes.append((int(row) - 1, _column_number(letters) - 1, shown,
                       "this cell holds a formula but no saved result (the file was written by a program, not "
