@@ -11,6 +11,7 @@ import pandas as pd
 
 from ilp_core.conventions import FEW_AT_RISK, interval_label
 from ilp_core.reporting.formatting import DASH, interval, number, p_number, p_value, percent, time_interval, time_value
+from ilp_core.results.complications import OUTCOMES
 from ilp_core.stats.comparisons import TestResult
 from ilp_core.stats.survival import Median
 
@@ -133,8 +134,8 @@ def complication_display(table: pd.DataFrame, *, conf_level: float) -> pd.DataFr
     """Group, outcome, rate and its interval, then k of n, from :func:`complications.complication_table`.
     The rate stands next to its outcome, and the composite under its short name (what is not recorded is
     said beside the table): at 1024 px the long name pushed the rate and interval out of sight."""
-    outcome = table.outcome.where(~table.outcome.str.startswith("Early severe complication (any;"),
-                                  "Early severe complication (any)")
+    short = OUTCOMES["early_severe_complication"]  # "...(any)"; the table's may add "; ... not recorded)"
+    outcome = table.outcome.where(~table.outcome.str.startswith(short[:-1] + ";"), short)
     return pd.DataFrame({
         "Group": table.stratum, "Outcome": outcome, "Rate": table.estimate.map(lambda v: percent(v, 1)),
         interval_label(conf_level): [interval(lo, hi, 1) for lo, hi in zip(table.ci_lower, table.ci_upper)],

@@ -365,27 +365,20 @@ def compare_data(document: dict, data: pd.DataFrame, left_out: pd.DataFrame | No
     ilp_date`` of the rows the workbook holds but the analysis left out for a problem) tells those apart
     from patients no longer in the workbook."""
     saved = document["data"]["rows"]
-    if left_out is not None and len(left_out):
-        change = compare_data(document, data)
-        codes, keys = left_out.patient_id.astype(str).tolist(), _keys_of(document, left_out)
-        present = set(_keys_of(document, data))
-        # saved patients the analysis lacks now but the workbook holds: each once, a code kept twice or
-        # also analysed under another row counted once ('2 patients left out (P1, P1); -1 not in it')
-        out = {key: code for code, key in zip(codes, keys) if key in saved and key not in present}
-        if out:
-            return DataChange(change.added, change.removed - len(out), change.edited, sorted(set(out.values())))
-        return change
     ids = data.patient_id.astype(str).tolist()
+    keys = dict(zip(ids, _keys_of(document, data)))
     if document.get("version") == 1:  # codes in clear, unsalted row hashes
-        texts = _row_texts(data)
-        now = {pid: hashlib.sha256(text.encode()).hexdigest()[:16] for pid, text in zip(ids, texts)}
-        keys = {pid: pid for pid in ids}
+        now = {pid: hashlib.sha256(text.encode()).hexdigest()[:16] for pid, text in zip(ids, _row_texts(data))}
     else:
-        salt = document["data"]["salt"]
-        now_by_key = fingerprint(data, salt)["rows"]
-        keys = dict(zip(ids, _patient_keys(data, salt)))
+        now_by_key = fingerprint(data, document["data"]["salt"])["rows"]
         now = {pid: now_by_key[keys[pid]] for pid in ids}
     present = set(keys.values())
+    # saved patients the analysis lacks now but the workbook holds: each once, however many rows hold the
+    # code ('2 patients left out (P1, P1); -1 not in this workbook')
+    out = {} if left_out is None else {
+        key: code for code, key in zip(left_out.patient_id.astype(str), _keys_of(document, left_out))
+        if key in saved and key not in present}
     return DataChange(added=sorted(pid for pid in ids if keys[pid] not in saved),
-                      removed=len(set(saved) - present),
-                      edited=sorted(pid for pid in ids if keys[pid] in saved and saved[keys[pid]] != now[pid]))
+                      removed=len(set(saved) - present) - len(out),
+                      edited=sorted(pid for pid in ids if keys[pid] in saved and saved[keys[pid]] != now[pid]),
+                      left_out=sorted(set(out.values())))

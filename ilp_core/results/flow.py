@@ -25,8 +25,7 @@ def patient_flow(data: pd.DataFrame, *, n_rows: int, n_selected_from: int | None
     """
     loaded = n_selected_from if n_selected_from is not None else len(data)
     # unknown (a column not in the workbook, a cell left blank or unreadable) is neither yes nor no
-    completed = (data["ilp_completed"] == True).fillna(False).astype(bool)  # noqa: E712 (nullable boolean)
-    resected = (data["surgery"] == True).fillna(False).astype(bool)  # noqa: E712
+    completed, resected = _answered(data["ilp_completed"], True), _answered(data["surgery"], True)
     completion_unknown = data["ilp_completed"].isna()
     resection_unknown = completed & data["surgery"].isna()
     no_surgery_reason = data["no_surgery_reason"] if "no_surgery_reason" in data else \
@@ -37,11 +36,11 @@ def patient_flow(data: pd.DataFrame, *, n_rows: int, n_selected_from: int | None
              True)]
     if filtered:
         rows.append(("filtered", "Not selected by the filters", loaded - len(data), filters, True))
-    aborted = (data["ilp_completed"] == False).fillna(False).astype(bool)  # noqa: E712
+    aborted = _answered(data["ilp_completed"], False)
     aborted_detail = _reasons(data.loc[aborted, "ilp_abort_reason"]) if aborted.any() else ""
     if (aborted & resected).any():
         aborted_detail += f"; resected nonetheless {int((aborted & resected).sum())}"
-    unresected = completed & (data["surgery"] == False).fillna(False).astype(bool)  # noqa: E712
+    unresected = completed & _answered(data["surgery"], False)
     rows.append(("analysed", "Patients analysed (selected by the filters)" if filtered
                  else "Patients treated with isolated limb perfusion", len(data), "", False))
     resected_anyway = int((completion_unknown & resected).sum())  # shown: they are in no main box
@@ -62,6 +61,11 @@ def patient_flow(data: pd.DataFrame, *, n_rows: int, n_selected_from: int | None
         ("surgery", "Resection after a completed perfusion", int((completed & resected).sum()), "", False),
         _outcome(data)]
     return pd.DataFrame(rows, columns=FLOW_COLUMNS)
+
+
+def _answered(values: pd.Series, answer: bool) -> pd.Series:
+    """True where a yes/no column holds ``answer``; unknown is neither yes nor no."""
+    return values.eq(answer).fillna(False).astype(bool)
 
 
 def _outcome(data: pd.DataFrame) -> tuple:
